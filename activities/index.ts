@@ -1,0 +1,104 @@
+// Every side effect of the target workflow. Built by a factory that receives its
+// dependencies; every write is idempotent (a retried activity never duplicates a row).
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { cases, journal, overdueSteps } from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
+import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
+import type { CaseFiled, CaseReceived } from '../workflows/messages';
+
+export interface ActivityDeps {
+  db: Db;
+  /** The working-day calendar as loaded now (R16); read by activities, never by workflows. */
+  calendar: () => Promise<WorkingCalendar>;
+}
+
+interface TargetRef {
+  workflowId: string;
+  targetId: string;
+}
+
+export function createActivities({ db, calendar }: ActivityDeps) {
+  return {
+    /** R16: the end of the Nth working day after the Shanghai date of `after`. */
+    async computeDeadline(input: { after: string; workingDays: number }): Promise<Deadline> {
+      return addWorkingDays(await calendar(), shanghaiDateOf(input.after), input.workingDays);
+    },
+
+    /** R2/R3: the pushed case, and the journal line that says so. */
+    async recordCase(input: TargetRef & { filed: CaseFiled; receiptDueAt: string | null }): Promise<void> {
+      const { filed } = input;
+      await db.transaction(async (tx) => {
+        await tx.insert(cases).values({
+          id: filed.caseId,
+          targetId: input.targetId,
+          source: filed.source,
+          documentNumber: filed.document.number,
+          documentIssuer: filed.document.issuer,
+          issuedOn: filed.document.issuedOn,
+          consultation: filed.consultation,
+          measures: filed.measures,
+          status: 'pushed',
+          receiptDueAt: input.receiptDueAt ? new Date(input.receiptDueAt) : null,
+        }).onConflictDoNothing();
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${filed.caseId}/pushed`,
+          targetId: input.targetId,
+          caseId: filed.caseId,
+          kind: 'case_pushed',
+          rule: filed.source === 'penalty_decision' ? 'R2' : 'R3',
+          at: new Date(filed.pushedAt),
+          detail: { document: filed.document, receiptDueAt: input.receiptDueAt },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /** R5: receipt by the AUTHORITY; closes an open overdue record of the step (R14). */
+    async recordReceipt(input: TargetRef & CaseReceived): Promise<void> {
+      const at = new Date(input.receivedAt);
+      await db.transaction(async (tx) => {
+        await tx.update(cases)
+          .set({ status: 'received', receivedAt: at, updatedAt: at })
+          .where(eq(cases.id, input.caseId));
+        await tx.update(overdueSteps)
+          .set({ closedAt: at })
+          .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'receipt'), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/received`,
+          targetId: input.targetId,
+          caseId: input.caseId,
+          kind: 'case_received',
+          rule: 'R5',
+          at,
+          detail: { by: input.by },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /** R14: a step whose deadline passed gets one overdue record. */
+    async recordOverdue(input: TargetRef & {
+      caseId: string; step: string; rule: string; dueAt: string; detectedAt: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.insert(overdueSteps).values({
+          caseId: input.caseId,
+          step: input.step,
+          rule: input.rule,
+          dueAt: new Date(input.dueAt),
+          detectedAt: new Date(input.detectedAt),
+        }).onConflictDoNothing();
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/overdue`,
+          targetId: input.targetId,
+          caseId: input.caseId,
+          kind: 'overdue',
+          rule: input.rule,
+          at: new Date(input.detectedAt),
+          detail: { step: input.step, dueAt: input.dueAt },
+        }).onConflictDoNothing();
+      });
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,60 @@
+// Builds the Fastify app as a plugin tree; never listens (api/server.ts does).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import type postgres from 'postgres';
+import type { Db } from '../db/client';
+import type { WorkingCalendar } from '../domain/working-days';
+import { registerErrorHandler } from './errors';
+import { caseRoutes } from './routes/cases';
+import { healthRoutes } from './routes/health';
+import { targetRoutes } from './routes/targets';
+
+export interface AppDeps {
+  db: Db;
+  sql: postgres.Sql;
+  temporal: Client;
+  calendar: () => Promise<WorkingCalendar>;
+  targetIdKey: string;
+  /** The clock of the API (requests are stamped with it before they enter history). */
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Required<AppDeps>;
+  }
+}
+
+export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    ...opts,
+  });
+  app.decorate('deps', { now: () => new Date(), ...deps });
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Joint discipline closed loop (失信联合惩戒闭环)',
+        description: 'Agencies push, receive, implement, report on and release disciplinary measures. Rule ids (R1–R16) refer to DOMAIN.md.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'system', description: 'Health and documentation' },
+        { name: 'cases', description: 'Intake and the steps of a case' },
+        { name: 'targets', description: 'Disciplinary targets and where each step stands' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(caseRoutes);
+  await app.register(targetRoutes);
+  return app;
+}

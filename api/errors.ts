@@ -1,0 +1,68 @@
+// One error shape for every refusal: 4xx name the failing field and the reason,
+// 5xx say nothing of the internals (the request id lets an operator find the log line).
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export class DomainError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    readonly field: string | null,
+    readonly reason: string,
+  ) {
+    super(field ? `${field}: ${reason}` : reason);
+  }
+}
+
+export const badRequest = (field: string, reason: string) => new DomainError(400, 'bad_request', field, reason);
+export const notFound = (field: string, reason: string) => new DomainError(404, 'not_found', field, reason);
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'machine-readable code' },
+    field: { type: ['string', 'null'], description: 'the failing field, e.g. document.issuedOn' },
+    message: { type: 'string' },
+    requestId: { type: 'string' },
+  },
+} as const;
+
+/** '/document/issuedOn' + missing 'number' → 'document.number'. */
+function fieldOf(err: FastifyError): string | null {
+  const v = err.validation?.[0];
+  if (!v) return null;
+  const parts = v.instancePath.split('/').filter(Boolean);
+  const params = v.params as Record<string, unknown>;
+  if (typeof params.missingProperty === 'string') parts.push(params.missingProperty);
+  if (typeof params.additionalProperty === 'string') parts.push(params.additionalProperty);
+  const path = parts.join('.');
+  return path || (err.validationContext ?? null);
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof DomainError) {
+      return reply.status(err.statusCode).send({ error: err.code, field: err.field, message: err.message });
+    }
+    if (err.validation) {
+      const field = fieldOf(err);
+      const v = err.validation[0];
+      const params = v.params as Record<string, unknown>;
+      const reason = v.keyword === 'required' ? 'is required'
+        : v.keyword === 'additionalProperties' ? 'is not an allowed property'
+        : v.message ?? 'is invalid';
+      return reply.status(400).send({
+        error: 'bad_request', field, message: `${field ?? err.validationContext}: ${reason}`,
+      });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      // Fastify's own client errors (malformed JSON, body too large, wrong content type).
+      return reply.status(status).send({ error: err.code ?? 'bad_request', field: 'body', message: err.message });
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.status(status).send({ error: 'internal', message: 'internal error', requestId: request.id });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', field: null, message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+}

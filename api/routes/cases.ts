@@ -1,0 +1,186 @@
+// Intake (R2, R3) and the receipt step (R5) of a case. Intake signals-with-start the
+// target's long-lived workflow: a new cause against a known target joins its workflow.
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { cases, targets } from '../../db/schema';
+import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
+import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
+import { addWorkingDays } from '../../domain/working-days';
+import {
+  caseFiledSignal, caseReceivedSignal, TASK_QUEUE, targetWorkflowId, type CaseFiled,
+} from '../../workflows/messages';
+import type { targetWorkflow } from '../../workflows/target';
+import { targetKindKey } from '../../workflows/search-attributes';
+import { badRequest, errorSchema, notFound } from '../errors';
+import { caseIdOf, targetIdOf } from '../identity';
+
+/** R2/R3: push within 3 working days of the decision, 15 when consultation (会商) was asked. */
+export const PUSH_WORKING_DAYS = 3;
+export const PUSH_WORKING_DAYS_WITH_CONSULTATION = 15;
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
+
+const caseBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['source', 'document', 'target'],
+  properties: {
+    source: { type: 'string', enum: ['penalty_decision', 'external_document'] },
+    document: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'issuedOn', 'issuer'],
+      properties: { number: text(100), issuedOn: isoDate, issuer: text(200) },
+    },
+    consultation: { type: 'boolean', default: false },
+    target: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'name'],
+      properties: {
+        kind: { type: 'string', enum: ['enterprise', 'person'] },
+        name: text(200),
+        creditCode: { type: 'string', description: '统一社会信用代码 (enterprise)' },
+        idNumber: { type: 'string', description: '公民身份号码 (person)' },
+      },
+    },
+    persons: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role', 'idNumber', 'name'],
+        properties: {
+          role: { type: 'string', enum: ['legal_representative', 'principal', 'responsible_person'] },
+          idNumber: { type: 'string' },
+          name: text(100),
+        },
+      },
+    },
+    measures: { type: 'array', maxItems: 100, items: text(64), default: [] },
+    authority: text(100),
+  },
+} as const;
+
+const intakeResult = {
+  type: 'object',
+  required: ['caseId', 'targetId', 'workflowId', 'pushDueOn', 'late'],
+  properties: {
+    caseId: { type: 'string' },
+    targetId: { type: 'string' },
+    workflowId: { type: 'string' },
+    pushDueOn: { type: 'string', description: 'last day of the R2/R3 push limit' },
+    pushDueProvisional: { type: 'boolean', description: 'true while a year of the count has no loaded schedule (R16)' },
+    late: { type: 'boolean' },
+  },
+} as const;
+
+interface CaseBody {
+  source: 'penalty_decision' | 'external_document';
+  document: { number: string; issuedOn: string; issuer: string };
+  consultation: boolean;
+  target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
+  persons?: { role: string; idNumber: string; name: string }[];
+  measures: string[];
+  authority?: string;
+}
+
+export async function caseRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: CaseBody }>('/cases', {
+    schema: {
+      tags: ['cases'],
+      summary: 'Push a target with its cause (R2 penalty decision, R3 external document)',
+      body: caseBody,
+      response: { 200: intakeResult, 202: intakeResult, 400: errorSchema },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const { db, temporal, calendar, targetIdKey, now } = app.deps;
+    const today = shanghaiDateOf(now());
+
+    if (!parseIsoDate(body.document.issuedOn)) throw badRequest('document.issuedOn', 'is not a real calendar date');
+    if (body.document.issuedOn > today) throw badRequest('document.issuedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
+    let identifier: string;
+    if (body.target.kind === 'enterprise') {
+      if (!body.target.creditCode) throw badRequest('target.creditCode', 'is required for an enterprise');
+      const problem = creditCodeProblem(body.target.creditCode);
+      if (problem) throw badRequest('target.creditCode', problem);
+      identifier = body.target.creditCode;
+    } else {
+      if (!body.target.idNumber) throw badRequest('target.idNumber', 'is required for a person');
+      const problem = idNumberProblem(body.target.idNumber);
+      if (problem) throw badRequest('target.idNumber', problem);
+      identifier = body.target.idNumber;
+    }
+    (body.persons ?? []).forEach((p, i) => {
+      const problem = idNumberProblem(p.idNumber);
+      if (problem) throw badRequest(`persons.${i}.idNumber`, problem);
+    });
+
+    const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
+    const workflowId = targetWorkflowId(targetId);
+    const caseId = caseIdOf(body.document.issuer, body.document.number);
+    const limit = body.consultation ? PUSH_WORKING_DAYS_WITH_CONSULTATION : PUSH_WORKING_DAYS;
+    const push = addWorkingDays(await calendar(), body.document.issuedOn, limit);
+    const result = {
+      caseId, targetId, workflowId, pushDueOn: push.due, pushDueProvisional: push.provisional,
+      late: today > push.due,
+    };
+
+    const [existing] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
+    if (existing) return reply.status(200).send(result);
+
+    await db.insert(targets).values({
+      id: targetId,
+      kind: body.target.kind,
+      name: body.target.name,
+      creditCode: body.target.creditCode ?? null,
+      idNumber: body.target.idNumber ?? null,
+      workflowId,
+    }).onConflictDoNothing();
+
+    const filed: CaseFiled = {
+      caseId,
+      source: body.source,
+      document: body.document,
+      consultation: body.consultation,
+      measures: body.measures,
+      pushedAt: now().toISOString(),
+    };
+    await temporal.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ targetId, kind: body.target.kind }],
+      signal: caseFiledSignal,
+      signalArgs: [filed],
+      typedSearchAttributes: [{ key: targetKindKey, value: body.target.kind }],
+    });
+    return reply.status(202).send(result);
+  });
+
+  app.post<{ Params: { caseId: string }; Body: { by: string } }>('/cases/:caseId/receipt', {
+    schema: {
+      tags: ['cases'],
+      summary: 'R5: the receiving AUTHORITY confirms receipt of a pushed case',
+      params: { type: 'object', properties: { caseId: text(64) }, required: ['caseId'] },
+      body: {
+        type: 'object', additionalProperties: false, required: ['by'],
+        properties: { by: { ...text(100), description: 'the receiving agency' } },
+      },
+      response: {
+        202: { type: 'object', properties: { caseId: { type: 'string' }, status: { type: 'string' } } },
+        400: errorSchema, 404: errorSchema,
+      },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const [row] = await db.select({ targetId: cases.targetId }).from(cases).where(eq(cases.id, request.params.caseId));
+    if (!row) throw notFound('caseId', `no case ${request.params.caseId}`);
+    await temporal.workflow.getHandle(targetWorkflowId(row.targetId)).signal(caseReceivedSignal, {
+      caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
+  });
+}

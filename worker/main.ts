@@ -1,0 +1,33 @@
+// The worker process: connects to PostgreSQL and Temporal, runs until SIGINT/SIGTERM
+// (the SDK's runtime turns those into a graceful shutdown), then closes its connections.
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { loadConfig } from '../config/env';
+import { connectDb } from '../db/client';
+import { staticCalendar } from '../activities/calendar';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel) });
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
+  const dbHandle = connectDb(config.databaseUrl);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.temporalNamespace,
+      deps: { db: dbHandle.db, calendar: staticCalendar() },
+    });
+    console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})`);
+    await worker.run();
+  } finally {
+    await connection.close();
+    await dbHandle.close();
+  }
+  console.log('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+// The contract between api/ and workflows/: the task queue, workflow ids, every signal,
+// query and update with its argument and result types. Nothing else crosses.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export const TASK_QUEUE = 'joint-discipline';
+
+export type TargetKind = 'enterprise' | 'person';
+export type CaseSource = 'penalty_decision' | 'external_document';
+
+export function targetWorkflowId(targetId: string): string {
+  return `target-${targetId}`;
+}
+
+export interface DecisionDocument {
+  number: string;
+  /** The decision date (YYYY-MM-DD) the push limit counts from (R2, R3). */
+  issuedOn: string;
+  issuer: string;
+}
+
+/** A cause pushed against the target (R2 penalty decision, R3 external document). */
+export interface CaseFiled {
+  caseId: string;
+  source: CaseSource;
+  document: DecisionDocument;
+  consultation: boolean;
+  measures: string[];
+  /** When the cause was pushed (ISO instant, taken by the API so it is in history). */
+  pushedAt: string;
+}
+
+/** R5: the receiving AUTHORITY confirms receipt of a case. */
+export interface CaseReceived {
+  caseId: string;
+  by: string;
+  receivedAt: string;
+}
+
+export interface TargetWorkflowInput {
+  targetId: string;
+  kind: TargetKind;
+  /** Carried over by continue-as-new. */
+  state?: TargetState;
+  pending?: TargetMessage[];
+}
+
+export type CaseStatus = 'pushed' | 'received';
+
+export interface CaseState {
+  caseId: string;
+  source: CaseSource;
+  documentNumber: string;
+  status: CaseStatus;
+  pushedAt: string;
+  /** R5 receipt deadline: end of the 3rd working day after the push (Asia/Shanghai). */
+  receiptDue: { due: string; dueAt: string; dueAtMs: number; provisional: boolean } | null;
+  receiptOverdue: boolean;
+}
+
+export interface TargetState {
+  targetId: string;
+  kind: TargetKind;
+  cases: CaseState[];
+}
+
+export type TargetMessage =
+  | { type: 'caseFiled'; body: CaseFiled }
+  | { type: 'caseReceived'; body: CaseReceived };
+
+export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
+export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
+export const targetStateQuery = defineQuery<TargetState>('targetState');
