@@ -1,0 +1,132 @@
+// The API skeleton with app.inject(): health, one error shape, OpenAPI. PostgreSQL is the
+// real test database; Temporal is pointed at a closed port where the test needs it down.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { staticCalendar } from '../../activities/calendar';
+import { buildApp } from '../../api/app';
+import { connectDb, type DbHandle } from '../../db/client';
+import { freePort } from '../support/ports';
+
+let dbh: DbHandle;
+let deadDb: DbHandle;
+let deadTemporal: Connection;
+let app: FastifyInstance;
+
+const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shanghai
+
+beforeAll(async () => {
+  dbh = connectDb(inject('databaseUrl'));
+  deadDb = connectDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`, { max: 1 });
+  deadTemporal = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  app = await buildApp({
+    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection: deadTemporal }),
+    calendar: staticCalendar(), targetIdKey: 'api-test', now: () => fixedNow,
+  });
+  app.get('/test-only/boom', async () => {
+    throw new Error('password=hunter2 at db.internal:5432');
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await deadTemporal?.close();
+  await dbh?.close();
+  await deadDb?.close();
+});
+
+const valid = {
+  source: 'penalty_decision',
+  document: { number: '杭市管罚〔2026〕1号', issuedOn: '2026-11-18', issuer: '杭州市市场监督管理局' },
+  target: { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' },
+};
+
+describe('health', () => {
+  it('answers 503 naming Temporal when the engine is down and the database is up', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'down', db: 'ok', temporal: 'down' });
+  });
+
+  it('answers 503 naming the database when PostgreSQL is down', async () => {
+    const other = await buildApp({
+      db: deadDb.db, sql: deadDb.sql, temporal: new Client({ connection: deadTemporal }),
+      calendar: staticCalendar(), targetIdKey: 'x',
+    });
+    const res = await other.inject({ method: 'GET', url: '/health' });
+    await other.close();
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'down', db: 'down' });
+  });
+});
+
+describe('one error shape: 4xx name the field and the reason', () => {
+  const cases: [string, unknown, string, RegExp][] = [
+    ['a missing decision date', { ...valid, document: { number: '1', issuer: 'x' } }, 'document.issuedOn', /is required/],
+    ['an impossible date', { ...valid, document: { ...valid.document, issuedOn: '2026-02-30' } }, 'document.issuedOn', /real calendar date/],
+    ['a malformed date', { ...valid, document: { ...valid.document, issuedOn: '18/11/2026' } }, 'document.issuedOn', /pattern/],
+    ['a decision date in the future', { ...valid, document: { ...valid.document, issuedOn: '2026-11-21' } }, 'document.issuedOn', /future/],
+    ['a wrong check character (GB 32100-2015)', { ...valid, target: { ...valid.target, creditCode: '91330106MA2H3X0A1J' } }, 'target.creditCode', /check character should be H/],
+    ['an enterprise without a credit code', { ...valid, target: { kind: 'enterprise', name: 'x' } }, 'target.creditCode', /required/],
+    ['a person with a wrong check digit (GB 11643-1999)', { ...valid, target: { kind: 'person', name: '张三', idNumber: '110105194912310021' } }, 'target.idNumber', /check digit should be X/],
+    ['a related person with an impossible birth date', { ...valid, persons: [{ role: 'principal', name: '李四', idNumber: '110105194902310021' }] }, 'persons.0.idNumber', /date of birth/],
+    ['an unknown source', { ...valid, source: 'rumour' }, 'source', /allowed values/],
+    ['an unknown property', { ...valid, colour: 'red' }, 'colour', /not an allowed property/],
+  ];
+  it.each(cases)('POST /cases refuses %s', async (_name, payload, field, reason) => {
+    const res = await app.inject({ method: 'POST', url: '/cases', payload: payload as object });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error).toBe('bad_request');
+    expect(body.field).toBe(field);
+    expect(body.message).toMatch(reason);
+  });
+
+  it('refuses a body that is not JSON, naming the body', async () => {
+    const res = await app.inject({
+      method: 'POST', url: '/cases', headers: { 'content-type': 'application/json' }, payload: '{"source":',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'body' });
+  });
+
+  it('answers an unknown route with 404', async () => {
+    const res = await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('answers 404 naming the case when a receipt names no known case', async () => {
+    const res = await app.inject({ method: 'POST', url: '/cases/Cnope/receipt', payload: { by: 'x' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ field: 'caseId' });
+  });
+
+  it('hides the internals of a 5xx', async () => {
+    const res = await app.inject({ method: 'GET', url: '/test-only/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('hunter2');
+    expect(res.json()).toMatchObject({ error: 'internal', requestId: expect.any(String) });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('serves the document at /openapi.json with every route of the slice', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/health', '/cases', '/cases/{caseId}/receipt', '/targets/{targetId}',
+    ]));
+    expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required)
+      .toEqual(['source', 'document', 'target']);
+  });
+
+  it('serves a browsable UI at /docs', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toMatch(/swagger/i);
+  });
+});

@@ -1,0 +1,131 @@
+// The thin vertical slice on real parts: HTTP → signal-with-start → workflow → activity →
+// PostgreSQL → HTTP, against the Temporal CLI dev server and the embedded PostgreSQL.
+// With RECORD_HISTORIES=1 it also writes the workflow's history to test/histories/ for the
+// replay test.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { staticCalendar } from '../../activities/calendar';
+import { buildApp } from '../../api/app';
+import { connectDb, type DbHandle } from '../../db/client';
+import { cases, journal } from '../../db/schema';
+import { createWorker } from '../../worker/worker';
+import { startDevServer, workflowBundle } from '../support/engine';
+import { eventually } from '../support/eventually';
+
+let env: TestWorkflowEnvironment;
+let dbh: DbHandle;
+let worker: Worker;
+let running: Promise<void>;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  dbh = connectDb(inject('databaseUrl'));
+  const calendar = staticCalendar();
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    deps: { db: dbh.db, calendar },
+    workflowBundle: await workflowBundle(),
+  });
+  running = worker.run();
+  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: `slice-${randomUUID()}` });
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await dbh?.close();
+  await env?.teardown();
+});
+
+const enterprise = { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' };
+
+function caseBody(number: string, target: object = enterprise) {
+  return {
+    source: 'penalty_decision',
+    document: { number, issuedOn: '2026-11-02', issuer: '杭州市市场监督管理局' },
+    consultation: false,
+    target,
+    measures: ['M-PUBLICITY'],
+  };
+}
+
+describe('vertical slice on the dev server and PostgreSQL', () => {
+  it('GET /health answers 200 with both parts ok', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', db: 'ok', temporal: 'ok' });
+  });
+
+  it('R2/R5: a pushed case reaches PostgreSQL through the workflow, and its receipt closes the step', async () => {
+    const number = `杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`;
+    const posted = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(number) });
+    expect(posted.statusCode).toBe(202);
+    const created = posted.json();
+    expect(created.workflowId).toBe(`target-${created.targetId}`);
+    expect(created.targetId).toMatch(/^E[0-9a-f]{24}$/);
+
+    // The row is written by the workflow's activity, not by the API.
+    const target = await eventually(async () => {
+      const res = await app.inject({ method: 'GET', url: `/targets/${created.targetId}` });
+      const body = res.json();
+      expect(body.cases.map((c: { id: string }) => c.id)).toContain(created.caseId);
+      return body;
+    });
+    const viaWorkflow = target.workflow.cases.find((c: { caseId: string }) => c.caseId === created.caseId);
+    expect(viaWorkflow).toMatchObject({ status: 'pushed', documentNumber: number, receiptOverdue: false });
+    expect(viaWorkflow.receiptDue.dueAt).toMatch(/T00:00:00\+08:00$/);
+
+    const [row] = await dbh.db.select().from(cases).where(eq(cases.id, created.caseId));
+    expect(row).toMatchObject({ documentNumber: number, status: 'pushed', issuedOn: '2026-11-02' });
+    expect(row.receiptDueAt?.getTime()).toBe(viaWorkflow.receiptDue.dueAtMs);
+
+    // The same issuer and document number again: the same case, 200 not a second one.
+    const again = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(number) });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(created);
+
+    const receipt = await app.inject({
+      method: 'POST', url: `/cases/${created.caseId}/receipt`, payload: { by: '杭州市市场监管局信用监管处' },
+    });
+    expect(receipt.statusCode).toBe(202);
+    await eventually(async () => {
+      const [after] = await dbh.db.select().from(cases).where(eq(cases.id, created.caseId));
+      expect(after.status).toBe('received');
+    });
+    const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, created.caseId));
+    expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual(['case_pushed/R2', 'case_received/R5']);
+
+    const handle = env.client.workflow.getHandle(created.workflowId);
+    if (process.env.RECORD_HISTORIES) {
+      const history = await handle.fetchHistory();
+      writeFileSync(new URL('../histories/target-slice-v1.json', import.meta.url), historyToJSON(history));
+    }
+  });
+
+  it("a person's identity number is verified, never in the ids, and masked when read back", async () => {
+    const idNumber = '11010519491231002X';
+    const person = { kind: 'person', idNumber, name: '张三' };
+    const posted = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(`P-${randomUUID()}`, person) });
+    expect(posted.statusCode).toBe(202);
+    const { targetId, workflowId } = posted.json();
+    expect(`${targetId} ${workflowId}`).not.toContain(idNumber);
+    const got = await app.inject({ method: 'GET', url: `/targets/${targetId}` });
+    expect(got.json().idNumber).toBe('110105********002X');
+    expect(got.body).not.toContain(idNumber);
+
+    const bad = await app.inject({
+      method: 'POST', url: '/cases', payload: caseBody('P-bad', { ...person, idNumber: '110105194912310021' }),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'target.idNumber' });
+  });
+});

@@ -1,0 +1,35 @@
+// One real PostgreSQL for the whole run, in a temporary directory (never DATA_DIR), migrated
+// once. DATABASE_URL, when set, is used instead (and must point to a disposable database).
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { runMigrations } from '../../db/migrate';
+import { freePort } from './ports';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+let embedded: EmbeddedDb | undefined;
+let dir: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = mkdtempSync(join(tmpdir(), 'jd-test-pg-'));
+    chmodSync(dir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    url = embedded.url;
+  }
+  await runMigrations(url);
+  project.provide('databaseUrl', url);
+}
+
+export async function teardown(): Promise<void> {
+  await embedded?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
