@@ -20,9 +20,38 @@ interface TargetRef {
 
 export function createActivities({ db, calendar }: ActivityDeps) {
   return {
-    /** R16: the end of the Nth working day after the Shanghai date of `after`. */
-    async computeDeadline(input: { after: string; workingDays: number }): Promise<Deadline> {
-      return addWorkingDays(await calendar(), shanghaiDateOf(input.after), input.workingDays);
+    /**
+     * R16: the end of the Nth working day after a date: `from` (YYYY-MM-DD), or the Shanghai
+     * date of the instant `after`. Reads the calendar as loaded now; the answer goes into
+     * the workflow's history, so later loads never change a replay.
+     */
+    async computeDeadline(input: { from?: string; after?: string; workingDays: number }): Promise<Deadline> {
+      const from = input.from ?? shanghaiDateOf(input.after!);
+      return addWorkingDays(await calendar(), from, input.workingDays);
+    },
+
+    /** R16: a provisional deadline recomputed after a schedule load: old due, new due, why. */
+    async recordDeadlineRecomputed(input: TargetRef & {
+      caseId: string; step: string; rule: string; oldDue: string; newDue: string;
+      provisional: boolean; reason: string; movedIntoPast: boolean; at: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        if (input.step === 'receipt') {
+          await tx.update(cases).set({ receiptDueAt: new Date(input.newDue) }).where(eq(cases.id, input.caseId));
+        }
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/recomputed@${input.at}`,
+          targetId: input.targetId,
+          caseId: input.caseId,
+          kind: 'deadline_recomputed',
+          rule: 'R16',
+          at: new Date(input.at),
+          detail: {
+            step: input.step, stepRule: input.rule, oldDue: input.oldDue, newDue: input.newDue,
+            provisional: input.provisional, reason: input.reason, movedIntoPast: input.movedIntoPast,
+          },
+        }).onConflictDoNothing();
+      });
     },
 
     /** R2/R3: the pushed case, and the journal line that says so. */

@@ -7,6 +7,7 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import { registerErrorHandler } from './errors';
+import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { targetRoutes } from './routes/targets';
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     ...opts,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
+  app.decorateRequest('agency', null);
   registerErrorHandler(app);
 
   await app.register(swagger, {
@@ -47,7 +49,13 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'system', description: 'Health and documentation' },
         { name: 'cases', description: 'Intake and the steps of a case' },
         { name: 'targets', description: 'Disciplinary targets and where each step stands' },
+        { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agency API key: Authorization: Bearer <key>' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -56,5 +64,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(healthRoutes);
   await app.register(caseRoutes);
   await app.register(targetRoutes);
+  await app.register(calendarRoutes);
   return app;
 }

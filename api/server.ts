@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { connectDb } from '../db/client';
-import { staticCalendar } from '../activities/calendar';
+import { readCalendar } from '../db/calendar-store';
 import { buildApp } from './app';
 
 async function main(): Promise<void> {
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const connection = Connection.lazy({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = await buildApp(
-    { db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: staticCalendar(), targetIdKey: config.targetIdKey },
+    { db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey },
     { logger: { level: config.logLevel } },
   );
 

@@ -3,7 +3,7 @@
 // never duplicates a row.
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, index, jsonb, pgTable, text, timestamp, uniqueIndex,
+  bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
@@ -67,3 +67,72 @@ export const journal = pgTable('journal', {
   uniqueIndex('journal_event_key_uq').on(t.eventKey),
   index('journal_target_idx').on(t.targetId, t.at),
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// Agencies and their API keys (DOMAIN.md "Actors"). Keys are stored as SHA-256 hashes only.
+
+export const ROLES = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const agencies = pgTable('agencies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level').notNull().default('city'),
+  field: text('field'),
+  roles: text('roles').array().$type<Role[]>().notNull(),
+  /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
+  implementerKind: text('implementer_kind'),
+  notifyUrl: text('notify_url'),
+  notifySecret: text('notify_secret'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  keyHash: text('key_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash)]);
+
+// ---------------------------------------------------------------------------------------------
+// R16 The State Council holiday schedule, one year at a time, as data an administrator loads.
+
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  /** The notice the schedule comes from: { title, number?, publishedOn? }. */
+  notice: jsonb('notice').$type<CalendarNotice>().notNull(),
+  amendments: jsonb('amendments').$type<CalendarNotice[]>().notNull().default(sql`'[]'::jsonb`),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull(),
+  loadedBy: text('loaded_by').notNull(),
+});
+
+export const calendarDays = pgTable('calendar_days', {
+  date: date('date').primaryKey(),
+  year: integer('year').notNull(),
+  kind: text('kind', { enum: ['holiday', 'makeup_workday'] }).notNull(),
+  name: text('name').notNull(),
+}, (t) => [index('calendar_days_year_idx').on(t.year)]);
+
+/** Journal of every load of a year: who, when, how, and which days changed. */
+export const calendarLoads = pgTable('calendar_loads', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  year: integer('year').notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull(),
+  loadedBy: text('loaded_by').notNull(),
+  via: text('via', { enum: ['seed', 'api', 'cli'] }).notNull(),
+  notice: jsonb('notice').$type<CalendarNotice>().notNull(),
+  changes: jsonb('changes').$type<CalendarChanges>().notNull(),
+});
+
+export interface CalendarNotice {
+  title: string;
+  number?: string | null;
+  publishedOn?: string | null;
+}
+
+export interface CalendarChanges {
+  added: { date: string; kind: string; name: string }[];
+  removed: { date: string; kind: string; name: string }[];
+  changed: { date: string; from: { kind: string; name: string }; to: { kind: string; name: string } }[];
+}

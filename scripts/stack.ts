@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
+import { ensureDemoAgencies } from '../db/agencies';
+import { seedCalendar } from '../db/calendar-store';
+import { connectDb } from '../db/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -109,7 +112,16 @@ async function main(): Promise<void> {
     databaseUrl = embeddedDb.url;
   }
   await runMigrations(databaseUrl);
-  say('database migrated');
+  const seedDb = connectDb(databaseUrl, { max: 1 });
+  let demo: Awaited<ReturnType<typeof ensureDemoAgencies>> | undefined;
+  try {
+    const seeded = await seedCalendar(seedDb.db);
+    say(`database migrated${seeded.length ? `; holiday schedules ${seeded[0]}–${seeded.at(-1)} loaded` : ''}`);
+    // Demo agencies only for the embedded database, never for an external one.
+    if (embeddedDb) demo = await ensureDemoAgencies(seedDb.db, config.dataDir);
+  } finally {
+    await seedDb.close();
+  }
 
   if (!config.temporalExternal) {
     const { temporalCli } = readEnginePaths();
@@ -159,7 +171,12 @@ async function main(): Promise<void> {
   if (!config.temporalExternal) lines.push(`  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`);
   lines.push(`  Temporal     ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
   lines.push(`  PostgreSQL   ${embeddedDb ? `embedded, 127.0.0.1:${config.pgPort}, data in ${config.dataDir}` : 'DATABASE_URL'}`);
-  lines.push('Press Ctrl-C to stop everything.', '');
+  if (demo) {
+    lines.push('', `Demo agencies (keys in ${demo.file}; send Authorization: Bearer <key>):`);
+    const width = Math.max(...demo.agencies.map((a) => a.roles.join(',').length));
+    for (const a of demo.agencies) lines.push(`  ${a.roles.join(',').padEnd(width)}  ${a.apiKey}  ${a.name}`);
+  }
+  lines.push('', 'Press Ctrl-C to stop everything.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

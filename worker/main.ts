@@ -3,7 +3,7 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig } from '../config/env';
 import { connectDb } from '../db/client';
-import { staticCalendar } from '../activities/calendar';
+import { readCalendar } from '../db/calendar-store';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const worker = await createWorker({
       connection,
       namespace: config.temporalNamespace,
-      deps: { db: dbHandle.db, calendar: staticCalendar() },
+      deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
     });
     console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})`);
     await worker.run();

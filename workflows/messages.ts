@@ -46,6 +46,19 @@ export interface TargetWorkflowInput {
 
 export type CaseStatus = 'pushed' | 'received';
 
+/** A deadline computed by an activity from the calendar as loaded then (R16). */
+export interface DeadlineState {
+  /** The event date counting starts after, and the number of working days. */
+  from: string;
+  workingDays: number;
+  due: string;
+  dueAt: string;
+  dueAtMs: number;
+  /** Counted Monday–Friday because these years had no loaded schedule. */
+  provisional: boolean;
+  missingYears?: number[];
+}
+
 export interface CaseState {
   caseId: string;
   source: CaseSource;
@@ -53,7 +66,7 @@ export interface CaseState {
   status: CaseStatus;
   pushedAt: string;
   /** R5 receipt deadline: end of the 3rd working day after the push (Asia/Shanghai). */
-  receiptDue: { due: string; dueAt: string; dueAtMs: number; provisional: boolean } | null;
+  receiptDue: DeadlineState | null;
   receiptOverdue: boolean;
 }
 
@@ -63,10 +76,18 @@ export interface TargetState {
   cases: CaseState[];
 }
 
+/** R16: a year of the schedule was loaded or corrected; provisional deadlines in it are recomputed. */
+export interface CalendarChanged {
+  years: number[];
+  reason: string;
+}
+
 export type TargetMessage =
   | { type: 'caseFiled'; body: CaseFiled }
-  | { type: 'caseReceived'; body: CaseReceived };
+  | { type: 'caseReceived'; body: CaseReceived }
+  | { type: 'calendarChanged'; body: CalendarChanged };
 
 export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
+export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarChanged');
 export const targetStateQuery = defineQuery<TargetState>('targetState');

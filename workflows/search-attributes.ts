@@ -4,9 +4,18 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const targetKindKey = defineSearchAttributeKey('DisciplineTargetKind', SearchAttributeType.KEYWORD);
 export const openStepsKey = defineSearchAttributeKey('DisciplineOpenSteps', SearchAttributeType.INT);
+/** R16: the unloaded years some pending deadline of the target was counted in (provisional). */
+export const provisionalYearsKey = defineSearchAttributeKey('DisciplineProvisionalYears', SearchAttributeType.KEYWORD_LIST);
 
-/** For `temporal server start-dev --search-attribute NAME=TYPE`. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Int' | 'Bool' | 'Datetime'> = {
-  DisciplineTargetKind: 'Keyword',
-  DisciplineOpenSteps: 'Int',
+export const SEARCH_ATTRIBUTE_KEYS = [targetKindKey, openStepsKey, provisionalYearsKey];
+
+const CLI_TYPE: Partial<Record<SearchAttributeType, string>> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
 };
+
+/** Name → type as the Temporal CLI spells it (`--search-attribute NAME=TYPE`). */
+export const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
+  SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, CLI_TYPE[k.type]!]),
+);

@@ -1,6 +1,8 @@
 // The state of one target's workflow and the rules that change it. Pure: the workflow
 // function wires handlers and timers around this; unit tests call it without an engine.
-import type { CaseFiled, CaseReceived, CaseState, TargetKind, TargetState } from './messages';
+import type {
+  CaseFiled, CaseReceived, CaseState, DeadlineState, TargetKind, TargetState,
+} from './messages';
 
 export interface OpenDeadline {
   caseId: string;
@@ -26,7 +28,7 @@ export class TargetBook {
     return this.find(caseId) !== undefined;
   }
 
-  addCase(filed: CaseFiled, receiptDue: CaseState['receiptDue']): CaseState {
+  addCase(filed: CaseFiled, receiptDue: DeadlineState | null): CaseState {
     const c: CaseState = {
       caseId: filed.caseId,
       source: filed.source,
@@ -48,13 +50,18 @@ export class TargetBook {
     return true;
   }
 
+  /** Cases whose receipt deadline is still running (no receipt yet, not yet overdue). */
+  private pending(): CaseState[] {
+    return this.state.cases.filter((c) => c.status === 'pushed' && !c.receiptOverdue && c.receiptDue);
+  }
+
   /** The earliest deadline of a step still open and not yet flagged overdue. */
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
-    for (const c of this.state.cases) {
-      if (c.status !== 'pushed' || c.receiptOverdue || !c.receiptDue) continue;
-      if (!next || c.receiptDue.dueAtMs < next.dueAtMs) {
-        next = { caseId: c.caseId, step: 'receipt', rule: 'R5', dueAt: c.receiptDue.dueAt, dueAtMs: c.receiptDue.dueAtMs };
+    for (const c of this.pending()) {
+      const due = c.receiptDue!;
+      if (!next || due.dueAtMs < next.dueAtMs) {
+        next = { caseId: c.caseId, step: 'receipt', rule: 'R5', dueAt: due.dueAt, dueAtMs: due.dueAtMs };
       }
     }
     return next;
@@ -68,4 +75,33 @@ export class TargetBook {
   openSteps(): number {
     return this.state.cases.filter((c) => c.status === 'pushed').length;
   }
+
+  /** R16: the unloaded years that pending deadlines were counted in, for the search attribute. */
+  provisionalYears(): string[] {
+    const years = new Set<number>();
+    for (const c of this.pending()) {
+      if (c.receiptDue!.provisional) missingYearsOf(c.receiptDue!).forEach((y) => years.add(y));
+    }
+    return [...years].sort((a, b) => a - b).map(String);
+  }
+
+  /** R16: pending provisional deadlines that were counted in one of `years`. */
+  provisionalDeadlinesIn(years: number[]): { caseId: string; deadline: DeadlineState }[] {
+    return this.pending()
+      .filter((c) => c.receiptDue!.provisional && missingYearsOf(c.receiptDue!).some((y) => years.includes(y)))
+      .map((c) => ({ caseId: c.caseId, deadline: c.receiptDue! }));
+  }
+
+  replaceReceiptDue(caseId: string, deadline: DeadlineState): void {
+    const c = this.find(caseId);
+    if (c) c.receiptDue = deadline;
+  }
+}
+
+/** Deadlines recorded before missingYears was kept: every year the count spans. */
+function missingYearsOf(d: DeadlineState): number[] {
+  if (d.missingYears) return d.missingYears;
+  const first = Number((d.from ?? d.due).slice(0, 4));
+  const last = Number(d.due.slice(0, 4));
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }

@@ -1,14 +1,16 @@
 // One long-lived workflow per disciplinary target (enterprise or person). It holds every
 // case against the target; causes arrive by signal-with-start, deadlines are timers.
 import {
-  condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { Deadline } from '../domain/working-days';
 import {
-  caseFiledSignal, caseReceivedSignal, targetStateQuery,
-  type CaseFiled, type CaseReceived, type TargetMessage, type TargetWorkflowInput,
+  calendarChangedSignal, caseFiledSignal, caseReceivedSignal, targetStateQuery,
+  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type TargetMessage,
+  type TargetWorkflowInput,
 } from './messages';
-import { openStepsKey } from './search-attributes';
+import { openStepsKey, provisionalYearsKey } from './search-attributes';
 import { TargetBook, type OpenDeadline } from './target-state';
 
 const acts = proxyActivities<Activities>({
@@ -19,53 +21,93 @@ const acts = proxyActivities<Activities>({
 /** R5: the AUTHORITY receives a pushed case within 3 working days (收到后3个工作日内). */
 export const RECEIPT_WORKING_DAYS = 3;
 
+/** Versions: workflows started before a patch keep the behaviour their history recorded. */
+export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
+
+const deadlineState = (d: Deadline): DeadlineState => ({
+  from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
+  provisional: d.provisional, missingYears: d.missingYears,
+});
+
 export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> {
   const book = input.state ? new TargetBook(input.state) : TargetBook.open(input.targetId, input.kind);
   const inbox: TargetMessage[] = [...(input.pending ?? [])];
   const workflowId = workflowInfo().workflowId;
+  const targetId = book.state.targetId;
   let openSteps = -1;
+  let searchAttributes = '';
 
   setHandler(caseFiledSignal, (body) => void inbox.push({ type: 'caseFiled', body }));
   setHandler(caseReceivedSignal, (body) => void inbox.push({ type: 'caseReceived', body }));
+  setHandler(calendarChangedSignal, (body) => void inbox.push({ type: 'calendarChanged', body }));
   setHandler(targetStateQuery, () => book.state);
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
     if (book.has(filed.caseId)) return;
     const due = await acts.computeDeadline({ after: filed.pushedAt, workingDays: RECEIPT_WORKING_DAYS });
-    const c = book.addCase(filed, {
-      due: due.due, dueAt: due.dueAt, dueAtMs: due.dueAtMs, provisional: due.provisional,
-    });
-    await acts.recordCase({ workflowId, targetId: book.state.targetId, filed, receiptDueAt: c.receiptDue?.dueAt ?? null });
+    const c = book.addCase(filed, deadlineState(due));
+    await acts.recordCase({ workflowId, targetId, filed, receiptDueAt: c.receiptDue?.dueAt ?? null });
   }
 
   async function caseReceived(received: CaseReceived): Promise<void> {
     if (!book.receive(received)) return;
-    await acts.recordReceipt({ workflowId, targetId: book.state.targetId, ...received });
+    await acts.recordReceipt({ workflowId, targetId, ...received });
+  }
+
+  /** R16: recompute provisional deadlines in the loaded years; the main loop re-arms the timer. */
+  async function calendarChanged(change: CalendarChanged): Promise<void> {
+    for (const { caseId, deadline } of book.provisionalDeadlinesIn(change.years)) {
+      const fresh = await acts.computeDeadline({ from: deadline.from, workingDays: deadline.workingDays });
+      book.replaceReceiptDue(caseId, deadlineState(fresh));
+      if (fresh.dueAtMs === deadline.dueAtMs && fresh.provisional === deadline.provisional) continue;
+      await acts.recordDeadlineRecomputed({
+        workflowId, targetId, caseId, step: 'receipt', rule: 'R5',
+        oldDue: deadline.dueAt, newDue: fresh.dueAt, provisional: fresh.provisional,
+        reason: change.reason,
+        // A deadline moved before now is flagged; the step then falls overdue at once.
+        movedIntoPast: fresh.dueAtMs < Date.now(),
+        at: new Date().toISOString(),
+      });
+    }
   }
 
   async function overdue(deadline: OpenDeadline): Promise<void> {
     book.markOverdue(deadline);
     await acts.recordOverdue({
-      workflowId, targetId: book.state.targetId, caseId: deadline.caseId,
+      workflowId, targetId, caseId: deadline.caseId,
       step: deadline.step, rule: deadline.rule, dueAt: deadline.dueAt,
       detectedAt: new Date().toISOString(),
     });
+  }
+
+  function publishSearchAttributes(): void {
+    if (patched(PATCH_PROVISIONAL_YEARS)) {
+      const years = book.provisionalYears();
+      const next = `${book.openSteps()}|${years.join(',')}`;
+      if (next === searchAttributes) return;
+      searchAttributes = next;
+      upsertSearchAttributes([
+        { key: openStepsKey, value: book.openSteps() },
+        { key: provisionalYearsKey, value: years },
+      ]);
+    } else if (book.openSteps() !== openSteps) {
+      openSteps = book.openSteps();
+      upsertSearchAttributes([{ key: openStepsKey, value: openSteps }]);
+    }
   }
 
   for (;;) {
     while (inbox.length > 0) {
       const message = inbox.shift()!;
       if (message.type === 'caseFiled') await caseFiled(message.body);
-      else await caseReceived(message.body);
+      else if (message.type === 'caseReceived') await caseReceived(message.body);
+      else await calendarChanged(message.body);
     }
-    if (book.openSteps() !== openSteps) {
-      openSteps = book.openSteps();
-      upsertSearchAttributes([{ key: openStepsKey, value: openSteps }]);
-    }
+    publishSearchAttributes();
 
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof targetWorkflow>({
-        targetId: book.state.targetId, kind: book.state.kind, state: book.state, pending: inbox,
+        targetId, kind: book.state.kind, state: book.state, pending: inbox,
       });
     }
 

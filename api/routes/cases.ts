@@ -11,7 +11,8 @@ import {
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { targetKindKey } from '../../workflows/search-attributes';
-import { badRequest, errorSchema, notFound } from '../errors';
+import { bearerSecurity, requireRoles } from '../auth';
+import { badRequest, DomainError, errorSchema, notFound } from '../errors';
 import { caseIdOf, targetIdOf } from '../identity';
 
 /** R2/R3: push within 3 working days of the decision, 15 when consultation (会商) was asked. */
@@ -89,14 +90,22 @@ interface CaseBody {
 
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: CaseBody }>('/cases', {
+    preHandler: requireRoles('ENFORCEMENT', 'CREDIT'),
     schema: {
       tags: ['cases'],
-      summary: 'Push a target with its cause (R2 penalty decision, R3 external document)',
+      summary: 'Push a target with its cause (R2 penalty decision by ENFORCEMENT, R3 external document by CREDIT)',
+      security: bearerSecurity,
       body: caseBody,
-      response: { 200: intakeResult, 202: intakeResult, 400: errorSchema },
+      response: { 200: intakeResult, 202: intakeResult, 400: errorSchema, 401: errorSchema, 403: errorSchema },
     },
   }, async (request, reply) => {
     const body = request.body;
+    // R2: ENFORCEMENT pushes its own penalty decisions; R3: CREDIT receives external documents.
+    const needed = body.source === 'penalty_decision' ? 'ENFORCEMENT' : 'CREDIT';
+    if (!request.agency!.roles.includes(needed)) {
+      request.log.warn({ agency: request.agency!.id, source: body.source }, 'access denied');
+      throw new DomainError(403, 'forbidden', 'source', `a ${body.source} is pushed by ${needed}`);
+    }
     const { db, temporal, calendar, targetIdKey, now } = app.deps;
     const today = shanghaiDateOf(now());
 
@@ -161,9 +170,11 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { caseId: string }; Body: { by: string } }>('/cases/:caseId/receipt', {
+    preHandler: requireRoles('AUTHORITY'),
     schema: {
       tags: ['cases'],
       summary: 'R5: the receiving AUTHORITY confirms receipt of a pushed case',
+      security: bearerSecurity,
       params: { type: 'object', properties: { caseId: text(64) }, required: ['caseId'] },
       body: {
         type: 'object', additionalProperties: false, required: ['by'],
@@ -171,7 +182,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       },
       response: {
         202: { type: 'object', properties: { caseId: { type: 'string' }, status: { type: 'string' } } },
-        400: errorSchema, 404: errorSchema,
+        400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema,
       },
     },
   }, async (request, reply) => {

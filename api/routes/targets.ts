@@ -5,18 +5,21 @@ import type { FastifyInstance } from 'fastify';
 import { cases, overdueSteps, targets } from '../../db/schema';
 import { maskIdNumber } from '../../domain/identifiers';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
+import { bearerSecurity, requireRoles } from '../auth';
 import { errorSchema, notFound } from '../errors';
 
 export async function targetRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { targetId: string } }>('/targets/:targetId', {
+    preHandler: requireRoles('ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'),
     schema: {
+      security: bearerSecurity,
       tags: ['targets'],
       summary: "A target's cases, open steps and overdue records, with its workflow's live state",
       params: {
         type: 'object', required: ['targetId'],
         properties: { targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' } },
       },
-      response: { 404: errorSchema, 400: errorSchema },
+      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
     const { db, temporal } = app.deps;

@@ -3,15 +3,18 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { staticCalendar } from '../../activities/calendar';
+import { readCalendar } from '../../db/calendar-store';
 import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
+import { agencyWithKey } from '../support/agencies';
 import { freePort } from '../support/ports';
 
 let dbh: DbHandle;
 let deadDb: DbHandle;
 let deadTemporal: Connection;
 let app: FastifyInstance;
+let enforcement: { headers: Record<string, string> };
+let authority: { headers: Record<string, string> };
 
 const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shanghai
 
@@ -21,8 +24,10 @@ beforeAll(async () => {
   deadTemporal = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection: deadTemporal }),
-    calendar: staticCalendar(), targetIdKey: 'api-test', now: () => fixedNow,
+    calendar: () => readCalendar(dbh.db), targetIdKey: 'api-test', now: () => fixedNow,
   });
+  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
+  authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
   app.get('/test-only/boom', async () => {
     throw new Error('password=hunter2 at db.internal:5432');
   });
@@ -51,7 +56,7 @@ describe('health', () => {
   it('answers 503 naming the database when PostgreSQL is down', async () => {
     const other = await buildApp({
       db: deadDb.db, sql: deadDb.sql, temporal: new Client({ connection: deadTemporal }),
-      calendar: staticCalendar(), targetIdKey: 'x',
+      calendar: () => readCalendar(deadDb.db), targetIdKey: 'x',
     });
     const res = await other.inject({ method: 'GET', url: '/health' });
     await other.close();
@@ -71,10 +76,11 @@ describe('one error shape: 4xx name the field and the reason', () => {
     ['a person with a wrong check digit (GB 11643-1999)', { ...valid, target: { kind: 'person', name: '张三', idNumber: '110105194912310021' } }, 'target.idNumber', /check digit should be X/],
     ['a related person with an impossible birth date', { ...valid, persons: [{ role: 'principal', name: '李四', idNumber: '110105194902310021' }] }, 'persons.0.idNumber', /date of birth/],
     ['an unknown source', { ...valid, source: 'rumour' }, 'source', /allowed values/],
+    ['an unknown property', { ...valid, target: { ...valid.target, colour: 'red' } }, 'target.colour', /not an allowed property/],
     ['an unknown property', { ...valid, colour: 'red' }, 'colour', /not an allowed property/],
   ];
   it.each(cases)('POST /cases refuses %s', async (_name, payload, field, reason) => {
-    const res = await app.inject({ method: 'POST', url: '/cases', payload: payload as object });
+    const res = await app.inject({ method: 'POST', url: '/cases', headers: enforcement.headers, payload: payload as object });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.error).toBe('bad_request');
@@ -84,7 +90,7 @@ describe('one error shape: 4xx name the field and the reason', () => {
 
   it('refuses a body that is not JSON, naming the body', async () => {
     const res = await app.inject({
-      method: 'POST', url: '/cases', headers: { 'content-type': 'application/json' }, payload: '{"source":',
+      method: 'POST', url: '/cases', headers: { ...enforcement.headers, 'content-type': 'application/json' }, payload: '{"source":',
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ field: 'body' });
@@ -97,7 +103,7 @@ describe('one error shape: 4xx name the field and the reason', () => {
   });
 
   it('answers 404 naming the case when a receipt names no known case', async () => {
-    const res = await app.inject({ method: 'POST', url: '/cases/Cnope/receipt', payload: { by: 'x' } });
+    const res = await app.inject({ method: 'POST', url: '/cases/Cnope/receipt', headers: authority.headers, payload: { by: 'x' } });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ field: 'caseId' });
   });

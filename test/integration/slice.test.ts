@@ -10,12 +10,13 @@ import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { staticCalendar } from '../../activities/calendar';
+import { readCalendar } from '../../db/calendar-store';
 import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
 import { cases, journal } from '../../db/schema';
 import { createWorker } from '../../worker/worker';
 import { startDevServer, workflowBundle } from '../support/engine';
+import { agencyWithKey } from '../support/agencies';
 import { eventually } from '../support/eventually';
 
 let env: TestWorkflowEnvironment;
@@ -23,11 +24,14 @@ let dbh: DbHandle;
 let worker: Worker;
 let running: Promise<void>;
 let app: FastifyInstance;
+let enforcement: Awaited<ReturnType<typeof agencyWithKey>>;
+let authority: Awaited<ReturnType<typeof agencyWithKey>>;
+let supervisor: Awaited<ReturnType<typeof agencyWithKey>>;
 
 beforeAll(async () => {
   env = await startDevServer();
   dbh = connectDb(inject('databaseUrl'));
-  const calendar = staticCalendar();
+  const calendar = () => readCalendar(dbh.db);
   worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -35,6 +39,9 @@ beforeAll(async () => {
     workflowBundle: await workflowBundle(),
   });
   running = worker.run();
+  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
+  authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
+  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
   app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: `slice-${randomUUID()}` });
 });
 
@@ -67,7 +74,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
 
   it('R2/R5: a pushed case reaches PostgreSQL through the workflow, and its receipt closes the step', async () => {
     const number = `杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`;
-    const posted = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(number) });
+    const posted = await app.inject({ method: 'POST', url: '/cases', headers: enforcement.headers, payload: caseBody(number) });
     expect(posted.statusCode).toBe(202);
     const created = posted.json();
     expect(created.workflowId).toBe(`target-${created.targetId}`);
@@ -75,7 +82,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
 
     // The row is written by the workflow's activity, not by the API.
     const target = await eventually(async () => {
-      const res = await app.inject({ method: 'GET', url: `/targets/${created.targetId}` });
+      const res = await app.inject({ method: 'GET', url: `/targets/${created.targetId}`, headers: supervisor.headers });
       const body = res.json();
       expect(body.cases.map((c: { id: string }) => c.id)).toContain(created.caseId);
       return body;
@@ -89,12 +96,12 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(row.receiptDueAt?.getTime()).toBe(viaWorkflow.receiptDue.dueAtMs);
 
     // The same issuer and document number again: the same case, 200 not a second one.
-    const again = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(number) });
+    const again = await app.inject({ method: 'POST', url: '/cases', headers: enforcement.headers, payload: caseBody(number) });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(created);
 
     const receipt = await app.inject({
-      method: 'POST', url: `/cases/${created.caseId}/receipt`, payload: { by: '杭州市市场监管局信用监管处' },
+      method: 'POST', url: `/cases/${created.caseId}/receipt`, headers: authority.headers, payload: { by: '杭州市市场监管局信用监管处' },
     });
     expect(receipt.statusCode).toBe(202);
     await eventually(async () => {
@@ -114,16 +121,16 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
   it("a person's identity number is verified, never in the ids, and masked when read back", async () => {
     const idNumber = '11010519491231002X';
     const person = { kind: 'person', idNumber, name: '张三' };
-    const posted = await app.inject({ method: 'POST', url: '/cases', payload: caseBody(`P-${randomUUID()}`, person) });
+    const posted = await app.inject({ method: 'POST', url: '/cases', headers: enforcement.headers, payload: caseBody(`P-${randomUUID()}`, person) });
     expect(posted.statusCode).toBe(202);
     const { targetId, workflowId } = posted.json();
     expect(`${targetId} ${workflowId}`).not.toContain(idNumber);
-    const got = await app.inject({ method: 'GET', url: `/targets/${targetId}` });
+    const got = await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: supervisor.headers });
     expect(got.json().idNumber).toBe('110105********002X');
     expect(got.body).not.toContain(idNumber);
 
     const bad = await app.inject({
-      method: 'POST', url: '/cases', payload: caseBody('P-bad', { ...person, idNumber: '110105194912310021' }),
+      method: 'POST', url: '/cases', headers: enforcement.headers, payload: caseBody('P-bad', { ...person, idNumber: '110105194912310021' }),
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ field: 'target.idNumber' });

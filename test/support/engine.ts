@@ -5,13 +5,21 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { readEnginePaths } from '../../scripts/engine-paths.mjs';
 import { workflowsPath } from '../../worker/worker';
-import { openStepsKey, targetKindKey } from '../../workflows/search-attributes';
+import { SearchAttributeType } from '@temporalio/common';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+
+const { IndexedValueType } = temporal.api.enums.v1;
+const INDEXED_VALUE_TYPE = {
+  [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.KEYWORD_LIST]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+} as Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType>;
 
 export function startDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: readEnginePaths().temporalCli },
-      searchAttributes: [targetKindKey, openStepsKey],
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
       extraArgs: ['--log-level', 'error'],
     },
   });
@@ -24,10 +32,7 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   // The Java test server knows no custom search attributes until they are added.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: {
-      [targetKindKey.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      [openStepsKey.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-    },
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]])),
   });
   return env;
 }

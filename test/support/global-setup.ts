@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
+import { seedCalendar } from '../../db/calendar-store';
+import { connectDb } from '../../db/client';
 import { freePort } from './ports';
 
 declare module 'vitest' {
@@ -26,6 +28,12 @@ export async function setup(project: TestProject): Promise<void> {
     url = embedded.url;
   }
   await runMigrations(url);
+  const seed = connectDb(url, { max: 1 });
+  try {
+    await seedCalendar(seed.db);
+  } finally {
+    await seed.close();
+  }
   project.provide('databaseUrl', url);
 }
 

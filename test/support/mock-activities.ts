@@ -5,15 +5,24 @@ import { shanghaiDateOf } from '../../domain/dates';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
 export function recordingActivities(schedules: YearSchedule[] = []) {
-  const calendar = calendarOf(schedules);
+  let calendar = calendarOf(schedules);
+  const current = () => calendar;
+  /** Stands in for an administrator loading a year into the database. */
+  const loadYear = (schedule: YearSchedule) => {
+    calendar = calendarOf([...calendar.years.values(), schedule]);
+  };
   const calls = {
     cases: [] as Parameters<Activities['recordCase']>[0][],
     receipts: [] as Parameters<Activities['recordReceipt']>[0][],
     overdue: [] as Parameters<Activities['recordOverdue']>[0][],
+    recomputed: [] as Parameters<Activities['recordDeadlineRecomputed']>[0][],
   };
   const activities: Activities = {
-    async computeDeadline({ after, workingDays }) {
-      return addWorkingDays(calendar, shanghaiDateOf(after), workingDays);
+    async computeDeadline({ from, after, workingDays }) {
+      return addWorkingDays(current(), from ?? shanghaiDateOf(after!), workingDays);
+    },
+    async recordDeadlineRecomputed(input) {
+      calls.recomputed.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);
@@ -25,5 +34,5 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
       calls.overdue.push(input);
     },
   };
-  return { activities, calls };
+  return { activities, calls, loadYear };
 }

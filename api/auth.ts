@@ -1,0 +1,29 @@
+// Authorization: Bearer <key> on every non-public route. A route names the roles it admits;
+// no key is 401, a key whose roles do not allow the route is 403, and a denial is logged.
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { agencyByKey, type Agency } from '../db/agencies';
+import type { Role } from '../db/schema';
+import { DomainError } from './errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agency: Agency | null;
+  }
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export function requireRoles(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function authorize(this: unknown, request: FastifyRequest, _reply: FastifyReply) {
+    const header = request.headers.authorization;
+    const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    if (!key) throw new DomainError(401, 'unauthorized', 'authorization', 'an API key is required: Authorization: Bearer <key>');
+    const agency = await agencyByKey(request.server.deps.db, key);
+    if (!agency) throw new DomainError(401, 'unauthorized', 'authorization', 'the API key is unknown or revoked');
+    request.agency = agency;
+    if (!agency.roles.some((r) => roles.includes(r))) {
+      request.log.warn({ agency: agency.id, roles: agency.roles, route: request.routeOptions.url, method: request.method }, 'access denied');
+      throw new DomainError(403, 'forbidden', 'authorization', `this route needs one of the roles ${roles.join(', ')}; ${agency.name} has ${agency.roles.join(', ')}`);
+    }
+  };
+}

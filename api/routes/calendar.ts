@@ -1,0 +1,163 @@
+// R16 Working days over HTTP: deadline arithmetic and the day kinds are public; loading a
+// year of the State Council schedule is for ADMIN and heals provisional deadlines.
+import type { FastifyInstance } from 'fastify';
+import { loadYear } from '../../db/calendar-store';
+import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
+import { addDays, parseIsoDate, toEpochDay } from '../../domain/dates';
+import { addWorkingDays, dayInfo } from '../../domain/working-days';
+import { bearerSecurity, requireRoles } from '../auth';
+import { tellProvisionalTargets } from '../calendar-heal';
+import { badRequest, errorSchema } from '../errors';
+
+/** GET /calendar/days covers at most this many days (3 years, a leap day included). */
+const MAX_RANGE_DAYS = 3 * 366;
+const MAX_WORKING_DAYS = 1000;
+
+const isoDate = { type: 'string', description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
+const notice = {
+  type: 'object', additionalProperties: false, required: ['title'],
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    number: { type: ['string', 'null'], maxLength: 100 },
+    publishedOn: { type: ['string', 'null'] },
+  },
+} as const;
+const dayList = {
+  type: 'array', maxItems: 200,
+  items: {
+    type: 'object', additionalProperties: false, required: ['date', 'name'],
+    properties: { date: isoDate, name: { type: 'string', minLength: 1, maxLength: 50 } },
+  },
+} as const;
+
+function dateParam(value: string, field: string): string {
+  const date = parseIsoDate(value);
+  if (!date) throw badRequest(field, `"${value}" is not a real calendar date (YYYY-MM-DD)`);
+  return date;
+}
+
+export async function calendarRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { from: string; workingDays: string } }>('/calendar/deadline', {
+    schema: {
+      tags: ['calendar'],
+      summary: 'R16: the end of the Nth working day after a date',
+      description: 'Counting starts the day after `from`; the deadline is 24:00 Asia/Shanghai of the Nth working day. ' +
+        'A year whose State Council schedule is not loaded is counted Monday–Friday and the answer is provisional.',
+      querystring: {
+        type: 'object', required: ['from', 'workingDays'],
+        properties: { from: isoDate, workingDays: { type: 'string', description: `integer 0–${MAX_WORKING_DAYS}` } },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            from: { type: 'string' }, workingDays: { type: 'integer' }, due: { type: 'string' },
+            dueAt: { type: 'string', description: 'ISO 8601 instant with +08:00' },
+            provisional: { type: 'boolean' }, missingYears: { type: 'array', items: { type: 'integer' } },
+          },
+        },
+        400: errorSchema,
+      },
+    },
+  }, async (request) => {
+    const from = dateParam(request.query.from, 'from');
+    const raw = request.query.workingDays;
+    if (!/^-?\d+$/.test(raw)) throw badRequest('workingDays', `"${raw}" is not an integer`);
+    const n = Number(raw);
+    if (n < 0) throw badRequest('workingDays', 'must not be negative');
+    if (n > MAX_WORKING_DAYS) throw badRequest('workingDays', `must be at most ${MAX_WORKING_DAYS}`);
+    const d = addWorkingDays(await app.deps.calendar(), from, n);
+    return { from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, provisional: d.provisional, missingYears: d.missingYears };
+  });
+
+  app.get<{ Querystring: { from: string; to: string } }>('/calendar/days', {
+    schema: {
+      tags: ['calendar'],
+      summary: 'R16: every day of a range with its kind (workday, weekend, holiday, makeup_workday)',
+      querystring: {
+        type: 'object', required: ['from', 'to'],
+        properties: { from: isoDate, to: { ...isoDate, description: 'inclusive; at most 3 years after from' } },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  date: { type: 'string' },
+                  kind: { type: 'string', enum: ['workday', 'weekend', 'holiday', 'makeup_workday'] },
+                  holiday: { type: 'string' },
+                  provisional: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+        400: errorSchema,
+      },
+    },
+  }, async (request) => {
+    const from = dateParam(request.query.from, 'from');
+    const to = dateParam(request.query.to, 'to');
+    const span = toEpochDay(to) - toEpochDay(from);
+    if (span < 0) throw badRequest('to', 'is before from');
+    if (span >= MAX_RANGE_DAYS) throw badRequest('to', 'is more than 3 years after from');
+    const calendar = await app.deps.calendar();
+    const items = [];
+    for (let i = 0; i <= span; i += 1) {
+      const info = dayInfo(calendar, addDays(from, i));
+      items.push(info.holiday === undefined ? { date: info.date, kind: info.kind, provisional: info.provisional } : info);
+    }
+    return { items };
+  });
+
+  app.put<{ Params: { year: string }; Body: Omit<YearFile, 'year'> & { year?: number } }>('/calendar/years/:year', {
+    preHandler: requireRoles('ADMIN'),
+    schema: {
+      tags: ['calendar'],
+      summary: 'R16: load or correct one year of the State Council holiday schedule (ADMIN)',
+      description: 'Replaces the year, journals who loaded it and which days changed, and tells every running ' +
+        'target holding a provisional deadline in that year to recompute it.',
+      security: bearerSecurity,
+      params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: '^\\d{4}$' } } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['notice', 'holidays', 'makeupWorkdays'],
+        properties: {
+          year: { type: 'integer' }, notice, amendments: { type: 'array', maxItems: 10, items: notice },
+          holidays: dayList, makeupWorkdays: dayList, source: { type: 'string', maxLength: 200 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            year: { type: 'integer' }, created: { type: 'boolean' },
+            changes: { type: 'object', additionalProperties: true },
+            targetsNotified: { type: 'integer', description: 'running targets told to recompute provisional deadlines' },
+          },
+        },
+        400: errorSchema, 401: errorSchema, 403: errorSchema,
+      },
+    },
+  }, async (request) => {
+    const year = Number(request.params.year);
+    if (year < 1990 || year > 2100) throw badRequest('year', 'must be between 1990 and 2100');
+    if (request.body.year !== undefined && request.body.year !== year) {
+      throw badRequest('year', `is ${request.body.year} in the body but ${year} in the path`);
+    }
+    let result;
+    try {
+      result = await loadYear(app.deps.db, { ...request.body, year }, {
+        actor: `${request.agency!.id} (${request.agency!.name})`, via: 'api', at: app.deps.now(),
+      });
+    } catch (err) {
+      if (err instanceof CalendarFileError) throw badRequest(err.field, err.reason);
+      throw err;
+    }
+    const { notified } = await tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`);
+    return { ...result, targetsNotified: notified };
+  });
+}

@@ -1,0 +1,72 @@
+// The agency registry and its API keys. A key is shown once, when issued; only its SHA-256
+// hash is stored (keys are 32 random bytes, so a slow hash adds nothing).
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from './client';
+import { agencies, apiKeys, type Role } from './schema';
+
+export type Agency = typeof agencies.$inferSelect;
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function issueKey(db: Db, agencyId: string): Promise<{ keyId: string; apiKey: string }> {
+  const keyId = `k_${randomBytes(6).toString('hex')}`;
+  const apiKey = `jd_${keyId.slice(2)}_${randomBytes(32).toString('base64url')}`;
+  await db.insert(apiKeys).values({ id: keyId, agencyId, keyHash: hashKey(apiKey) });
+  return { keyId, apiKey };
+}
+
+export async function revokeKey(db: Db, keyId: string, at = new Date()): Promise<boolean> {
+  const rows = await db.update(apiKeys).set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+/** The agency a live (unrevoked) key belongs to, or null. */
+export async function agencyByKey(db: Db, apiKey: string): Promise<Agency | null> {
+  const [row] = await db.select({ agency: agencies }).from(apiKeys)
+    .innerJoin(agencies, eq(apiKeys.agencyId, agencies.id))
+    .where(and(eq(apiKeys.keyHash, hashKey(apiKey)), isNull(apiKeys.revokedAt)));
+  return row?.agency ?? null;
+}
+
+export interface DemoAgency {
+  id: string;
+  name: string;
+  roles: Role[];
+  apiKey: string;
+}
+
+const DEMO: (typeof agencies.$inferInsert)[] = [
+  { id: 'demo-enforcement', name: '杭州市市场监督管理局执法稽查处', roles: ['ENFORCEMENT'], field: '市场监管' },
+  { id: 'demo-credit', name: '杭州市市场监督管理局信用监管处', roles: ['CREDIT'], field: '信用监管' },
+  { id: 'demo-authority', name: '杭州市市场监督管理局登记注册处', roles: ['AUTHORITY'], field: '登记注册' },
+  { id: 'demo-legal', name: '杭州市市场监督管理局法规处', roles: ['LEGAL'], field: '法制' },
+  { id: 'demo-approval', name: '杭州市行政审批服务中心', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency' },
+  { id: 'demo-association', name: '杭州市食品行业协会', roles: ['IMPLEMENTER'], implementerKind: 'industry_association' },
+  { id: 'demo-supervisor', name: '杭州市市场监督管理局（督查）', roles: ['SUPERVISOR'] },
+  { id: 'demo-admin', name: '系统管理员', roles: ['ADMIN'] },
+];
+
+/**
+ * Embedded mode only: one or more demo agencies per role, their keys written to
+ * <dataDir>/demo-agencies.json. A second start reuses the file while its keys still work.
+ */
+export async function ensureDemoAgencies(db: Db, dataDir: string): Promise<{ file: string; agencies: DemoAgency[] }> {
+  const file = join(dataDir, 'demo-agencies.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoAgency[];
+    const live = await Promise.all(saved.map((a) => agencyByKey(db, a.apiKey)));
+    if (live.every((a, i) => a?.id === saved[i].id)) return { file, agencies: saved };
+  }
+  const out: DemoAgency[] = [];
+  for (const agency of DEMO) {
+    await db.insert(agencies).values(agency).onConflictDoNothing();
+    const { apiKey } = await issueKey(db, agency.id);
+    out.push({ id: agency.id!, name: agency.name, roles: agency.roles as Role[], apiKey });
+  }
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });
+  return { file, agencies: out };
+}

@@ -1,0 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { issueKey } from '../../db/agencies';
+import type { Db } from '../../db/client';
+import { agencies, type Role } from '../../db/schema';
+
+/** A fresh agency with the given roles and a live key, for tests. */
+export async function agencyWithKey(db: Db, roles: Role[], name = `测试机构 ${roles.join('/')}`) {
+  const id = `test-${roles.join('-').toLowerCase()}-${randomUUID().slice(0, 8)}`;
+  await db.insert(agencies).values({ id, name, roles });
+  const { keyId, apiKey } = await issueKey(db, id);
+  return { id, name, keyId, apiKey, headers: { authorization: `Bearer ${apiKey}` } };
+}
