@@ -1,9 +1,11 @@
 // The API process: config, clients, listen, and a graceful close on SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/env';
-import { connectDb } from '../db/client';
-import { readCalendar } from '../db/calendar-store';
+import { loadedYears, readCalendar } from '../db/calendar-store';
+import { connectDb, type DbHandle } from '../db/client';
 import { buildApp } from './app';
+import { tellProvisionalTargets } from './calendar-heal';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,6 +34,26 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  void reconcileProvisionalDeadlines(app, dbHandle, temporal, () => closing);
+}
+
+/**
+ * R16: a year may have been loaded while the engine was down (or the API stopped between the
+ * load and telling the targets). On start, tell every running target still holding a
+ * provisional deadline in a now-loaded year; retried until the engine answers.
+ */
+async function reconcileProvisionalDeadlines(app: FastifyInstance, dbh: DbHandle, temporal: Client, closing: () => boolean): Promise<void> {
+  for (let attempt = 0; !closing(); attempt += 1) {
+    try {
+      const years = await loadedYears(dbh.db);
+      const { notified } = await tellProvisionalTargets(temporal, years, 'schedules reconciled at API start');
+      if (notified > 0) app.log.info({ notified }, 'targets told to recompute provisional deadlines');
+      return;
+    } catch (err) {
+      if (attempt % 12 === 0) app.log.warn({ err }, 'provisional deadlines not reconciled yet; retrying');
+      await new Promise((r) => setTimeout(r, 5000).unref());
+    }
+  }
 }
 
 main().catch((err) => {

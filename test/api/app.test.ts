@@ -124,7 +124,11 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/health', '/cases', '/cases/{caseId}/receipt', '/targets/{targetId}',
+      '/calendar/deadline', '/calendar/days', '/calendar/years/{year}',
     ]));
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/calendar/years/{year}'].put.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/calendar/deadline'].get.security).toBeUndefined();
     expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required)
       .toEqual(['source', 'document', 'target']);
   });

@@ -1,6 +1,6 @@
 // The thin vertical slice on real parts: HTTP → signal-with-start → workflow → activity →
 // PostgreSQL → HTTP, against the Temporal CLI dev server and the embedded PostgreSQL.
-// With RECORD_HISTORIES=1 it also writes the workflow's history to test/histories/ for the
+// With RECORD_HISTORIES=<label> it also writes the workflow's history to test/histories/ for the
 // replay test.
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -114,7 +114,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const handle = env.client.workflow.getHandle(created.workflowId);
     if (process.env.RECORD_HISTORIES) {
       const history = await handle.fetchHistory();
-      writeFileSync(new URL('../histories/target-slice-v1.json', import.meta.url), historyToJSON(history));
+      writeFileSync(new URL(`../histories/target-slice-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(history));
     }
   });
 

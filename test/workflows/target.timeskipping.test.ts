@@ -3,8 +3,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseFiledSignal, caseReceivedSignal, targetStateQuery, type CaseFiled } from '../../workflows/messages';
+import { addDays, shanghaiDateOf, weekday, yearOf } from '../../domain/dates';
+import {
+  calendarChangedSignal, caseFiledSignal, caseReceivedSignal, targetStateQuery, type CaseFiled,
+} from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
+import { eventually } from '../support/eventually';
 import { recordingActivities } from '../support/mock-activities';
 import { startTimeSkipping, workflowBundle } from '../support/engine';
 
@@ -91,6 +95,94 @@ describe('target workflow with time skipping', () => {
       expect(calls.receipts).toHaveLength(1);
       expect(calls.receipts[0]).toMatchObject({ caseId: '2', by: '市场监管局信用监管处' });
       expect(calls.overdue).toHaveLength(0);
+      await handle.terminate('test done');
+    });
+  });
+});
+
+/** The next Friday 10:00 Asia/Shanghai after `ms`, so weekdays line up in every run. */
+function nextFriday10(ms: number): number {
+  let date = addDays(shanghaiDateOf(ms), 1);
+  while (weekday(date) !== 5) date = addDays(date, 1);
+  return Date.parse(`${date}T10:00:00+08:00`);
+}
+
+describe('R16 provisional deadlines heal when their year is loaded (time skipping)', () => {
+  // No schedule is loaded at first: everything is counted Monday–Friday and provisional. The
+  // "loaded" schedule makes the Saturday after the push a make-up working day (调休上班), which
+  // moves the R5 receipt deadline from Wednesday to Tuesday.
+  async function pushOnFriday(workflowId: string, taskQueue: string) {
+    const rec = recordingActivities();
+    const friday = nextFriday10(await env.currentTimeMs());
+    const fridayDate = shanghaiDateOf(friday);
+    const saturday = addDays(fridayDate, 1);
+    const years = [...new Set([yearOf(fridayDate), yearOf(addDays(fridayDate, 5))])];
+    const load = () => {
+      for (const year of years) {
+        rec.loadYear({ year, holidays: new Map(), makeupWorkdays: new Set(yearOf(saturday) === year ? [saturday] : []) });
+      }
+    };
+    return { ...rec, friday, fridayDate, years, load, tuesday: addDays(fridayDate, 4), wednesday: addDays(fridayDate, 5) };
+  }
+
+  it('R16: loading the year recomputes a provisional deadline, journals old and new due, and re-arms the timer earlier', async () => {
+    const taskQueue = 'ts-r16-rearm';
+    const t = await pushOnFriday('target-ts-rearm', taskQueue);
+    await withWorker(taskQueue, t.activities, async () => {
+      await env.sleep(t.friday - (await env.currentTimeMs()));
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-rearm', taskQueue,
+        args: [{ targetId: 'Ets-rearm', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r16-1', new Date(t.friday))],
+      });
+      let state = await eventually(async () => {
+        const s = await handle.query(targetStateQuery);
+        expect(s.cases[0].receiptDue).toMatchObject({ due: t.wednesday, provisional: true });
+        return s;
+      });
+      expect(state.cases[0].receiptDue!.missingYears).toEqual(t.years);
+
+      t.load();
+      await handle.signal(calendarChangedSignal, { years: t.years, reason: 'schedule loaded by test' });
+      await env.sleep('6 days');
+      state = await handle.query(targetStateQuery);
+      expect(state.cases[0].receiptDue).toMatchObject({ due: t.tuesday, dueAt: `${t.wednesday}T00:00:00+08:00`, provisional: false });
+      expect(t.calls.recomputed).toHaveLength(1);
+      expect(t.calls.recomputed[0]).toMatchObject({
+        caseId: 'r16-1', oldDue: `${addDays(t.wednesday, 1)}T00:00:00+08:00`, newDue: `${t.wednesday}T00:00:00+08:00`,
+        provisional: false, movedIntoPast: false, reason: 'schedule loaded by test',
+      });
+      // The timer fired at the new (Tuesday 24:00) deadline, not the old Wednesday one.
+      expect(t.calls.overdue).toHaveLength(1);
+      expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
+      expect(Date.parse(t.calls.overdue[0].detectedAt)).toBeLessThan(Date.parse(`${addDays(t.wednesday, 1)}T00:00:00+08:00`));
+      await handle.terminate('test done');
+    });
+  });
+
+  it('R16: a deadline recomputed to before now is flagged as moved into the past and falls overdue at once', async () => {
+    const taskQueue = 'ts-r16-past';
+    const t = await pushOnFriday('target-ts-past', taskQueue);
+    await withWorker(taskQueue, t.activities, async () => {
+      await env.sleep(t.friday - (await env.currentTimeMs()));
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-past', taskQueue,
+        args: [{ targetId: 'Ets-past', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r16-2', new Date(t.friday))],
+      });
+      // Wednesday 01:00: past the corrected Tuesday deadline, before the provisional Wednesday one.
+      await env.sleep(Date.parse(`${t.wednesday}T01:00:00+08:00`) - (await env.currentTimeMs()));
+      expect((await handle.query(targetStateQuery)).cases[0].receiptOverdue).toBe(false);
+      expect(t.calls.overdue).toHaveLength(0);
+
+      t.load();
+      await handle.signal(calendarChangedSignal, { years: t.years, reason: 'late load' });
+      await env.sleep('1 hour');
+      const state = await handle.query(targetStateQuery);
+      expect(state.cases[0].receiptOverdue).toBe(true);
+      expect(t.calls.recomputed[0]).toMatchObject({ movedIntoPast: true, newDue: `${t.wednesday}T00:00:00+08:00` });
+      expect(t.calls.overdue).toHaveLength(1);
+      expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
       await handle.terminate('test done');
     });
   });
