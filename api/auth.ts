@@ -1,6 +1,6 @@
 // Authorization: Bearer <key> on every non-public route. A route names the roles it admits;
 // no key is 401, a key whose roles do not allow the route is 403, and a denial is logged.
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { agencyByKey, type Agency } from '../db/agencies';
 import type { Role } from '../db/schema';
 import { DomainError } from './errors';
@@ -13,7 +13,8 @@ declare module 'fastify' {
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
-export function requireRoles(...roles: Role[]): preHandlerAsyncHookHandler {
+// onRequest, so that a call without a key is 401 before its body is even parsed or validated.
+export function requireRoles(...roles: Role[]): onRequestAsyncHookHandler {
   return async function authorize(this: unknown, request: FastifyRequest, _reply: FastifyReply) {
     const header = request.headers.authorization;
     const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';

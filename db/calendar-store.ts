@@ -4,9 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { asc, eq, sql } from 'drizzle-orm';
 import { validateYearFile, type YearFile } from '../domain/calendar-file';
+import type { NonWorkingDayRule } from '../domain/periods';
 import { calendarOf, type WorkingCalendar, type YearSchedule } from '../domain/working-days';
 import type { Db } from './client';
-import { calendarDays, calendarLoads, calendarYears, type CalendarChanges } from './schema';
+import { calendarDays, calendarLoads, calendarYears, deadlineRules, type CalendarChanges } from './schema';
 
 const shippedDir = new URL('./calendar/', import.meta.url);
 
@@ -98,4 +99,19 @@ function diffDays(before: Day[], after: Day[]): CalendarChanges {
       return o && (o.kind !== d.kind || o.name !== d.name);
     }).map((d) => ({ date: d.date, from: { kind: old.get(d.date)!.kind, name: old.get(d.date)!.name }, to: { kind: d.kind, name: d.name } })),
   };
+}
+
+/** Deadline kinds with a fixed due day, and their default when that day is not worked. */
+export const FIXED_DAY_DEADLINES: Record<string, { rule: string; nonWorkingDay: NonWorkingDayRule }> = {
+  monthly_feedback: { rule: 'R9', nonWorkingDay: 'next_working_day' },
+};
+
+export async function deadlineRule(db: Db, kind: string): Promise<NonWorkingDayRule> {
+  const [row] = await db.select().from(deadlineRules).where(eq(deadlineRules.kind, kind));
+  return row?.nonWorkingDay ?? FIXED_DAY_DEADLINES[kind].nonWorkingDay;
+}
+
+export async function setDeadlineRule(db: Db, kind: string, nonWorkingDay: NonWorkingDayRule, actor: string, at = new Date()): Promise<void> {
+  await db.insert(deadlineRules).values({ kind, nonWorkingDay, updatedBy: actor, updatedAt: at })
+    .onConflictDoUpdate({ target: deadlineRules.kind, set: { nonWorkingDay, updatedBy: actor, updatedAt: at } });
 }

@@ -136,3 +136,14 @@ export interface CalendarChanges {
   removed: { date: string; kind: string; name: string }[];
   changed: { date: string; from: { kind: string; name: string }; to: { kind: string; name: string } }[];
 }
+
+/**
+ * What happens when a fixed due day (R9: the 7th) is not a working day, per deadline kind:
+ * 'next_working_day' (the default) or 'keep_date'. Data, so that it can change without a release.
+ */
+export const deadlineRules = pgTable('deadline_rules', {
+  kind: text('kind').primaryKey(),
+  nonWorkingDay: text('non_working_day', { enum: ['next_working_day', 'keep_date'] }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by').notNull(),
+});

@@ -1,10 +1,10 @@
 // R16 Working days over HTTP: deadline arithmetic and the day kinds are public; loading a
 // year of the State Council schedule is for ADMIN and heals provisional deadlines.
 import type { FastifyInstance } from 'fastify';
-import { loadYear } from '../../db/calendar-store';
+import { deadlineRule, FIXED_DAY_DEADLINES, loadYear, setDeadlineRule } from '../../db/calendar-store';
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
-import { addDays, parseIsoDate, toEpochDay } from '../../domain/dates';
-import { periodEnd } from '../../domain/periods';
+import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
+import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
@@ -114,8 +114,76 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     return { items };
   });
 
+  app.get<{ Querystring: { month: string } }>('/calendar/feedback-due', {
+    schema: {
+      tags: ['calendar'],
+      summary: "R9: when implementers' report on a month is due (before the 7th of the next month)",
+      querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string', description: 'YYYY-MM, the month reported on' } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            month: { type: 'string' }, due: { type: 'string' }, dueAt: { type: 'string' },
+            moved: { type: 'boolean', description: 'the 7th was not a working day and the due day moved' },
+            nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] },
+            provisional: { type: 'boolean' },
+          },
+        },
+        400: errorSchema,
+      },
+    },
+  }, async (request) => {
+    const m = /^(\d{4})-(\d{2})$/.exec(request.query.month);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw badRequest('month', `"${request.query.month}" is not a month (YYYY-MM)`);
+    const rule = await deadlineRule(app.deps.db, 'monthly_feedback');
+    const due = feedbackDueOn7th(await app.deps.calendar(), request.query.month, rule);
+    return { ...due, dueAt: endOfShanghaiDay(due.due).at, nonWorkingDay: rule };
+  });
+
+  const ruleSchema = {
+    type: 'object',
+    properties: {
+      kind: { type: 'string' }, rule: { type: 'string' },
+      nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] },
+    },
+  } as const;
+
+  app.get('/calendar/deadline-rules', {
+    schema: {
+      tags: ['calendar'],
+      summary: 'What each fixed-day deadline does when its day is not a working day',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: ruleSchema } } } },
+    },
+  }, async () => ({
+    items: await Promise.all(Object.entries(FIXED_DAY_DEADLINES).map(async ([kind, d]) => ({
+      kind, rule: d.rule, nonWorkingDay: await deadlineRule(app.deps.db, kind),
+    }))),
+  }));
+
+  app.put<{ Params: { kind: string }; Body: { nonWorkingDay: NonWorkingDayRule } }>('/calendar/deadline-rules/:kind', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['calendar'],
+      summary: 'Set what a fixed-day deadline does when its day is not a working day (ADMIN)',
+      security: bearerSecurity,
+      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['nonWorkingDay'],
+        properties: { nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] } },
+      },
+      response: { 200: ruleSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+    },
+  }, async (request) => {
+    const { kind } = request.params;
+    if (!FIXED_DAY_DEADLINES[kind]) {
+      throw badRequest('kind', `unknown deadline kind; known: ${Object.keys(FIXED_DAY_DEADLINES).join(', ')}`);
+    }
+    await setDeadlineRule(app.deps.db, kind, request.body.nonWorkingDay, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
+    return { kind, rule: FIXED_DAY_DEADLINES[kind].rule, nonWorkingDay: request.body.nonWorkingDay };
+  });
+
   app.put<{ Params: { year: string }; Body: Omit<YearFile, 'year'> & { year?: number } }>('/calendar/years/:year', {
-    preHandler: requireRoles('ADMIN'),
+    onRequest: requireRoles('ADMIN'),
     schema: {
       tags: ['calendar'],
       summary: 'R16: load or correct one year of the State Council holiday schedule (ADMIN)',

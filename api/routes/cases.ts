@@ -90,7 +90,7 @@ interface CaseBody {
 
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: CaseBody }>('/cases', {
-    preHandler: requireRoles('ENFORCEMENT', 'CREDIT'),
+    onRequest: requireRoles('ENFORCEMENT', 'CREDIT'),
     schema: {
       tags: ['cases'],
       summary: 'Push a target with its cause (R2 penalty decision by ENFORCEMENT, R3 external document by CREDIT)',
@@ -98,14 +98,18 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       body: caseBody,
       response: { 200: intakeResult, 202: intakeResult, 400: errorSchema, 401: errorSchema, 403: errorSchema },
     },
+    // R2: ENFORCEMENT pushes its own penalty decisions; R3: CREDIT receives external documents.
+    // Checked before validation, so that the wrong role hears 403 whatever else is wrong.
+    preValidation: async (request) => {
+      const source = (request.body as { source?: unknown } | undefined)?.source;
+      const needed = source === 'penalty_decision' ? 'ENFORCEMENT' : source === 'external_document' ? 'CREDIT' : null;
+      if (needed && !request.agency!.roles.includes(needed)) {
+        request.log.warn({ agency: request.agency!.id, source }, 'access denied');
+        throw new DomainError(403, 'forbidden', 'source', `a ${source} is pushed by ${needed}`);
+      }
+    },
   }, async (request, reply) => {
     const body = request.body;
-    // R2: ENFORCEMENT pushes its own penalty decisions; R3: CREDIT receives external documents.
-    const needed = body.source === 'penalty_decision' ? 'ENFORCEMENT' : 'CREDIT';
-    if (!request.agency!.roles.includes(needed)) {
-      request.log.warn({ agency: request.agency!.id, source: body.source }, 'access denied');
-      throw new DomainError(403, 'forbidden', 'source', `a ${body.source} is pushed by ${needed}`);
-    }
     const { db, temporal, calendar, targetIdKey, now } = app.deps;
     const today = shanghaiDateOf(now());
 
@@ -170,7 +174,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { caseId: string }; Body: { by: string } }>('/cases/:caseId/receipt', {
-    preHandler: requireRoles('AUTHORITY'),
+    onRequest: requireRoles('AUTHORITY'),
     schema: {
       tags: ['cases'],
       summary: 'R5: the receiving AUTHORITY confirms receipt of a pushed case',

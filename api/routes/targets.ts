@@ -10,7 +10,7 @@ import { errorSchema, notFound } from '../errors';
 
 export async function targetRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { targetId: string } }>('/targets/:targetId', {
-    preHandler: requireRoles('ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'),
+    onRequest: requireRoles('ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'),
     schema: {
       security: bearerSecurity,
       tags: ['targets'],

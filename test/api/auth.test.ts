@@ -1,0 +1,82 @@
+// Every role against every guarded route (a table): a role the route admits gets past the
+// guard (here to a 400 or 404, since the bodies are deliberately incomplete), any other role
+// gets 403, no key or a revoked key gets 401 — before the body is even validated.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../api/app';
+import { revokeKey } from '../../db/agencies';
+import { readCalendar } from '../../db/calendar-store';
+import { connectDb, type DbHandle } from '../../db/client';
+import { ROLES, type Role } from '../../db/schema';
+import { agencyWithKey } from '../support/agencies';
+import { freePort } from '../support/ports';
+
+let dbh: DbHandle;
+let app: FastifyInstance;
+let connection: Connection;
+const keys = new Map<Role, Record<string, string>>();
+
+beforeAll(async () => {
+  dbh = connectDb(inject('databaseUrl'));
+  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  app = await buildApp({
+    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }),
+    calendar: () => readCalendar(dbh.db), targetIdKey: 'auth',
+  });
+  for (const role of ROLES) keys.set(role, (await agencyWithKey(dbh.db, [role])).headers);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await connection?.close();
+  await dbh?.close();
+});
+
+interface Guarded {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  payload?: object;
+  roles: Role[];
+}
+
+const incompleteCase = (source: string) => ({ source, document: { number: 'x', issuer: 'x' }, target: { kind: 'enterprise', name: 'x' } });
+const routes: Guarded[] = [
+  { name: 'R2 intake of a penalty decision', method: 'POST', url: '/cases', payload: incompleteCase('penalty_decision'), roles: ['ENFORCEMENT'] },
+  { name: 'R3 intake of an external document', method: 'POST', url: '/cases', payload: incompleteCase('external_document'), roles: ['CREDIT'] },
+  { name: 'R5 receipt', method: 'POST', url: '/cases/Cunknown/receipt', payload: { by: 'x' }, roles: ['AUTHORITY'] },
+  { name: 'a target', method: 'GET', url: '/targets/E000000000000000000000000', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R16 loading a year', method: 'PUT', url: '/calendar/years/2039', payload: {}, roles: ['ADMIN'] },
+  { name: 'R9 the non-working-day rule', method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', payload: {}, roles: ['ADMIN'] },
+];
+
+const matrix = routes.flatMap((r) => ROLES.map((role) => [r.name, role, r.roles.includes(role), r] as const));
+
+describe('who may call what', () => {
+  it.each(matrix)('%s as %s: allowed = %s', async (_name, role, allowed, route) => {
+    const res = await app.inject({ method: route.method, url: route.url, payload: route.payload, headers: keys.get(role) });
+    if (allowed) {
+      expect([400, 404]).toContain(res.statusCode);
+    } else {
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ error: 'forbidden' });
+    }
+  });
+
+  it.each(routes)('$name without a key is 401 before the body is validated', async (route) => {
+    const res = await app.inject({ method: route.method, url: route.url, payload: route.payload });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ field: 'authorization' });
+  });
+
+  it('a revoked key is 401 from the moment it is revoked', async () => {
+    const agency = await agencyWithKey(dbh.db, ['SUPERVISOR']);
+    const url = '/targets/E000000000000000000000000';
+    expect((await app.inject({ method: 'GET', url, headers: agency.headers })).statusCode).toBe(404);
+    expect(await revokeKey(dbh.db, agency.keyId)).toBe(true);
+    const res = await app.inject({ method: 'GET', url, headers: agency.headers });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().message).toMatch(/unknown or revoked/);
+  });
+});

@@ -1,0 +1,77 @@
+// R9 with R16: the monthly feedback due date and the per-kind setting for a 7th that is not a
+// working day (default: the next working day; an ADMIN may set it to keep the date).
+// Uses a database of its own, since it changes a global setting.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../api/app';
+import { readCalendar } from '../../db/calendar-store';
+import type { DbHandle } from '../../db/client';
+import { deadlineRules } from '../../db/schema';
+import { agencyWithKey } from '../support/agencies';
+import { freshDatabase } from '../support/fresh-db';
+import { freePort } from '../support/ports';
+
+let dbh: DbHandle;
+let app: FastifyInstance;
+let connection: Connection;
+let admin: { headers: Record<string, string> };
+let supervisor: { headers: Record<string, string> };
+
+beforeAll(async () => {
+  dbh = await freshDatabase(inject('databaseUrl'));
+  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  app = await buildApp({
+    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }),
+    calendar: () => readCalendar(dbh.db), targetIdKey: 'rules', now: () => new Date('2026-11-20T02:00:00Z'),
+  });
+  admin = await agencyWithKey(dbh.db, ['ADMIN'], '系统管理员');
+  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await connection?.close();
+  await dbh?.close();
+});
+
+const feedbackDue = (month: string) => app.inject({ method: 'GET', url: `/calendar/feedback-due?month=${month}` });
+
+describe('R9 feedback due on the 7th', () => {
+  it('R9: by default a 7th inside the National Day holiday moves to the next working day', async () => {
+    const res = await feedbackDue('2026-09');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      month: '2026-09', due: '2026-10-08', dueAt: '2026-10-09T00:00:00+08:00', moved: true,
+      nonWorkingDay: 'next_working_day', provisional: false,
+    });
+  });
+
+  it('R9: an ADMIN sets monthly feedback to keep the date; the setting is data, journaled with who set it', async () => {
+    const denied = await app.inject({
+      method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: supervisor.headers, payload: { nonWorkingDay: 'keep_date' },
+    });
+    expect(denied.statusCode).toBe(403);
+    const set = await app.inject({
+      method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: admin.headers, payload: { nonWorkingDay: 'keep_date' },
+    });
+    expect(set.statusCode).toBe(200);
+    expect((await feedbackDue('2026-09')).json()).toMatchObject({ due: '2026-10-07', moved: false, nonWorkingDay: 'keep_date' });
+    const [row] = await dbh.db.select().from(deadlineRules);
+    expect(row).toMatchObject({ kind: 'monthly_feedback', nonWorkingDay: 'keep_date', updatedBy: expect.stringContaining('系统管理员') });
+    const listed = await app.inject({ method: 'GET', url: '/calendar/deadline-rules' });
+    expect(listed.json().items).toEqual([{ kind: 'monthly_feedback', rule: 'R9', nonWorkingDay: 'keep_date' }]);
+  });
+
+  it('refuses an unknown kind, an unknown setting and a malformed month, naming the field', async () => {
+    const kind = await app.inject({ method: 'PUT', url: '/calendar/deadline-rules/lunch', headers: admin.headers, payload: { nonWorkingDay: 'keep_date' } });
+    expect(kind.statusCode).toBe(400);
+    expect(kind.json()).toMatchObject({ field: 'kind' });
+    const value = await app.inject({ method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: admin.headers, payload: { nonWorkingDay: 'skip' } });
+    expect(value.statusCode).toBe(400);
+    expect(value.json()).toMatchObject({ field: 'nonWorkingDay' });
+    const month = await feedbackDue('2026-13');
+    expect(month.statusCode).toBe(400);
+    expect(month.json()).toMatchObject({ field: 'month' });
+  });
+});
