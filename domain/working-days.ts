@@ -47,6 +47,13 @@ export function isWorkingDay(calendar: WorkingCalendar, date: IsoDate): boolean 
   return kind === 'workday' || kind === 'makeup_workday';
 }
 
+/** The first working day after `date` (R16). */
+export function nextWorkingDay(calendar: WorkingCalendar, date: IsoDate): DayInfo {
+  let day = addDays(date, 1);
+  while (!isWorkingDay(calendar, day)) day = addDays(day, 1);
+  return dayInfo(calendar, day);
+}
+
 export interface Deadline {
   from: IsoDate;
   workingDays: number;

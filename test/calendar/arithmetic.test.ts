@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scheduleOf, validateYearFile, type YearFile } from '../../domain/calendar-file';
 import { feedbackDueOn7th, periodEnd, resumeAfterSuspension } from '../../domain/periods';
-import { addWorkingDays, calendarOf, dayInfo, isWorkingDay } from '../../domain/working-days';
+import { addWorkingDays, calendarOf, dayInfo, isWorkingDay, nextWorkingDay } from '../../domain/working-days';
 
 const dir = new URL('../../db/calendar/', import.meta.url);
 const shipped = calendarOf(readdirSync(dir).filter((f) => f.endsWith('.json'))
@@ -22,6 +22,11 @@ describe(`R16 working days (TZ=${process.env.TZ ?? 'unset'})`, () => {
     expect(addWorkingDays(shipped, '2025-01-27', 3)).toMatchObject({ due: '2025-02-07', dueAt: '2025-02-08T00:00:00+08:00', provisional: false });
     // Decision on Thu 2025-02-06: 2/7 (Fri), 2/8 (make-up Saturday), 2/10 (Mon).
     expect(addWorkingDays(shipped, '2025-02-06', 3).due).toBe('2025-02-10');
+  });
+
+  it('R16: the next working day after the last day before National Day 2025 is 10/9; after a Friday before a make-up Sunday it is that Sunday', () => {
+    expect(nextWorkingDay(shipped, '2025-09-30')).toEqual({ date: '2025-10-09', kind: 'workday', provisional: false });
+    expect(nextWorkingDay(shipped, '2025-01-24')).toEqual({ date: '2025-01-26', kind: 'makeup_workday', provisional: false });
   });
 
   it('R16: the make-up Sunday 2025-01-26 counts and the event day itself never does', () => {
