@@ -6,6 +6,7 @@ import { cases, journal, overdueSteps } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
 import type { CaseFiled, CaseReceived } from '../workflows/messages';
+import { createMeasureActivities } from './measures';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,6 +21,8 @@ interface TargetRef {
 
 export function createActivities({ db, calendar }: ActivityDeps) {
   return {
+    ...createMeasureActivities({ db }),
+
     /**
      * R16: the end of the Nth working day after a date: `from` (YYYY-MM-DD), or the Shanghai
      * date of the instant `after`. Reads the calendar as loaded now; the answer goes into
@@ -67,6 +70,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           issuedOn: filed.document.issuedOn,
           consultation: filed.consultation,
           measures: filed.measures,
+          authorityId: filed.authorityId ?? null,
           status: 'pushed',
           receiptDueAt: input.receiptDueAt ? new Date(input.receiptDueAt) : null,
         }).onConflictDoNothing();

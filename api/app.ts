@@ -10,6 +10,8 @@ import { registerErrorHandler } from './errors';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { inboxRoutes } from './routes/inbox';
+import { measureRoutes } from './routes/measures';
 import { targetRoutes } from './routes/targets';
 
 export interface AppDeps {
@@ -50,6 +52,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'cases', description: 'Intake and the steps of a case' },
         { name: 'targets', description: 'Disciplinary targets and where each step stands' },
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
+        { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
+        { name: 'inbox', description: 'What each agency has been told' },
       ],
       components: {
         securitySchemes: {
@@ -65,5 +69,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(caseRoutes);
   await app.register(targetRoutes);
   await app.register(calendarRoutes);
+  await app.register(measureRoutes);
+  await app.register(inboxRoutes);
   return app;
 }

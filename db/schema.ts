@@ -3,7 +3,7 @@
 // never duplicates a row.
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
+  bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
@@ -19,6 +19,8 @@ export const targets = pgTable('targets', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+export interface PinnedMeasure { code: string; version: number }
+
 /** One cause (a penalty decision or an external document) against a target (R2, R3). */
 export const cases = pgTable('cases', {
   id: text('id').primaryKey(),
@@ -28,7 +30,10 @@ export const cases = pgTable('cases', {
   documentIssuer: text('document_issuer').notNull(),
   issuedOn: date('issued_on').notNull(),
   consultation: boolean('consultation').notNull().default(false),
-  measures: jsonb('measures').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The measures with the catalog version each was matched against (R1: cases keep it). */
+  measures: jsonb('measures').$type<PinnedMeasure[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The receiving AUTHORITY chosen at intake (R2, R3). */
+  authorityId: text('authority_id'),
   status: text('status').notNull(),
   receiptDueAt: timestamp('receipt_due_at', { withTimezone: true }),
   receivedAt: timestamp('received_at', { withTimezone: true }),
@@ -42,13 +47,19 @@ export const cases = pgTable('cases', {
 /** An overdue step (R14): one row per case and step, closed when the step is done. */
 export const overdueSteps = pgTable('overdue_steps', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  caseId: text('case_id').notNull().references(() => cases.id),
+  /** The case whose step is late, or (R1) the measure change whose review is late. */
+  caseId: text('case_id').references(() => cases.id),
+  changeId: text('change_id'),
+  agencyId: text('agency_id'),
   step: text('step').notNull(),
   rule: text('rule').notNull(),
   dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
   detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('overdue_steps_case_step_uq').on(t.caseId, t.step)]);
+}, (t) => [
+  uniqueIndex('overdue_steps_case_step_uq').on(t.caseId, t.step),
+  uniqueIndex('overdue_steps_change_step_uq').on(t.changeId, t.step),
+]);
 
 /**
  * The journal of everything that happened to a target, in the words of DOMAIN.md.
@@ -146,4 +157,85 @@ export const deadlineRules = pgTable('deadline_rules', {
   nonWorkingDay: text('non_working_day', { enum: ['next_working_day', 'keep_date'] }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: text('updated_by').notNull(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// R1 The two lists (两张清单): every measure in versions. A version takes effect on its date;
+// cases keep the version they were matched against.
+
+export type MeasureList = 'discipline' | 'enhanced_supervision';
+export type PeriodRule =
+  | { rule: 'fixed'; length: { years: number } | { months: number } | { days: number } }
+  | { rule: 'by_decision' }
+  | { rule: 'permanent' };
+export interface LegalBasis { document: string; article: string | null }
+
+export const measureVersions = pgTable('measure_versions', {
+  code: text('code').notNull(),
+  version: integer('version').notNull(),
+  list: text('list').$type<MeasureList>().notNull(),
+  category: text('category').$type<'R6' | 'R7' | 'R8'>().notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  /** null: the sources do not give the basis ("basis to be confirmed"). */
+  legalBasis: jsonb('legal_basis').$type<LegalBasis | null>(),
+  source: jsonb('source').$type<{ seed: string; where: string } | null>(),
+  targetKinds: text('target_kinds').array().$type<('enterprise' | 'person')[]>().notNull(),
+  period: jsonb('period').$type<PeriodRule>().notNull(),
+  /** R12: a period set by law that credit repair cannot shorten. */
+  legalMinimum: jsonb('legal_minimum').$type<{ years: number } | { months: number } | null>(),
+  implementerKind: text('implementer_kind').notNull(),
+  mandatory: boolean('mandatory').notNull(),
+  /** R9: reported on in the monthly feedback. */
+  feedbackSet: boolean('feedback_set').notNull(),
+  /** R4: executed by a body outside the local system; recorded and reported upward. */
+  outsideLocalAuthority: boolean('outside_local_authority').notNull().default(false),
+  status: text('status', { enum: ['active', 'retired'] }).notNull(),
+  effectiveFrom: date('effective_from').notNull(),
+  changeId: text('change_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.code, t.version] }), index('measure_versions_effective_idx').on(t.code, t.effectiveFrom)]);
+
+export interface ReviewDecision { agencyId: string; agencyName: string; approve: boolean; reason: string | null; at: string }
+
+/** R1: a proposed addition, amendment or retirement, reviewed by CREDIT together with LEGAL. */
+export const measureChanges = pgTable('measure_changes', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['add', 'amend', 'retire'] }).notNull(),
+  code: text('code').notNull(),
+  proposedBy: text('proposed_by').notNull().references(() => agencies.id),
+  reason: text('reason').notNull(),
+  /** The measure as it will read (add, amend); null for retire. */
+  proposal: jsonb('proposal').$type<Record<string, unknown> | null>(),
+  effectiveFrom: date('effective_from'),
+  status: text('status', { enum: ['under_review', 'approved', 'rejected', 'effective'] }).notNull(),
+  creditDecision: jsonb('credit_decision').$type<ReviewDecision | null>(),
+  legalDecision: jsonb('legal_decision').$type<ReviewDecision | null>(),
+  reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
+  workflowId: text('workflow_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+});
+
+/** What an agency is told (reminders, escalations, retirement notices): its inbox over HTTP. */
+export const notices = pgTable('notices', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventKey: text('event_key').notNull(),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  kind: text('kind').notNull(),
+  rule: text('rule'),
+  subject: text('subject').notNull(),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  readAt: timestamp('read_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('notices_event_agency_uq').on(t.eventKey, t.agencyId), index('notices_agency_idx').on(t.agencyId, t.createdAt)]);
+
+/** R3: rules as data that propose measures for a kind of external document and field. */
+export const matchingRules = pgTable('matching_rules', {
+  id: text('id').primaryKey(),
+  documentKind: text('document_kind').notNull(),
+  field: text('field'),
+  targetKinds: text('target_kinds').array().$type<('enterprise' | 'person')[]>().notNull(),
+  measureCodes: text('measure_codes').array().notNull(),
+  note: text('note'),
 });

@@ -11,6 +11,8 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { ensureDemoAgencies } from '../db/agencies';
 import { seedCalendar } from '../db/calendar-store';
+import { seedMeasures } from '../db/measures';
+import { shanghaiDateOf } from '../domain/dates';
 import { connectDb } from '../db/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
@@ -111,7 +113,9 @@ async function main(): Promise<void> {
   let demo: Awaited<ReturnType<typeof ensureDemoAgencies>> | undefined;
   try {
     const seeded = await seedCalendar(seedDb.db);
-    say(`database migrated${seeded.length ? `; holiday schedules ${seeded[0]}–${seeded.at(-1)} loaded` : ''}`);
+    const measures = await seedMeasures(seedDb.db, shanghaiDateOf(new Date()));
+    say(`database migrated${seeded.length ? `; holiday schedules ${seeded[0]}–${seeded.at(-1)} loaded` : ''}` +
+      `${measures ? `; ${measures} measures of the two lists seeded` : ''}`);
     // Demo agencies only for the embedded database, never for an external one.
     if (embeddedDb) demo = await ensureDemoAgencies(seedDb.db, config.dataDir);
   } finally {

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point.
+export { measureReviewWorkflow } from './measure-review';
 export { targetWorkflow } from './target';

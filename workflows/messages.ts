@@ -24,7 +24,10 @@ export interface CaseFiled {
   source: CaseSource;
   document: DecisionDocument;
   consultation: boolean;
-  measures: string[];
+  /** The measures with the catalog version each was matched against (R1: the case keeps it). */
+  measures: { code: string; version: number }[];
+  /** The receiving AUTHORITY (R2, R3). */
+  authorityId?: string;
   /** When the cause was pushed (ISO instant, taken by the API so it is in history). */
   pushedAt: string;
 }
@@ -91,3 +94,43 @@ export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
 export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarChanged');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
+
+// ---------------------------------------------------------------------------------------------
+// R1 Reviewed changes to the two lists: AUTHORITY proposes, CREDIT and LEGAL each decide.
+
+export function measureReviewWorkflowId(changeId: string): string {
+  return `measure-change-${changeId}`;
+}
+
+export type ReviewerRole = 'CREDIT' | 'LEGAL';
+
+export interface MeasureReviewInput {
+  changeId: string;
+  kind: 'add' | 'amend' | 'retire';
+  code: string;
+  proposedAt: string;
+  /** The date the change should take effect once approved (YYYY-MM-DD); null: on approval. */
+  effectiveFrom: string | null;
+}
+
+export interface ReviewDecisionMessage {
+  role: ReviewerRole;
+  agencyId: string;
+  agencyName: string;
+  approve: boolean;
+  reason: string | null;
+  at: string;
+}
+
+export interface MeasureReviewState {
+  changeId: string;
+  status: 'under_review' | 'approved' | 'rejected' | 'effective';
+  credit: ReviewDecisionMessage | null;
+  legal: ReviewDecisionMessage | null;
+  reviewDue: { due: string; dueAt: string; dueAtMs: number; provisional: boolean } | null;
+  escalated: boolean;
+  effectiveFrom: string | null;
+}
+
+export const reviewDecisionSignal = defineSignal<[ReviewDecisionMessage]>('reviewDecision');
+export const measureReviewStateQuery = defineQuery<MeasureReviewState>('measureReviewState');

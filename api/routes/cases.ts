@@ -2,7 +2,8 @@
 // target's long-lived workflow: a new cause against a known target joins its workflow.
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { cases, targets } from '../../db/schema';
+import { measureInEffect } from '../../db/measures';
+import { agencies, cases, targets } from '../../db/schema';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
@@ -25,7 +26,7 @@ const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description
 const caseBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['source', 'document', 'target'],
+  required: ['source', 'document', 'target', 'measures', 'authority'],
   properties: {
     source: { type: 'string', enum: ['penalty_decision', 'external_document'] },
     document: {
@@ -60,8 +61,8 @@ const caseBody = {
         },
       },
     },
-    measures: { type: 'array', maxItems: 100, items: text(64), default: [] },
-    authority: text(100),
+    measures: { type: 'array', minItems: 1, maxItems: 100, items: text(64), description: 'measure codes from GET /measures' },
+    authority: { ...text(100), description: 'id of the receiving AUTHORITY' },
   },
 } as const;
 
@@ -85,7 +86,7 @@ interface CaseBody {
   target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
   persons?: { role: string; idNumber: string; name: string }[];
   measures: string[];
-  authority?: string;
+  authority: string;
 }
 
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
@@ -132,6 +133,25 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       if (problem) throw badRequest(`persons.${i}.idNumber`, problem);
     });
 
+    // R2/R3: the receiving AUTHORITY must be a registered agency in that role.
+    const [authority] = await db.select().from(agencies).where(eq(agencies.id, body.authority));
+    if (!authority) throw badRequest('authority', `no agency ${body.authority}`);
+    if (!authority.roles.includes('AUTHORITY')) throw badRequest('authority', `${authority.name} is not an AUTHORITY (业务主管机构)`);
+
+    // R1: only measures on the two lists, in effect today, for this kind of target; each case
+    // keeps the version it was matched against.
+    const measures: { code: string; version: number }[] = [];
+    for (const [i, code] of body.measures.entries()) {
+      const m = await measureInEffect(db, code, today);
+      if (!m) throw badRequest(`measures.${i}`, `${code} is not on either list (R1)`);
+      if (m.status === 'retired') throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) has been retired from the list`);
+      if (!m.targetKinds.includes(body.target.kind)) {
+        throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) does not apply to ${body.target.kind === "enterprise" ? "an enterprise" : "a person"}`);
+      }
+      if (measures.some((p) => p.code === code)) throw badRequest(`measures.${i}`, `${code} is listed twice`);
+      measures.push({ code, version: m.version });
+    }
+
     const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
     const workflowId = targetWorkflowId(targetId);
     const caseId = caseIdOf(body.document.issuer, body.document.number);
@@ -159,7 +179,8 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       source: body.source,
       document: body.document,
       consultation: body.consultation,
-      measures: body.measures,
+      measures,
+      authorityId: authority.id,
       pushedAt: now().toISOString(),
     };
     await temporal.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {

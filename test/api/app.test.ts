@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readCalendar } from '../../db/calendar-store';
 import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
+import { agencies } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { freePort } from '../support/ports';
 
@@ -14,7 +15,7 @@ let deadDb: DbHandle;
 let deadTemporal: Connection;
 let app: FastifyInstance;
 let enforcement: { headers: Record<string, string> };
-let authority: { headers: Record<string, string> };
+let authority: { id: string; headers: Record<string, string> };
 
 const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shanghai
 
@@ -28,6 +29,7 @@ beforeAll(async () => {
   });
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
+  await dbh.db.insert(agencies).values({ id: 'test-api-authority', name: '业务主管机构（测试）', roles: ['AUTHORITY'] }).onConflictDoNothing();
   app.get('/test-only/boom', async () => {
     throw new Error('password=hunter2 at db.internal:5432');
   });
@@ -42,6 +44,8 @@ afterAll(async () => {
 
 const valid = {
   source: 'penalty_decision',
+  measures: ['DM-R8-PUBLICITY-ADVERSE'],
+  authority: 'test-api-authority',
   document: { number: '杭市管罚〔2026〕1号', issuedOn: '2026-11-18', issuer: '杭州市市场监督管理局' },
   target: { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' },
 };
@@ -76,6 +80,10 @@ describe('one error shape: 4xx name the field and the reason', () => {
     ['a person with a wrong check digit (GB 11643-1999)', { ...valid, target: { kind: 'person', name: '张三', idNumber: '110105194912310021' } }, 'target.idNumber', /check digit should be X/],
     ['a related person with an impossible birth date', { ...valid, persons: [{ role: 'principal', name: '李四', idNumber: '110105194902310021' }] }, 'persons.0.idNumber', /date of birth/],
     ['an unknown source', { ...valid, source: 'rumour' }, 'source', /allowed values/],
+    ['a measure on neither list (R1)', { ...valid, measures: ['DM-R7-NOPE'] }, 'measures.0', /not on either list/],
+    ['a measure that does not apply to the target kind', { ...valid, measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-PROFESSION-BAN'] }, 'measures.1', /does not apply to an? enterprise/],
+    ['no measures', { ...valid, measures: [] }, 'measures', /fewer than 1/],
+    ['an authority that is no AUTHORITY', { ...valid, authority: 'demo-nobody' }, 'authority', /no agency/],
     ['an unknown property', { ...valid, target: { ...valid.target, colour: 'red' } }, 'target.colour', /not an allowed property/],
     ['an unknown property', { ...valid, colour: 'red' }, 'colour', /not an allowed property/],
   ];
@@ -130,7 +138,7 @@ describe('OpenAPI', () => {
     expect(doc.paths['/calendar/years/{year}'].put.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/calendar/deadline'].get.security).toBeUndefined();
     expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required)
-      .toEqual(['source', 'document', 'target']);
+      .toEqual(['source', 'document', 'target', 'measures', 'authority']);
   });
 
   it('serves a browsable UI at /docs', async () => {

@@ -33,6 +33,8 @@ afterAll(async () => {
   await dbh?.close();
 });
 
+const ALL = [...ROLES];
+
 interface Guarded {
   name: string;
   method: 'GET' | 'POST' | 'PUT';
@@ -49,6 +51,11 @@ const routes: Guarded[] = [
   { name: 'a target', method: 'GET', url: '/targets/E000000000000000000000000', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
   { name: 'R16 loading a year', method: 'PUT', url: '/calendar/years/2039', payload: {}, roles: ['ADMIN'] },
   { name: 'R9 the non-working-day rule', method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', payload: {}, roles: ['ADMIN'] },
+  { name: 'R1 proposing a list change', method: 'POST', url: '/measures/changes', payload: {}, roles: ['AUTHORITY'] },
+  { name: 'R1 deciding a list change', method: 'POST', url: '/measures/changes/MCnope/decision', payload: {}, roles: ['CREDIT', 'LEGAL'] },
+  { name: 'R1 reading list changes', method: 'GET', url: '/measures/changes?status=nope', roles: ALL },
+  { name: 'R3 matching proposals', method: 'GET', url: '/matching/proposals', roles: ['CREDIT'] },
+  { name: 'the inbox', method: 'GET', url: '/inbox?limit=0', roles: ALL },
 ];
 
 const matrix = routes.flatMap((r) => ROLES.map((role) => [r.name, role, r.roles.includes(role), r] as const));
@@ -68,6 +75,15 @@ describe('who may call what', () => {
     const res = await app.inject({ method: route.method, url: route.url, payload: route.payload });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ field: 'authorization' });
+  });
+
+  it.each([
+    '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
+    '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules',
+  ])('the public route %s answers without a key', async (url) => {
+    const res = await app.inject({ method: 'GET', url });
+    expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose
   });
 
   it('a revoked key is 401 from the moment it is revoked', async () => {

@@ -65,12 +65,14 @@ describe('R16 provisional deadlines on the dev server', () => {
   it('R16: compute in an unloaded year → load it over HTTP → the workflow recomputes, moves its timer, and the move is journaled', async () => {
     const enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
     const admin = await agencyWithKey(dbh.db, ['ADMIN'], '省信用办系统管理员');
+    const authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
     const posted = await app.inject({
       method: 'POST', url: '/cases', headers: enforcement.headers,
       payload: {
         source: 'penalty_decision',
         document: { number: `杭市管罚〔${YEAR}〕${Date.now()}号`, issuedOn: friday, issuer: '杭州市市场监督管理局' },
         target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+        measures: ['DM-R8-PUBLICITY-ADVERSE'], authority: authority.id,
       },
     });
     expect(posted.statusCode).toBe(202);

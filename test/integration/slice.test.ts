@@ -61,7 +61,8 @@ function caseBody(number: string, target: object = enterprise) {
     document: { number, issuedOn: '2026-11-02', issuer: '杭州市市场监督管理局' },
     consultation: false,
     target,
-    measures: ['M-PUBLICITY'],
+    measures: ['DM-R8-PUBLICITY-ADVERSE'],
+    authority: authority.id,
   };
 }
 
@@ -92,7 +93,8 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(viaWorkflow.receiptDue.dueAt).toMatch(/T00:00:00\+08:00$/);
 
     const [row] = await dbh.db.select().from(cases).where(eq(cases.id, created.caseId));
-    expect(row).toMatchObject({ documentNumber: number, status: 'pushed', issuedOn: '2026-11-02' });
+    expect(row).toMatchObject({ documentNumber: number, status: 'pushed', issuedOn: '2026-11-02', authorityId: authority.id });
+    expect(row.measures).toEqual([{ code: 'DM-R8-PUBLICITY-ADVERSE', version: 1 }]);
     expect(row.receiptDueAt?.getTime()).toBe(viaWorkflow.receiptDue.dueAtMs);
 
     // The same issuer and document number again: the same case, 200 not a second one.

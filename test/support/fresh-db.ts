@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { seedCalendar } from '../../db/calendar-store';
+import { seedMeasures } from '../../db/measures';
 import { connectDb, type DbHandle } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
 
@@ -21,5 +22,6 @@ export async function freshDatabase(sharedUrl: string): Promise<DbHandle> {
   await runMigrations(url.toString());
   const handle = connectDb(url.toString());
   await seedCalendar(handle.db);
+  await seedMeasures(handle.db, '2020-01-01');
   return handle;
 }

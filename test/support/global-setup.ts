@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { runMigrations } from '../../db/migrate';
 import { seedCalendar } from '../../db/calendar-store';
+import { seedMeasures } from '../../db/measures';
 import { connectDb } from '../../db/client';
 import { freePort } from './ports';
 
@@ -31,6 +32,7 @@ export async function setup(project: TestProject): Promise<void> {
   const seed = connectDb(url, { max: 1 });
   try {
     await seedCalendar(seed.db);
+    await seedMeasures(seed.db, '2020-01-01');
   } finally {
     await seed.close();
   }

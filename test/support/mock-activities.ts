@@ -4,6 +4,8 @@ import type { Activities } from '../../activities';
 import { shanghaiDateOf } from '../../domain/dates';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
+type TargetActivities = Pick<Activities, 'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed'>;
+
 export function recordingActivities(schedules: YearSchedule[] = []) {
   let calendar = calendarOf(schedules);
   const current = () => calendar;
@@ -17,7 +19,7 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     overdue: [] as Parameters<Activities['recordOverdue']>[0][],
     recomputed: [] as Parameters<Activities['recordDeadlineRecomputed']>[0][],
   };
-  const activities: Activities = {
+  const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
       return addWorkingDays(current(), from ?? shanghaiDateOf(after!), workingDays);
     },

@@ -1,0 +1,143 @@
+// R1 Side effects of a reviewed change to the two lists: the change row, the new version,
+// notices to reviewers, supervisors and authorities, and the overdue record of a late review.
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client';
+import { measureInEffect, nextVersion, pick, type CatalogEntry } from '../db/measures';
+import {
+  agencies, cases, measureChanges, measureVersions, notices, overdueSteps, type ReviewDecision, type Role,
+} from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
+import type { ReviewDecisionMessage } from '../workflows/messages';
+
+
+async function agenciesWithRoles(tx: DbOrTx, roles: Role[]): Promise<string[]> {
+  const rows = await tx.select({ id: agencies.id }).from(agencies)
+    .where(or(...roles.map((r) => sql`${r} = any(${agencies.roles})`)));
+  return rows.map((r) => r.id);
+}
+
+async function notify(tx: DbOrTx, n: {
+  eventKey: string; agencyIds: string[]; kind: string; rule: string; subject: string;
+  detail: Record<string, unknown>; at: string;
+}): Promise<void> {
+  if (n.agencyIds.length === 0) return;
+  await tx.insert(notices).values(n.agencyIds.map((agencyId) => ({
+    eventKey: n.eventKey, agencyId, kind: n.kind, rule: n.rule, subject: n.subject, detail: n.detail, createdAt: new Date(n.at),
+  }))).onConflictDoNothing();
+}
+
+async function changeRow(tx: DbOrTx, changeId: string) {
+  const [row] = await tx.select().from(measureChanges).where(eq(measureChanges.id, changeId));
+  if (!row) throw new Error(`no measure change ${changeId}`);
+  return row;
+}
+
+export function createMeasureActivities({ db }: { db: Db }) {
+  return {
+    /** R1: the review starts; every CREDIT and LEGAL agency is asked to decide by the due day. */
+    async openMeasureReview(input: { changeId: string; reviewDueAt: string; at: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const change = await changeRow(tx, input.changeId);
+        await tx.update(measureChanges).set({ reviewDueAt: new Date(input.reviewDueAt) }).where(eq(measureChanges.id, input.changeId));
+        await notify(tx, {
+          eventKey: `${input.changeId}/review-requested`, agencyIds: await agenciesWithRoles(tx, ['CREDIT', 'LEGAL']),
+          kind: 'review_requested', rule: 'R1', at: input.at,
+          subject: `请审核清单变更 ${change.kind} ${change.code}`,
+          detail: { changeId: input.changeId, kind: change.kind, code: change.code, reviewDueAt: input.reviewDueAt, reason: change.reason },
+        });
+      });
+    },
+
+    async recordReviewDecision(input: { changeId: string; decision: ReviewDecisionMessage }): Promise<void> {
+      const d = input.decision;
+      const value: ReviewDecision = { agencyId: d.agencyId, agencyName: d.agencyName, approve: d.approve, reason: d.reason, at: d.at };
+      await db.update(measureChanges)
+        .set(d.role === 'CREDIT' ? { creditDecision: value } : { legalDecision: value })
+        .where(eq(measureChanges.id, input.changeId));
+    },
+
+    /** R1/R14: the review is late: remind the reviewers still to decide, tell the supervisors. */
+    async escalateMeasureReview(input: { changeId: string; dueAt: string; detectedAt: string; waitingFor: ('CREDIT' | 'LEGAL')[] }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const change = await changeRow(tx, input.changeId);
+        await tx.insert(overdueSteps).values({
+          changeId: input.changeId, step: 'measure_review', rule: 'R1',
+          dueAt: new Date(input.dueAt), detectedAt: new Date(input.detectedAt),
+        }).onConflictDoNothing();
+        const detail = { changeId: input.changeId, code: change.code, dueAt: input.dueAt, waitingFor: input.waitingFor };
+        await notify(tx, {
+          eventKey: `${input.changeId}/review-reminder`, agencyIds: await agenciesWithRoles(tx, input.waitingFor),
+          kind: 'review_reminder', rule: 'R1', at: input.detectedAt, subject: `清单变更 ${change.code} 审核已逾期，请尽快决定`, detail,
+        });
+        await notify(tx, {
+          eventKey: `${input.changeId}/review-escalated`, agencyIds: await agenciesWithRoles(tx, ['SUPERVISOR']),
+          kind: 'review_escalated', rule: 'R14', at: input.detectedAt, subject: `清单变更 ${change.code} 审核逾期`, detail,
+        });
+      });
+    },
+
+    /** R1: one rejection ends the change, with its reason, and the proposer is told. */
+    async closeMeasureChange(input: { changeId: string; status: 'rejected'; at: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const change = await changeRow(tx, input.changeId);
+        await tx.update(measureChanges).set({ status: input.status, closedAt: new Date(input.at) }).where(eq(measureChanges.id, input.changeId));
+        await tx.update(overdueSteps).set({ closedAt: new Date(input.at) })
+          .where(and(eq(overdueSteps.changeId, input.changeId), isNull(overdueSteps.closedAt)));
+        const rejection = [change.creditDecision, change.legalDecision].find((d) => d && !d.approve);
+        await notify(tx, {
+          eventKey: `${input.changeId}/rejected`, agencyIds: [change.proposedBy], kind: 'change_rejected', rule: 'R1', at: input.at,
+          subject: `清单变更 ${change.code} 未通过审核`, detail: { changeId: input.changeId, by: rejection?.agencyName, reason: rejection?.reason },
+        });
+      });
+    },
+
+    /** R1: both approved: write the new version, in effect from its date. */
+    async applyMeasureChange(input: { changeId: string; effectiveFrom: string; at: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const change = await changeRow(tx, input.changeId);
+        const [already] = await tx.select().from(measureVersions).where(eq(measureVersions.changeId, input.changeId));
+        if (!already) {
+          const today = shanghaiDateOf(input.at);
+          const current = await measureInEffect(tx, change.code, today);
+          const base = (current ?? {}) as Partial<CatalogEntry>;
+          const fields = pick(change.kind === 'retire' ? base : { ...base, ...(change.proposal as Partial<CatalogEntry>) });
+          await tx.insert(measureVersions).values({
+            ...fields, code: change.code, version: await nextVersion(tx, change.code),
+            status: change.kind === 'retire' ? 'retired' : 'active', effectiveFrom: input.effectiveFrom, changeId: input.changeId,
+          });
+        }
+        await tx.update(measureChanges).set({ status: 'approved', effectiveFrom: input.effectiveFrom })
+          .where(eq(measureChanges.id, input.changeId));
+        await tx.update(overdueSteps).set({ closedAt: new Date(input.at) })
+          .where(and(eq(overdueSteps.changeId, input.changeId), isNull(overdueSteps.closedAt)));
+        await notify(tx, {
+          eventKey: `${input.changeId}/approved`, agencyIds: [change.proposedBy], kind: 'change_approved', rule: 'R1', at: input.at,
+          subject: `清单变更 ${change.code} 已通过审核，${input.effectiveFrom} 起施行`, detail: { changeId: input.changeId, effectiveFrom: input.effectiveFrom },
+        });
+      });
+    },
+
+    /** R1: the version is in effect; a retirement tells the AUTHORITY of every open case using it. */
+    async measureChangeTookEffect(input: { changeId: string; at: string }): Promise<{ casesTold: number }> {
+      return db.transaction(async (tx) => {
+        const change = await changeRow(tx, input.changeId);
+        await tx.update(measureChanges).set({ status: 'effective', closedAt: new Date(input.at) }).where(eq(measureChanges.id, input.changeId));
+        if (change.kind !== 'retire') return { casesTold: 0 };
+        const open = await tx.select({ id: cases.id, authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases)
+          .where(and(
+            sql`${cases.measures} @> ${JSON.stringify([{ code: change.code }])}::jsonb`,
+            inArray(cases.status, ['pushed', 'received']),
+          ));
+        for (const c of open) {
+          if (!c.authorityId) continue;
+          await notify(tx, {
+            eventKey: `${input.changeId}/retired/${c.id}`, agencyIds: [c.authorityId], kind: 'measure_retired', rule: 'R1', at: input.at,
+            subject: `措施 ${change.code} 已从清单退出，请调整案件 ${c.documentNumber}`,
+            detail: { changeId: input.changeId, code: change.code, caseId: c.id, reason: change.reason },
+          });
+        }
+        return { casesTold: open.length };
+      });
+    },
+  };
+}

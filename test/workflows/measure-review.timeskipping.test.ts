@@ -1,0 +1,219 @@
+// R1 reviewed changes to the two lists, in the Java time-skipping server with the real
+// activities on a database of this suite's own: two approvals, one rejection, the 10-working-day
+// deadline that reminds and escalates, effective dates, version pinning and the retire notice.
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../api/app';
+import { readCalendar } from '../../db/calendar-store';
+import type { DbHandle } from '../../db/client';
+import { cases, measureChanges, measureVersions, notices, overdueSteps, targets } from '../../db/schema';
+import { addDays, shanghaiDateOf } from '../../domain/dates';
+import { measureReviewWorkflowId } from '../../workflows/messages';
+import { createWorker } from '../../worker/worker';
+import { agencyWithKey } from '../support/agencies';
+import { startTimeSkipping, workflowBundle } from '../support/engine';
+import { eventually } from '../support/eventually';
+import { freshDatabase } from '../support/fresh-db';
+
+let env: TestWorkflowEnvironment;
+let dbh: DbHandle;
+let worker: Worker;
+let running: Promise<void>;
+let app: FastifyInstance;
+let clock = Date.now();
+type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
+let authority: Agency;
+let credit: Agency;
+let legal: Agency;
+let supervisor: Agency;
+let enforcement: Agency;
+
+beforeAll(async () => {
+  env = await startTimeSkipping();
+  dbh = await freshDatabase(inject('databaseUrl'));
+  const calendar = () => readCalendar(dbh.db);
+  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle() });
+  running = worker.run();
+  // The API's clock follows the test server's (skipped) time.
+  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: 'review', now: () => new Date(clock) });
+  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '市市场监管局登记注册处');
+  credit = await agencyWithKey(dbh.db, ['CREDIT'], '市市场监管局信用监管处');
+  legal = await agencyWithKey(dbh.db, ['LEGAL'], '市市场监管局法规处');
+  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
+  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await dbh?.close();
+  await env?.teardown();
+});
+
+async function tick(): Promise<void> {
+  clock = await env.currentTimeMs();
+}
+
+async function skip(duration: string): Promise<void> {
+  await env.sleep(duration);
+  await tick();
+}
+
+const newMeasure = {
+  list: 'discipline', category: 'R7', nameZh: '限制申请测试类财政补助', nameEn: 'Restriction on a test subsidy',
+  legalBasis: null, targetKinds: ['enterprise'], period: { rule: 'fixed', length: { years: 1 } }, legalMinimum: null,
+  implementerKind: 'authority', mandatory: false, feedbackSet: true, outsideLocalAuthority: false,
+};
+
+async function propose(body: object) {
+  const res = await app.inject({ method: 'POST', url: '/measures/changes', headers: authority.headers, payload: body });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json() as { changeId: string; workflowId: string };
+}
+
+const decide = (changeId: string, who: Agency, approve: boolean, reason?: string) =>
+  app.inject({ method: 'POST', url: `/measures/changes/${changeId}/decision`, headers: who.headers, payload: { approve, ...(reason ? { reason } : {}) } });
+
+async function change(changeId: string) {
+  const [row] = await dbh.db.select().from(measureChanges).where(eq(measureChanges.id, changeId));
+  return row;
+}
+
+describe('R1 reviewed changes to the two lists', () => {
+  it('R1: an addition takes effect on its effective date only after CREDIT and LEGAL both approve', async () => {
+    await tick();
+    const today = shanghaiDateOf(clock);
+    const effectiveFrom = addDays(today, 5);
+    const { changeId, workflowId } = await propose({ kind: 'add', code: 'DM-R7-TEST-SUBSIDY', reason: '新规施行', measure: newMeasure, effectiveFrom });
+    expect(workflowId).toBe(measureReviewWorkflowId(changeId));
+
+    expect((await decide(changeId, credit, true)).statusCode).toBe(202);
+    await skip('1 hour');
+    expect((await change(changeId)).status).toBe('under_review'); // one approval is not enough
+    expect((await change(changeId)).creditDecision).toMatchObject({ approve: true, agencyName: '市市场监管局信用监管处' });
+    expect((await decide(changeId, credit, true)).statusCode).toBe(409); // each role decides once
+
+    expect((await decide(changeId, legal, true)).statusCode).toBe(202);
+    await eventually(async () => expect((await change(changeId)).status).toBe('approved'));
+    const [version] = await dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
+    expect(version).toMatchObject({ version: 1, status: 'active', effectiveFrom, changeId });
+    // Not yet in effect: not listed, and a case cannot use it.
+    let listed = await app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
+    expect(listed.json().total).toBe(0);
+
+    await skip('6 days');
+    await env.client.workflow.getHandle(workflowId).result();
+    expect((await change(changeId)).status).toBe('effective');
+    listed = await app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
+    expect(listed.json().items).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', status: 'active', legalBasis: expect.objectContaining({ status: 'basis to be confirmed' }) })]);
+    const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_approved')));
+    expect(told).toHaveLength(1);
+    if (process.env.RECORD_HISTORIES) {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(new URL(`../histories/measure-review-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(history));
+    }
+  });
+
+  it('R1: one rejection ends the review, with its reason told to the proposer', async () => {
+    await tick();
+    const { changeId, workflowId } = await propose({ kind: 'amend', code: 'DM-R7-TEST-SUBSIDY', reason: '扩大适用', measure: { targetKinds: ['enterprise', 'person'] } });
+    const noReason = await decide(changeId, legal, false);
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json()).toMatchObject({ field: 'reason' });
+    expect((await decide(changeId, legal, false, '上位法未授权对自然人适用')).statusCode).toBe(202);
+    await env.client.workflow.getHandle(workflowId).result();
+    expect(await change(changeId)).toMatchObject({ status: 'rejected', legalDecision: { approve: false, reason: '上位法未授权对自然人适用' } });
+    expect((await decide(changeId, credit, true)).statusCode).toBe(409);
+    const [told] = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_rejected')));
+    expect(told.detail).toMatchObject({ reason: '上位法未授权对自然人适用', by: '市市场监管局法规处' });
+    const versions = await dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
+    expect(versions).toHaveLength(1);
+  });
+
+  it('R1/R14: a review not decided within 10 working days reminds the reviewers still to decide and escalates to supervisors', async () => {
+    await tick();
+    const { changeId } = await propose({ kind: 'amend', code: 'DM-R7-TEST-SUBSIDY', reason: '调整期限', measure: { period: { rule: 'fixed', length: { years: 2 } } } });
+    expect((await decide(changeId, credit, true)).statusCode).toBe(202);
+    await skip('9 days');
+    expect(await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId))).toEqual([]);
+    await skip('30 days'); // 10 working days, whatever holidays fall in them
+    const [overdue] = await eventually(async () => {
+      const rows = await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId));
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(overdue).toMatchObject({ step: 'measure_review', rule: 'R1', closedAt: null });
+    expect(overdue.dueAt.getTime()).toBe((await change(changeId)).reviewDueAt!.getTime());
+    const reminded = await dbh.db.select().from(notices).where(eq(notices.kind, 'review_reminder'));
+    expect(reminded.map((n) => n.agencyId)).toEqual([legal.id]); // CREDIT already decided
+    const escalated = await dbh.db.select().from(notices).where(eq(notices.kind, 'review_escalated'));
+    expect(escalated.map((n) => n.agencyId)).toEqual([supervisor.id]);
+    const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: legal.headers });
+    expect(inbox.json().items.map((n: { kind: string }) => n.kind)).toContain('review_reminder');
+
+    expect((await decide(changeId, legal, true)).statusCode).toBe(202);
+    await eventually(async () => expect((await change(changeId)).status).toMatch(/approved|effective/));
+    const [closed] = await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId));
+    expect(closed.closedAt).not.toBeNull();
+  });
+
+  it('R1: cases keep the version they were matched against, and retiring a measure tells the AUTHORITY of every open case using it', async () => {
+    await tick();
+    const today = shanghaiDateOf(clock);
+    // A case matched against the current version (2, after the amendment above).
+    const intake = await app.inject({
+      method: 'POST', url: '/cases', headers: enforcement.headers,
+      payload: {
+        source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
+        document: { number: '杭市管罚〔2026〕R1号', issuedOn: today, issuer: '杭州市市场监督管理局' },
+        target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+      },
+    });
+    expect(intake.statusCode, intake.body).toBe(202);
+    const { caseId } = intake.json();
+    const row = await eventually(async () => {
+      const [c] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
+      expect(c).toBeDefined();
+      return c;
+    });
+    expect(row.measures).toEqual([{ code: 'DM-R7-TEST-SUBSIDY', version: 2 }]);
+    expect(row.authorityId).toBe(authority.id);
+    // A closed case elsewhere uses it too, and must not be told.
+    await dbh.db.insert(targets).values({ id: 'Eclosed000000000000000000', kind: 'enterprise', name: '已结案企业', workflowId: 'target-Eclosed' });
+    await dbh.db.insert(cases).values({
+      id: 'Cclosed', targetId: 'Eclosed000000000000000000', source: 'penalty_decision', documentNumber: 'closed', documentIssuer: 'x',
+      issuedOn: today, measures: [{ code: 'DM-R7-TEST-SUBSIDY', version: 1 }], status: 'released', authorityId: authority.id,
+    });
+
+    const { changeId, workflowId } = await propose({ kind: 'retire', code: 'DM-R7-TEST-SUBSIDY', reason: '上位法废止' });
+    await decide(changeId, credit, true);
+    await decide(changeId, legal, true);
+    await env.client.workflow.getHandle(workflowId).result();
+
+    const retiredNotices = await dbh.db.select().from(notices).where(eq(notices.kind, 'measure_retired'));
+    expect(retiredNotices).toHaveLength(1);
+    expect(retiredNotices[0]).toMatchObject({ agencyId: authority.id, rule: 'R1', detail: expect.objectContaining({ caseId, code: 'DM-R7-TEST-SUBSIDY' }) });
+    // The case still holds version 2; the list now says retired (version 3), and intake refuses it.
+    const [after] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(after.measures).toEqual([{ code: 'DM-R7-TEST-SUBSIDY', version: 2 }]);
+    const measure = await app.inject({ method: 'GET', url: '/measures/DM-R7-TEST-SUBSIDY' });
+    expect(measure.json()).toMatchObject({ status: 'retired', version: 3 });
+    expect(measure.json().versions.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual(['1:active', '2:active', '3:retired']);
+    const refused = await app.inject({
+      method: 'POST', url: '/cases', headers: enforcement.headers,
+      payload: {
+        source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
+        document: { number: '杭市管罚〔2026〕R1-2号', issuedOn: today, issuer: '杭州市市场监督管理局' },
+        target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ field: 'measures.0', message: expect.stringMatching(/retired/) });
+  });
+});
