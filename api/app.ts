@@ -7,6 +7,7 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import { registerErrorHandler } from './errors';
+import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
         { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
         { name: 'inbox', description: 'What each agency has been told' },
+        { name: 'agencies', description: 'The agency registry and API keys' },
       ],
       components: {
         securitySchemes: {
@@ -71,5 +73,6 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(calendarRoutes);
   await app.register(measureRoutes);
   await app.register(inboxRoutes);
+  await app.register(agencyRoutes);
   return app;
 }

@@ -212,8 +212,13 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, temporal, now } = app.deps;
-    const [row] = await db.select({ targetId: cases.targetId }).from(cases).where(eq(cases.id, request.params.caseId));
+    const [row] = await db.select({ targetId: cases.targetId, authorityId: cases.authorityId }).from(cases).where(eq(cases.id, request.params.caseId));
     if (!row) throw notFound('caseId', `no case ${request.params.caseId}`);
+    // Scope: an AUTHORITY acts only on cases addressed to it.
+    if (row.authorityId !== request.agency!.id) {
+      request.log.warn({ agency: request.agency!.id, caseId: request.params.caseId }, 'access denied: case addressed to another authority');
+      throw new DomainError(403, 'forbidden', 'caseId', 'this case is addressed to another AUTHORITY');
+    }
     await temporal.workflow.getHandle(targetWorkflowId(row.targetId)).signal(caseReceivedSignal, {
       caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString(),
     });

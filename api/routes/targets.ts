@@ -6,7 +6,7 @@ import { cases, overdueSteps, targets } from '../../db/schema';
 import { maskIdNumber } from '../../domain/identifiers';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
 import { bearerSecurity, requireRoles } from '../auth';
-import { errorSchema, notFound } from '../errors';
+import { DomainError, errorSchema, notFound } from '../errors';
 
 export async function targetRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { targetId: string } }>('/targets/:targetId', {
@@ -26,14 +26,28 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     const [target] = await db.select().from(targets).where(eq(targets.id, request.params.targetId));
     if (!target) throw notFound('targetId', `no target ${request.params.targetId}`);
     const caseRows = await db.select().from(cases).where(eq(cases.targetId, target.id)).orderBy(asc(cases.createdAt));
+    // Scope: an AUTHORITY sees targets with a case addressed to it; an IMPLEMENTER those with a
+    // case pushed to it (R5). The other roles oversee the whole loop.
+    const agency = request.agency!;
+    const oversees = agency.roles.some((r) => ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'].includes(r));
+    const addressed = agency.roles.includes('AUTHORITY') && caseRows.some((c) => c.authorityId === agency.id);
+    if (!oversees && !addressed) {
+      request.log.warn({ agency: agency.id, targetId: target.id }, 'access denied: target outside the agency scope');
+      throw new DomainError(403, 'forbidden', 'targetId', 'no case of this target is addressed or pushed to this agency');
+    }
     const overdue = caseRows.length === 0 ? [] : await db.select().from(overdueSteps)
       .where(inArray(overdueSteps.caseId, caseRows.map((c) => c.id)));
 
+    // The PostgreSQL view stands on its own; the workflow's live state is added when the
+    // engine answers within 3 s (a supervisor can still read while the engine is down).
     let workflow: TargetState | null = null;
+    let workflowStatus: 'running' | 'not_found' | 'unavailable' = 'running';
     try {
-      workflow = await temporal.workflow.getHandle(target.workflowId).query(targetStateQuery);
+      workflow = await temporal.connection.withDeadline(Date.now() + 3000,
+        () => temporal.workflow.getHandle(target.workflowId).query(targetStateQuery));
     } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      workflowStatus = err instanceof WorkflowNotFoundError ? 'not_found' : 'unavailable';
+      if (workflowStatus === 'unavailable') request.log.warn({ err, targetId: target.id }, 'workflow state unavailable');
     }
     return {
       targetId: target.id,
@@ -45,6 +59,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       cases: caseRows,
       overdue,
       workflow,
+      workflowStatus,
     };
   });
 }

@@ -1,0 +1,97 @@
+// The agency registry: ADMIN registers agencies with their roles and notification endpoint,
+// issues keys (shown once, stored hashed) and revokes them.
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { issueKey, revokeKey } from '../../db/agencies';
+import { agencies, apiKeys, ROLES, type Role } from '../../db/schema';
+import { bearerSecurity, requireRoles } from '../auth';
+import { badRequest, errorSchema, notFound } from '../errors';
+
+const IMPLEMENTER_KINDS = ['approval_agency', 'other_department', 'industry_association', 'market_entity'] as const;
+
+interface AgencyBody {
+  name: string;
+  level: 'province' | 'city' | 'district';
+  field?: string;
+  roles: Role[];
+  implementerKind?: (typeof IMPLEMENTER_KINDS)[number];
+  notifyUrl?: string;
+  notifySecret?: string;
+}
+
+/** Never the signing secret: only whether there is one. */
+function present(a: typeof agencies.$inferSelect) {
+  return {
+    id: a.id, name: a.name, level: a.level, field: a.field, roles: a.roles, implementerKind: a.implementerKind,
+    notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret), createdAt: a.createdAt,
+  };
+}
+
+export async function agencyRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: AgencyBody }>('/agencies', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['agencies'], summary: 'Register an agency; its first API key is in the answer, and only there', security: bearerSecurity,
+      body: {
+        type: 'object', additionalProperties: false, required: ['name', 'level', 'roles'],
+        properties: {
+          name: { type: 'string', minLength: 2, maxLength: 200 },
+          level: { type: 'string', enum: ['province', 'city', 'district'] },
+          field: { type: 'string', maxLength: 100 },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ROLES] } },
+          implementerKind: { type: 'string', enum: [...IMPLEMENTER_KINDS] },
+          notifyUrl: { type: 'string', maxLength: 500 },
+          notifySecret: { type: 'string', minLength: 16, maxLength: 200 },
+        },
+      },
+      response: { 201: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    if (b.roles.includes('IMPLEMENTER') && !b.implementerKind) throw badRequest('implementerKind', 'is required for an IMPLEMENTER');
+    if (!b.roles.includes('IMPLEMENTER') && b.implementerKind) throw badRequest('implementerKind', 'only an IMPLEMENTER has one');
+    if (b.notifyUrl) {
+      let url: URL;
+      try {
+        url = new URL(b.notifyUrl);
+      } catch {
+        throw badRequest('notifyUrl', 'is not a URL');
+      }
+      if (!['http:', 'https:'].includes(url.protocol)) throw badRequest('notifyUrl', 'must be http or https');
+      if (!b.notifySecret) throw badRequest('notifySecret', 'is required with a notifyUrl (webhooks are signed)');
+    }
+    const id = `ag-${randomBytes(5).toString('hex')}`;
+    const [row] = await app.deps.db.insert(agencies).values({
+      id, name: b.name, level: b.level, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
+      notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? null,
+    }).returning();
+    const key = await issueKey(app.deps.db, id);
+    return reply.status(201).send({ agency: present(row), keyId: key.keyId, apiKey: key.apiKey });
+  });
+
+  app.get('/agencies', {
+    onRequest: requireRoles('ADMIN', 'SUPERVISOR', 'CREDIT'),
+    schema: { tags: ['agencies'], summary: 'Every registered agency and its roles', security: bearerSecurity },
+  }, async () => ({ items: (await app.deps.db.select().from(agencies).orderBy(asc(agencies.id))).map(present) }));
+
+  app.post<{ Params: { agencyId: string } }>('/agencies/:agencyId/keys', {
+    onRequest: requireRoles('ADMIN'),
+    schema: { tags: ['agencies'], summary: 'Issue another key (shown once)', security: bearerSecurity, response: { 404: errorSchema } },
+  }, async (request, reply) => {
+    const [agency] = await app.deps.db.select().from(agencies).where(eq(agencies.id, request.params.agencyId));
+    if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
+    return reply.status(201).send(await issueKey(app.deps.db, agency.id));
+  });
+
+  app.delete<{ Params: { agencyId: string; keyId: string } }>('/agencies/:agencyId/keys/:keyId', {
+    onRequest: requireRoles('ADMIN'),
+    schema: { tags: ['agencies'], summary: 'Revoke a key; it stops working at once', security: bearerSecurity, response: { 404: errorSchema } },
+  }, async (request) => {
+    const [key] = await app.deps.db.select().from(apiKeys)
+      .where(and(eq(apiKeys.id, request.params.keyId), eq(apiKeys.agencyId, request.params.agencyId)));
+    if (!key) throw notFound('keyId', `no key ${request.params.keyId} of agency ${request.params.agencyId}`);
+    await revokeKey(app.deps.db, key.id, app.deps.now());
+    return { keyId: key.id, revoked: true };
+  });
+}
