@@ -132,7 +132,9 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/health', '/cases', '/cases/{caseId}/receipt', '/targets/{targetId}',
-      '/calendar/deadline', '/calendar/days', '/calendar/years/{year}',
+      '/calendar/deadline', '/calendar/days', '/calendar/years/{year}', '/calendar/feedback-due',
+      '/measures', '/measures/{code}', '/measures/changes', '/measures/changes/{changeId}/decision',
+      '/matching/proposals', '/inbox', '/agencies', '/agencies/{agencyId}/keys',
     ]));
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/calendar/years/{year}'].put.security).toEqual([{ bearerAuth: [] }]);
