@@ -37,7 +37,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
     ...opts,
   });
-  app.decorate('deps', { now: () => new Date(), ...deps });
+  app.decorate('deps', { ...deps, now: deps.now ?? (() => new Date()) });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);
 

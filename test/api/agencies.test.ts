@@ -1,32 +1,27 @@
 // The agency registry (ADMIN), keys shown once and stored hashed, revocation, and scope: an
 // AUTHORITY sees and acts only on cases addressed to it, an IMPLEMENTER only on cases pushed to it.
-import { Client, Connection } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { agencies, apiKeys, cases, targets } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
-import { freePort } from '../support/ports';
+import { appWithoutEngine } from '../support/apps';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
-let connection: Connection;
+let closeApp: () => Promise<void>;
 type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
 let admin: Agency;
 
 beforeAll(async () => {
   dbh = connectDb(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db), targetIdKey: 'agencies' });
+  ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'agencies' }));
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await connection?.close();
+  await closeApp?.();
   await dbh?.close();
 });
 

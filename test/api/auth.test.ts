@@ -1,35 +1,27 @@
 // Every role against every guarded route (a table): a role the route admits gets past the
 // guard (to a 400 or 404 where the bodies are deliberately incomplete, 200 for reads), any other role
 // gets 403, no key or a revoked key gets 401 — before the body is even validated.
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
 import { revokeKey } from '../../db/agencies';
-import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { ROLES, type Role } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
-import { freePort } from '../support/ports';
+import { appWithoutEngine } from '../support/apps';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
-let connection: Connection;
+let closeApp: () => Promise<void>;
 const keys = new Map<Role, Record<string, string>>();
 
 beforeAll(async () => {
   dbh = connectDb(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  app = await buildApp({
-    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }),
-    calendar: () => readCalendar(dbh.db), targetIdKey: 'auth',
-  });
+  ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'auth' }));
   for (const role of ROLES) keys.set(role, (await agencyWithKey(dbh.db, [role])).headers);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await connection?.close();
+  await closeApp?.();
   await dbh?.close();
 });
 

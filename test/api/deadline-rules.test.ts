@@ -1,37 +1,29 @@
 // R9 with R16: the monthly feedback due date and the per-kind setting for a 7th that is not a
 // working day (default: the next working day; an ADMIN may set it to keep the date).
 // Uses a database of its own, since it changes a global setting.
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import type { DbHandle } from '../../db/client';
 import { deadlineRules } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { freshDatabase } from '../support/fresh-db';
-import { freePort } from '../support/ports';
+import { appWithoutEngine } from '../support/apps';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
-let connection: Connection;
+let closeApp: () => Promise<void>;
 let admin: { headers: Record<string, string> };
 let supervisor: { headers: Record<string, string> };
 
 beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  app = await buildApp({
-    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }),
-    calendar: () => readCalendar(dbh.db), targetIdKey: 'rules', now: () => new Date('2026-11-20T02:00:00Z'),
-  });
+  ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'rules', now: () => new Date('2026-11-20T02:00:00Z') }));
   admin = await agencyWithKey(dbh.db, ['ADMIN'], '系统管理员');
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await connection?.close();
+  await closeApp?.();
   await dbh?.close();
 });
 

@@ -1,31 +1,26 @@
 // R1 the two lists as shipped and served: at least 30 measures across both lists, each traceable
 // to the policy text it comes from, filterable over HTTP; R3 matching proposals for CREDIT.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { shippedCatalog } from '../../db/measures';
 import { agencyWithKey } from '../support/agencies';
-import { freePort } from '../support/ports';
+import { appWithoutEngine } from '../support/apps';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
-let connection: Connection;
+let closeApp: () => Promise<void>;
 let credit: { headers: Record<string, string> };
 
 beforeAll(async () => {
   dbh = connectDb(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db), targetIdKey: 'measures' });
+  ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'measures' }));
   credit = await agencyWithKey(dbh.db, ['CREDIT']);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await connection?.close();
+  await closeApp?.();
   await dbh?.close();
 });
 

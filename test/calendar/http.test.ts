@@ -1,36 +1,28 @@
 // R16 over HTTP with app.inject(): the public deadline and day-kind endpoints, and the
 // checks of PUT /calendar/years/:year (ADMIN only, validated). Runs in three time zones.
-import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { calendarYears } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
-import { freePort } from '../support/ports';
+import { appWithoutEngine } from '../support/apps';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
-let connection: Connection;
+let closeApp: () => Promise<void>;
 let admin: { headers: Record<string, string> };
 let credit: { headers: Record<string, string> };
 
 beforeAll(async () => {
   dbh = connectDb(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  app = await buildApp({
-    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }),
-    calendar: () => readCalendar(dbh.db), targetIdKey: 'calendar-http',
-  });
+  ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'calendar-http' }));
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
   credit = await agencyWithKey(dbh.db, ['CREDIT']);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await connection?.close();
+  await closeApp?.();
   await dbh?.close();
 });
 

@@ -5,19 +5,16 @@
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { calendarDays, calendarLoads, calendarYears, cases, journal } from '../../db/schema';
 import { addDays, weekday } from '../../domain/dates';
 import { targetStateQuery } from '../../workflows/messages';
-import { createWorker } from '../../worker/worker';
 import { agencyWithKey } from '../support/agencies';
-import { startDevServer, workflowBundle } from '../support/engine';
+import { appOnEngine } from '../support/apps';
+import { startDevServer } from '../support/engine';
 import { eventually } from '../support/eventually';
 
 // A year no other suite uses, never shipped in db/calendar/.
@@ -31,32 +28,22 @@ const endOf = (date: string) => `${addDays(date, 1)}T00:00:00+08:00`;
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
-let worker: Worker;
-let running: Promise<void>;
 let app: FastifyInstance;
+let closeApp: () => Promise<void>;
 
 beforeAll(async () => {
   env = await startDevServer();
   dbh = connectDb(inject('databaseUrl'));
   await dbh.db.delete(calendarDays).where(eq(calendarDays.year, YEAR));
   await dbh.db.delete(calendarYears).where(eq(calendarYears.year, YEAR));
-  const calendar = () => readCalendar(dbh.db);
-  worker = await createWorker({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default',
-    deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
   // The API's clock stands on that Friday, 10:00 in Shanghai: the push happens in YEAR.
-  app = await buildApp({
-    db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: `heal-${Date.now()}`,
-    now: () => new Date(`${friday}T10:00:00+08:00`),
-  });
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, {
+    targetIdKey: `heal-${Date.now()}`, now: () => new Date(`${friday}T10:00:00+08:00`),
+  }));
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
+  await closeApp?.();
   await dbh?.close();
   await env?.teardown();
 });

@@ -6,24 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readCalendar } from '../../db/calendar-store';
-import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
 import { cases, journal } from '../../db/schema';
-import { createWorker } from '../../worker/worker';
-import { startDevServer, workflowBundle } from '../support/engine';
+import { appOnEngine } from '../support/apps';
+import { startDevServer } from '../support/engine';
 import { agencyWithKey } from '../support/agencies';
 import { eventually } from '../support/eventually';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
-let worker: Worker;
-let running: Promise<void>;
 let app: FastifyInstance;
+let closeApp: () => Promise<void>;
 let enforcement: Awaited<ReturnType<typeof agencyWithKey>>;
 let authority: Awaited<ReturnType<typeof agencyWithKey>>;
 let supervisor: Awaited<ReturnType<typeof agencyWithKey>>;
@@ -31,24 +27,14 @@ let supervisor: Awaited<ReturnType<typeof agencyWithKey>>;
 beforeAll(async () => {
   env = await startDevServer();
   dbh = connectDb(inject('databaseUrl'));
-  const calendar = () => readCalendar(dbh.db);
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    deps: { db: dbh.db, calendar },
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `slice-${randomUUID()}` }));
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
-  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: `slice-${randomUUID()}` });
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
+  await closeApp?.();
   await dbh?.close();
   await env?.teardown();
 });

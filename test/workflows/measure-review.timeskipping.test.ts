@@ -4,27 +4,23 @@
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import type { DbHandle } from '../../db/client';
 import { cases, measureChanges, measureVersions, notices, overdueSteps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { measureReviewWorkflowId } from '../../workflows/messages';
-import { createWorker } from '../../worker/worker';
 import { agencyWithKey } from '../support/agencies';
-import { startTimeSkipping, workflowBundle } from '../support/engine';
+import { appOnEngine } from '../support/apps';
+import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { freshDatabase } from '../support/fresh-db';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
-let worker: Worker;
-let running: Promise<void>;
 let app: FastifyInstance;
+let closeApp: () => Promise<void>;
 let clock = Date.now();
 type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
 let authority: Agency;
@@ -36,11 +32,8 @@ let enforcement: Agency;
 beforeAll(async () => {
   env = await startTimeSkipping();
   dbh = await freshDatabase(inject('databaseUrl'));
-  const calendar = () => readCalendar(dbh.db);
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle() });
-  running = worker.run();
   // The API's clock follows the test server's (skipped) time.
-  app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: 'review', now: () => new Date(clock) });
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'review', now: () => new Date(clock) }));
   authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '市市场监管局登记注册处');
   credit = await agencyWithKey(dbh.db, ['CREDIT'], '市市场监管局信用监管处');
   legal = await agencyWithKey(dbh.db, ['LEGAL'], '市市场监管局法规处');
@@ -49,9 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
+  await closeApp?.();
   await dbh?.close();
   await env?.teardown();
 });

@@ -1,0 +1,58 @@
+// The app under test, built the way api/server.ts builds it, on the test database:
+// - appWithoutEngine: Temporal pointed at a closed port (routes that never reach the engine,
+//   and the engine-down paths);
+// - appOnEngine: a real test environment with a worker running the real activities.
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app';
+import { readCalendar } from '../../db/calendar-store';
+import type { DbHandle } from '../../db/client';
+import { createWorker } from '../../worker/worker';
+import { workflowBundle } from './engine';
+import { freePort } from './ports';
+
+interface AppOptions {
+  targetIdKey?: string;
+  now?: () => Date;
+}
+
+export interface AppUnderTest {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  const app = await buildApp({
+    db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+  });
+  return {
+    app,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
+
+export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
+  const calendar = () => readCalendar(dbh.db);
+  const worker = await createWorker({
+    connection: env.nativeConnection, namespace: env.namespace ?? 'default',
+    deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const app = await buildApp({
+    db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+  });
+  return {
+    app,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+    },
+  };
+}
