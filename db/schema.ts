@@ -3,7 +3,7 @@
 // never duplicates a row.
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
@@ -228,7 +228,29 @@ export const notices = pgTable('notices', {
   detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   readAt: timestamp('read_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('notices_event_agency_uq').on(t.eventKey, t.agencyId), index('notices_agency_idx').on(t.agencyId, t.createdAt)]);
+  /** Outbox: set when the agency's webhook answered 2xx (agencies without one read the inbox). */
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+  lastError: text('last_error'),
+}, (t) => [
+  uniqueIndex('notices_event_agency_uq').on(t.eventKey, t.agencyId),
+  index('notices_agency_idx').on(t.agencyId, t.createdAt),
+  index('notices_undelivered_idx').on(t.nextAttemptAt).where(sql`delivered_at is null`),
+]);
+
+/** Every webhook attempt, successful or not. */
+export const noticeDeliveries = pgTable('notice_deliveries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  noticeId: bigint('notice_id', { mode: 'number' }).notNull().references(() => notices.id),
+  agencyId: text('agency_id').notNull(),
+  url: text('url').notNull(),
+  attempt: integer('attempt').notNull(),
+  status: integer('status'),
+  error: text('error'),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  durationMs: integer('duration_ms').notNull(),
+}, (t) => [index('notice_deliveries_notice_idx').on(t.noticeId)]);
 
 /** R3: rules as data that propose measures for a kind of external document and field. */
 export const matchingRules = pgTable('matching_rules', {

@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { loadConfig } from '../config/env';
 import { connectDb } from '../db/client';
 import { readCalendar } from '../db/calendar-store';
+import { startOutbox } from './outbox';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -18,8 +19,14 @@ async function main(): Promise<void> {
       namespace: config.temporalNamespace,
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
     });
+    // Signed webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
+    const outbox = startOutbox(dbHandle.db, { onError: (err) => console.error('outbox:', err) });
     console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})`);
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      await outbox.stop();
+    }
   } finally {
     await connection.close();
     await dbHandle.close();
