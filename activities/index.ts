@@ -6,7 +6,12 @@ import { cases, journal, overdueSteps } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
 import type { CaseFiled, CaseReceived } from '../workflows/messages';
+import { escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
+import { agenciesWithRoles, notify } from './notices';
+
+/** The steps of the loop as the notices name them. */
+const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）' };
 
 export interface ActivityDeps {
   db: Db;
@@ -108,11 +113,44 @@ export function createActivities({ db, calendar }: ActivityDeps) {
       });
     },
 
-    /** R14: a step whose deadline passed gets one overdue record. */
+    /** R14: the working-day interval between reminders of an overdue step, from the settings. */
+    async nextReminder(input: { from: string; step: string }): Promise<Deadline> {
+      return addWorkingDays(await calendar(), input.from, await escalationInterval(db, input.step));
+    },
+
+    /** R14: the step is still overdue: remind the responsible agency again, tell the supervisors. */
+    async recordEscalation(input: TargetRef & {
+      caseId: string; step: string; rule: string; reminder: number; detectedAt: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        const eventKey = `${input.workflowId}/${input.caseId}/${input.step}/reminder-${input.reminder}`;
+        await tx.insert(journal).values({
+          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'escalated', rule: 'R14',
+          at: new Date(input.detectedAt), detail: { step: input.step, stepRule: input.rule, reminder: input.reminder },
+        }).onConflictDoNothing();
+        await notify(tx, {
+          eventKey, agencyIds: [...(c?.authorityId ? [c.authorityId] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
+          kind: 'escalated', rule: 'R14', at: input.detectedAt,
+          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${STEP_NAMES[input.step] ?? input.step}仍未完成（第 ${input.reminder} 次催办）`,
+          detail: { caseId: input.caseId, step: input.step, rule: input.rule, reminder: input.reminder },
+        });
+      });
+    },
+
+    /** R14: a step whose deadline passed gets one overdue record; the responsible agency and the supervisors are told. */
     async recordOverdue(input: TargetRef & {
       caseId: string; step: string; rule: string; dueAt: string; detectedAt: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
+        const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        await notify(tx, {
+          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/overdue`,
+          agencyIds: [...(c?.authorityId ? [c.authorityId] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
+          kind: 'overdue', rule: 'R14', at: input.detectedAt,
+          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${STEP_NAMES[input.step] ?? input.step}已逾期`,
+          detail: { caseId: input.caseId, step: input.step, rule: input.rule, dueAt: input.dueAt },
+        });
         await tx.insert(overdueSteps).values({
           caseId: input.caseId,
           step: input.step,

@@ -1,30 +1,13 @@
 // R1 Side effects of a reviewed change to the two lists: the change row, the new version,
 // notices to reviewers, supervisors and authorities, and the overdue record of a late review.
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { measureInEffect, nextVersion, pick, type CatalogEntry } from '../db/measures';
-import {
-  agencies, cases, measureChanges, measureVersions, notices, overdueSteps, type ReviewDecision, type Role,
-} from '../db/schema';
+import { cases, measureChanges, measureVersions, overdueSteps, type ReviewDecision } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import type { ReviewDecisionMessage } from '../workflows/messages';
+import { agenciesWithRoles, notify } from './notices';
 
-
-async function agenciesWithRoles(tx: DbOrTx, roles: Role[]): Promise<string[]> {
-  const rows = await tx.select({ id: agencies.id }).from(agencies)
-    .where(or(...roles.map((r) => sql`${r} = any(${agencies.roles})`)));
-  return rows.map((r) => r.id);
-}
-
-async function notify(tx: DbOrTx, n: {
-  eventKey: string; agencyIds: string[]; kind: string; rule: string; subject: string;
-  detail: Record<string, unknown>; at: string;
-}): Promise<void> {
-  if (n.agencyIds.length === 0) return;
-  await tx.insert(notices).values(n.agencyIds.map((agencyId) => ({
-    eventKey: n.eventKey, agencyId, kind: n.kind, rule: n.rule, subject: n.subject, detail: n.detail, createdAt: new Date(n.at),
-  }))).onConflictDoNothing();
-}
 
 async function changeRow(tx: DbOrTx, changeId: string) {
   const [row] = await tx.select().from(measureChanges).where(eq(measureChanges.id, changeId));

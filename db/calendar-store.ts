@@ -7,7 +7,7 @@ import { validateYearFile, type YearFile } from '../domain/calendar-file';
 import type { NonWorkingDayRule } from '../domain/periods';
 import { calendarOf, type WorkingCalendar, type YearSchedule } from '../domain/working-days';
 import type { Db } from './client';
-import { calendarDays, calendarLoads, calendarYears, deadlineRules, type CalendarChanges } from './schema';
+import { calendarDays, calendarLoads, calendarYears, deadlineRules, escalationSettings, type CalendarChanges } from './schema';
 
 const shippedDir = new URL('./calendar/', import.meta.url);
 
@@ -114,4 +114,17 @@ export async function deadlineRule(db: Db, kind: string): Promise<NonWorkingDayR
 export async function setDeadlineRule(db: Db, kind: string, nonWorkingDay: NonWorkingDayRule, actor: string, at = new Date()): Promise<void> {
   await db.insert(deadlineRules).values({ kind, nonWorkingDay, updatedBy: actor, updatedAt: at })
     .onConflictDoUpdate({ target: deadlineRules.kind, set: { nonWorkingDay, updatedBy: actor, updatedAt: at } });
+}
+
+/** R14: default working days between reminders of an overdue step. */
+export const DEFAULT_ESCALATION_INTERVAL = 2;
+
+export async function escalationInterval(db: Db, step: string): Promise<number> {
+  const [row] = await db.select().from(escalationSettings).where(eq(escalationSettings.step, step));
+  return row?.intervalWorkingDays ?? DEFAULT_ESCALATION_INTERVAL;
+}
+
+export async function setEscalationInterval(db: Db, step: string, intervalWorkingDays: number, actor: string, at = new Date()): Promise<void> {
+  await db.insert(escalationSettings).values({ step, intervalWorkingDays, updatedBy: actor, updatedAt: at })
+    .onConflictDoUpdate({ target: escalationSettings.step, set: { intervalWorkingDays, updatedBy: actor, updatedAt: at } });
 }

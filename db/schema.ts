@@ -261,3 +261,11 @@ export const matchingRules = pgTable('matching_rules', {
   measureCodes: text('measure_codes').array().notNull(),
   note: text('note'),
 });
+
+/** R14: how many working days pass between reminders of a step still overdue, per step. */
+export const escalationSettings = pgTable('escalation_settings', {
+  step: text('step').primaryKey(),
+  intervalWorkingDays: integer('interval_working_days').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by').notNull(),
+});

@@ -71,6 +71,9 @@ export interface CaseState {
   /** R5 receipt deadline: end of the 3rd working day after the push (Asia/Shanghai). */
   receiptDue: DeadlineState | null;
   receiptOverdue: boolean;
+  /** R14: reminders sent while the receipt stays overdue, and when the next one is due. */
+  receiptReminders?: number;
+  receiptNextReminder?: DeadlineState | null;
 }
 
 export interface TargetState {

@@ -8,6 +8,8 @@ export interface OpenDeadline {
   caseId: string;
   step: 'receipt';
   rule: 'R5';
+  /** 'due': the step's own deadline; 'reminder': R14, the step is overdue and still open. */
+  kind: 'due' | 'reminder';
   dueAt: string;
   dueAtMs: number;
 }
@@ -55,16 +57,30 @@ export class TargetBook {
     return this.state.cases.filter((c) => c.status === 'pushed' && !c.receiptOverdue && c.receiptDue);
   }
 
-  /** The earliest deadline of a step still open and not yet flagged overdue. */
+  /** The earliest timer: a step's deadline, or the next reminder of an overdue step (R14). */
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
-    for (const c of this.pending()) {
-      const due = c.receiptDue!;
-      if (!next || due.dueAtMs < next.dueAtMs) {
-        next = { caseId: c.caseId, step: 'receipt', rule: 'R5', dueAt: due.dueAt, dueAtMs: due.dueAtMs };
-      }
+    const consider = (caseId: string, kind: OpenDeadline['kind'], d: DeadlineState) => {
+      if (!next || d.dueAtMs < next.dueAtMs) next = { caseId, step: 'receipt', rule: 'R5', kind, dueAt: d.dueAt, dueAtMs: d.dueAtMs };
+    };
+    for (const c of this.pending()) consider(c.caseId, 'due', c.receiptDue!);
+    for (const c of this.state.cases) {
+      if (c.status === 'pushed' && c.receiptOverdue && c.receiptNextReminder) consider(c.caseId, 'reminder', c.receiptNextReminder);
     }
     return next;
+  }
+
+  /** R14: a reminder went out; the next one is due at `next`. Returns the reminder's number. */
+  remind(caseId: string, next: DeadlineState | null): number {
+    const c = this.find(caseId)!;
+    c.receiptReminders = (c.receiptReminders ?? 0) + 1;
+    c.receiptNextReminder = next;
+    return c.receiptReminders;
+  }
+
+  scheduleReminder(caseId: string, next: DeadlineState): void {
+    const c = this.find(caseId);
+    if (c) c.receiptNextReminder = next;
   }
 
   markOverdue(deadline: OpenDeadline): void {

@@ -4,6 +4,7 @@ import {
   condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
   calendarChangedSignal, caseFiledSignal, caseReceivedSignal, targetStateQuery,
@@ -23,6 +24,7 @@ export const RECEIPT_WORKING_DAYS = 3;
 
 /** Versions: workflows started before a patch keep the behaviour their history recorded. */
 export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
+export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
 
 const deadlineState = (d: Deadline): DeadlineState => ({
   from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
@@ -71,13 +73,27 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     }
   }
 
+  /** R14: a deadline passed: record it and tell; then remind at the configured interval. */
   async function overdue(deadline: OpenDeadline): Promise<void> {
-    book.markOverdue(deadline);
-    await acts.recordOverdue({
-      workflowId, targetId, caseId: deadline.caseId,
-      step: deadline.step, rule: deadline.rule, dueAt: deadline.dueAt,
-      detectedAt: new Date().toISOString(),
-    });
+    const detectedAt = new Date().toISOString();
+    if (deadline.kind === 'due') {
+      book.markOverdue(deadline);
+      await acts.recordOverdue({
+        workflowId, targetId, caseId: deadline.caseId,
+        step: deadline.step, rule: deadline.rule, dueAt: deadline.dueAt, detectedAt,
+      });
+    } else {
+      const reminder = book.remind(deadline.caseId, null);
+      await acts.recordEscalation({
+        workflowId, targetId, caseId: deadline.caseId, step: deadline.step, rule: deadline.rule,
+        reminder, detectedAt,
+      });
+    }
+    if (patched(PATCH_ESCALATION_REPEATS)) {
+      // Counted from the day the deadline (or the last reminder) ended: every N working days.
+      const next = await acts.nextReminder({ from: shanghaiDateOf(deadline.dueAtMs - 1), step: deadline.step });
+      book.scheduleReminder(deadline.caseId, deadlineState(next));
+    }
   }
 
   function publishSearchAttributes(): void {

@@ -1,7 +1,12 @@
 // R16 Working days over HTTP: deadline arithmetic and the day kinds are public; loading a
 // year of the State Council schedule is for ADMIN and heals provisional deadlines.
 import type { FastifyInstance } from 'fastify';
-import { deadlineRule, FIXED_DAY_DEADLINES, loadYear, setDeadlineRule } from '../../db/calendar-store';
+import {
+  deadlineRule, escalationInterval, FIXED_DAY_DEADLINES, loadYear, setDeadlineRule, setEscalationInterval,
+} from '../../db/calendar-store';
+
+/** The steps whose overdue state is escalated with repeated reminders (R14). */
+const ESCALATED_STEPS = ['receipt'];
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
 import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';
@@ -180,6 +185,36 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     }
     await setDeadlineRule(app.deps.db, kind, request.body.nonWorkingDay, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
     return { kind, rule: FIXED_DAY_DEADLINES[kind].rule, nonWorkingDay: request.body.nonWorkingDay };
+  });
+
+  app.get('/escalation-intervals', {
+    schema: {
+      tags: ['calendar'],
+      summary: 'R14: working days between reminders of a step that stays overdue',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, intervalWorkingDays: { type: 'integer' } } } } } } },
+    },
+  }, async () => ({
+    items: await Promise.all(ESCALATED_STEPS.map(async (step) => ({ step, intervalWorkingDays: await escalationInterval(app.deps.db, step) }))),
+  }));
+
+  app.put<{ Params: { step: string }; Body: { intervalWorkingDays: number } }>('/escalation-intervals/:step', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['calendar'],
+      summary: 'R14: set the working days between reminders of an overdue step (ADMIN)',
+      security: bearerSecurity,
+      params: { type: 'object', required: ['step'], properties: { step: { type: 'string' } } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['intervalWorkingDays'],
+        properties: { intervalWorkingDays: { type: 'integer', minimum: 1, maximum: 30 } },
+      },
+      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
+    },
+  }, async (request) => {
+    const { step } = request.params;
+    if (!ESCALATED_STEPS.includes(step)) throw badRequest('step', `unknown step; known: ${ESCALATED_STEPS.join(', ')}`);
+    await setEscalationInterval(app.deps.db, step, request.body.intervalWorkingDays, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
+    return { step, intervalWorkingDays: request.body.intervalWorkingDays };
   });
 
   app.put<{ Params: { year: string }; Body: Omit<YearFile, 'year'> & { year?: number } }>('/calendar/years/:year', {

@@ -48,6 +48,7 @@ const routes: Guarded[] = [
   { name: 'R1 reading list changes', method: 'GET', url: '/measures/changes?status=nope', roles: ALL },
   { name: 'R3 matching proposals', method: 'GET', url: '/matching/proposals', roles: ['CREDIT'] },
   { name: 'the inbox', method: 'GET', url: '/inbox?limit=0', roles: ALL },
+  { name: 'R14 the reminder interval', method: 'PUT', url: '/escalation-intervals/receipt', payload: {}, roles: ['ADMIN'] },
   { name: 'registering an agency', method: 'POST', url: '/agencies', payload: {}, roles: ['ADMIN'] },
   { name: 'listing agencies', method: 'GET', url: '/agencies', roles: ['ADMIN', 'SUPERVISOR', 'CREDIT'] },
   { name: 'issuing a key', method: 'POST', url: '/agencies/ag-nope/keys', roles: ['ADMIN'] },
@@ -76,7 +77,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose

@@ -4,7 +4,8 @@ import type { Activities } from '../../activities';
 import { shanghaiDateOf } from '../../domain/dates';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
-type TargetActivities = Pick<Activities, 'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed'>;
+type TargetActivities = Pick<Activities,
+  'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'>;
 
 export function recordingActivities(schedules: YearSchedule[] = []) {
   let calendar = calendarOf(schedules);
@@ -18,6 +19,7 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     receipts: [] as Parameters<Activities['recordReceipt']>[0][],
     overdue: [] as Parameters<Activities['recordOverdue']>[0][],
     recomputed: [] as Parameters<Activities['recordDeadlineRecomputed']>[0][],
+    escalations: [] as Parameters<Activities['recordEscalation']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -25,6 +27,13 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     },
     async recordDeadlineRecomputed(input) {
       calls.recomputed.push(input);
+    },
+    /** R14 reminders every 2 working days, the default interval. */
+    async nextReminder({ from }) {
+      return addWorkingDays(current(), from, 2);
+    },
+    async recordEscalation(input) {
+      calls.escalations.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

@@ -1,5 +1,7 @@
 // The target workflow in the Java time-skipping test server: deadlines of days pass in
 // seconds of wall time. Activities are typed recorders; the calendar is the real pure one.
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +185,42 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       expect(t.calls.recomputed[0]).toMatchObject({ movedIntoPast: true, newDue: `${t.wednesday}T00:00:00+08:00` });
       expect(t.calls.overdue).toHaveLength(1);
       expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('R14 escalation of an overdue receipt (time skipping)', () => {
+  it('R14: an overdue receipt is reminded every 2 working days until it is received, and receipt ends the reminders', async () => {
+    const rec = recordingActivities();
+    const taskQueue = 'ts-r14';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const friday = nextFriday10(await env.currentTimeMs());
+      await env.sleep(friday - (await env.currentTimeMs()));
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-r14', taskQueue,
+        args: [{ targetId: 'Ets-r14', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r14-1', new Date(friday))],
+      });
+      // Friday push: due Wednesday 24:00 (Mon–Fri, nothing loaded), overdue from then; reminders
+      // 2 working days later at the end of Friday, then 2 more at the end of Tuesday.
+      const wednesday = addDays(shanghaiDateOf(friday), 5);
+      await env.sleep(Date.parse(`${addDays(wednesday, 1)}T12:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.overdue).toHaveLength(1);
+      expect(rec.calls.escalations).toHaveLength(0);
+      await env.sleep(Date.parse(`${addDays(wednesday, 7)}T12:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.escalations.map((e) => e.reminder)).toEqual([1, 2]);
+      // Each fires at 24:00 of its day (the timer may land a moment after the instant).
+      expect(rec.calls.escalations.map((e) => shanghaiDateOf(Date.parse(e.detectedAt) - 60_000))).toEqual([
+        addDays(wednesday, 2), addDays(wednesday, 6), // Friday and Tuesday, each at 24:00
+      ]);
+      await handle.signal(caseReceivedSignal, { caseId: 'r14-1', by: '登记注册处', receivedAt: new Date(await env.currentTimeMs()).toISOString() });
+      await env.sleep('20 days');
+      expect(rec.calls.escalations).toHaveLength(2);
+      expect((await handle.query(targetStateQuery)).cases[0]).toMatchObject({ status: 'received', receiptReminders: 2 });
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-escalation-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
       await handle.terminate('test done');
     });
   });
