@@ -2,16 +2,17 @@
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { cases, journal, overdueSteps } from '../db/schema';
+import { caseImplementers, cases, journal, overdueSteps } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
-import type { CaseFiled, CaseReceived } from '../workflows/messages';
+import type { CaseFiled, CaseReceived, ImplementationAcknowledged, ImplementersSelected } from '../workflows/messages';
 import { escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
 import { agenciesWithRoles, notify } from './notices';
 
-/** The steps of the loop as the notices name them. */
-const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）' };
+/** The steps of the loop as the notices name them ('acknowledgement:<agency>' → 签收). */
+const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）' };
+const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
 
 export interface ActivityDeps {
   db: Db;
@@ -132,23 +133,66 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         await notify(tx, {
           eventKey, agencyIds: [...(c?.authorityId ? [c.authorityId] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
           kind: 'escalated', rule: 'R14', at: input.detectedAt,
-          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${STEP_NAMES[input.step] ?? input.step}仍未完成（第 ${input.reminder} 次催办）`,
+          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${stepName(input.step)}仍未完成（第 ${input.reminder} 次催办）`,
           detail: { caseId: input.caseId, step: input.step, rule: input.rule, reminder: input.reminder },
         });
       });
     },
 
-    /** R14: a step whose deadline passed gets one overdue record; the responsible agency and the supervisors are told. */
+    /** R5: the case is pushed to its implementers; each is asked to acknowledge by the due day. */
+    async recordImplementers(input: TargetRef & ImplementersSelected & { acknowledgeDueAt: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const at = new Date(input.at);
+        await tx.insert(caseImplementers).values(input.implementers.map((i) => ({
+          caseId: input.caseId, agencyId: i.agencyId, measures: i.measures, pushedAt: at, acknowledgeDueAt: new Date(input.acknowledgeDueAt),
+        }))).onConflictDoNothing();
+        await tx.update(cases).set({ status: 'implementing', updatedAt: at }).where(eq(cases.id, input.caseId));
+        const [c] = await tx.select({ documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        const eventKey = `${input.workflowId}/${input.caseId}/pushed-to-implementers`;
+        await tx.insert(journal).values({
+          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'pushed_to_implementers', rule: 'R5', at,
+          detail: { by: input.by, implementers: input.implementers, acknowledgeDueAt: input.acknowledgeDueAt },
+        }).onConflictDoNothing();
+        for (const i of input.implementers) {
+          await notify(tx, {
+            eventKey, agencyIds: [i.agencyId], kind: 'pushed_to_implementer', rule: 'R5', at: input.at,
+            subject: `请签收并实施案件 ${c?.documentNumber ?? input.caseId} 的惩戒措施`,
+            detail: { caseId: input.caseId, measures: i.measures, acknowledgeDueAt: input.acknowledgeDueAt },
+          });
+        }
+      });
+    },
+
+    /** R5: an implementer acknowledged; closes its overdue record if it was late. */
+    async recordAcknowledgement(input: TargetRef & ImplementationAcknowledged): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.update(caseImplementers).set({ acknowledgedAt: at })
+          .where(and(eq(caseImplementers.caseId, input.caseId), eq(caseImplementers.agencyId, input.agencyId), isNull(caseImplementers.acknowledgedAt)));
+        await tx.update(overdueSteps).set({ closedAt: at })
+          .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, `acknowledgement:${input.agencyId}`), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/acknowledged/${input.agencyId}`,
+          targetId: input.targetId, caseId: input.caseId, kind: 'acknowledged', rule: 'R5', at, detail: { agencyId: input.agencyId },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /**
+     * R14: a step whose deadline passed gets one overdue record; the responsible agency (the
+     * case's AUTHORITY unless another is named, e.g. an implementer) and the supervisors are told.
+     */
     async recordOverdue(input: TargetRef & {
-      caseId: string; step: string; rule: string; dueAt: string; detectedAt: string;
+      caseId: string; step: string; rule: string; dueAt: string; detectedAt: string; responsibleAgencyId?: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
         const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        const responsible = input.responsibleAgencyId ?? c?.authorityId;
         await notify(tx, {
           eventKey: `${input.workflowId}/${input.caseId}/${input.step}/overdue`,
-          agencyIds: [...(c?.authorityId ? [c.authorityId] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
+          agencyIds: [...(responsible ? [responsible] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
           kind: 'overdue', rule: 'R14', at: input.detectedAt,
-          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${STEP_NAMES[input.step] ?? input.step}已逾期`,
+          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${stepName(input.step)}已逾期`,
           detail: { caseId: input.caseId, step: input.step, rule: input.rule, dueAt: input.dueAt },
         });
         await tx.insert(overdueSteps).values({

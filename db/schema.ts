@@ -269,3 +269,13 @@ export const escalationSettings = pgTable('escalation_settings', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: text('updated_by').notNull(),
 });
+
+/** R5: the implementers an AUTHORITY pushed a case to, with the measures each carries out. */
+export const caseImplementers = pgTable('case_implementers', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  measures: jsonb('measures').$type<string[]>().notNull(),
+  pushedAt: timestamp('pushed_at', { withTimezone: true }).notNull(),
+  acknowledgeDueAt: timestamp('acknowledge_due_at', { withTimezone: true }).notNull(),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.caseId, t.agencyId] }), index('case_implementers_agency_idx').on(t.agencyId)]);

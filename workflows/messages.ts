@@ -47,7 +47,31 @@ export interface TargetWorkflowInput {
   pending?: TargetMessage[];
 }
 
-export type CaseStatus = 'pushed' | 'received';
+/** pushed → received (R5 receipt) → implementing (pushed to implementers, R5). */
+export type CaseStatus = 'pushed' | 'received' | 'implementing';
+
+/** R5: the AUTHORITY pushes or shares the case to the implementers it selects. */
+export interface ImplementersSelected {
+  caseId: string;
+  by: string;
+  implementers: { agencyId: string; measures: string[] }[];
+  at: string;
+}
+
+/** R5: an implementer acknowledges the measures pushed to it. */
+export interface ImplementationAcknowledged {
+  caseId: string;
+  agencyId: string;
+  at: string;
+}
+
+export interface ImplementerState {
+  agencyId: string;
+  measures: string[];
+  acknowledgeDue: DeadlineState;
+  acknowledgedAt: string | null;
+  overdue: boolean;
+}
 
 /** A deadline computed by an activity from the calendar as loaded then (R16). */
 export interface DeadlineState {
@@ -74,6 +98,7 @@ export interface CaseState {
   /** R14: reminders sent while the receipt stays overdue, and when the next one is due. */
   receiptReminders?: number;
   receiptNextReminder?: DeadlineState | null;
+  implementers?: ImplementerState[];
 }
 
 export interface TargetState {
@@ -91,11 +116,15 @@ export interface CalendarChanged {
 export type TargetMessage =
   | { type: 'caseFiled'; body: CaseFiled }
   | { type: 'caseReceived'; body: CaseReceived }
-  | { type: 'calendarChanged'; body: CalendarChanged };
+  | { type: 'calendarChanged'; body: CalendarChanged }
+  | { type: 'implementersSelected'; body: ImplementersSelected }
+  | { type: 'acknowledged'; body: ImplementationAcknowledged };
 
 export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
 export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarChanged');
+export const implementersSelectedSignal = defineSignal<[ImplementersSelected]>('implementersSelected');
+export const acknowledgedSignal = defineSignal<[ImplementationAcknowledged]>('implementationAcknowledged');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
 
 // ---------------------------------------------------------------------------------------------

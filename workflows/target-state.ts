@@ -1,13 +1,16 @@
 // The state of one target's workflow and the rules that change it. Pure: the workflow
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
-  CaseFiled, CaseReceived, CaseState, DeadlineState, TargetKind, TargetState,
+  CaseFiled, CaseReceived, CaseState, DeadlineState, ImplementationAcknowledged, ImplementersSelected,
+  TargetKind, TargetState,
 } from './messages';
 
 export interface OpenDeadline {
   caseId: string;
-  step: 'receipt';
+  step: 'receipt' | 'acknowledgement';
   rule: 'R5';
+  /** For an acknowledgement: the implementer that owes it. */
+  agencyId?: string;
   /** 'due': the step's own deadline; 'reminder': R14, the step is overdue and still open. */
   kind: 'due' | 'reminder';
   dueAt: string;
@@ -60,14 +63,44 @@ export class TargetBook {
   /** The earliest timer: a step's deadline, or the next reminder of an overdue step (R14). */
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
-    const consider = (caseId: string, kind: OpenDeadline['kind'], d: DeadlineState) => {
-      if (!next || d.dueAtMs < next.dueAtMs) next = { caseId, step: 'receipt', rule: 'R5', kind, dueAt: d.dueAt, dueAtMs: d.dueAtMs };
+    const consider = (d: DeadlineState, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
+      if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule: 'R5', dueAt: d.dueAt, dueAtMs: d.dueAtMs };
     };
-    for (const c of this.pending()) consider(c.caseId, 'due', c.receiptDue!);
+    for (const c of this.pending()) consider(c.receiptDue!, { caseId: c.caseId, step: 'receipt', kind: 'due' });
     for (const c of this.state.cases) {
-      if (c.status === 'pushed' && c.receiptOverdue && c.receiptNextReminder) consider(c.caseId, 'reminder', c.receiptNextReminder);
+      if (c.status === 'pushed' && c.receiptOverdue && c.receiptNextReminder) {
+        consider(c.receiptNextReminder, { caseId: c.caseId, step: 'receipt', kind: 'reminder' });
+      }
+      for (const i of c.implementers ?? []) {
+        if (!i.acknowledgedAt && !i.overdue) {
+          consider(i.acknowledgeDue, { caseId: c.caseId, step: 'acknowledgement', agencyId: i.agencyId, kind: 'due' });
+        }
+      }
     }
     return next;
+  }
+
+  /**
+   * R5: the AUTHORITY pushes the case to its implementers (which also receives it, if it had not
+   * yet). Returns whether the case was still unreceived, or null when nothing changed.
+   */
+  selectImplementers(sel: ImplementersSelected, acknowledgeDue: DeadlineState): { wasUnreceived: boolean } | null {
+    const c = this.find(sel.caseId);
+    if (!c || c.status === 'implementing') return null;
+    const wasUnreceived = c.status === 'pushed';
+    c.status = 'implementing';
+    c.implementers = sel.implementers.map((i) => ({
+      agencyId: i.agencyId, measures: i.measures, acknowledgeDue, acknowledgedAt: null, overdue: false,
+    }));
+    return { wasUnreceived };
+  }
+
+  /** R5: an implementer acknowledges, on time or late. Returns false if nothing changed. */
+  acknowledge(ack: ImplementationAcknowledged): boolean {
+    const i = this.find(ack.caseId)?.implementers?.find((x) => x.agencyId === ack.agencyId);
+    if (!i || i.acknowledgedAt) return false;
+    i.acknowledgedAt = ack.at;
+    return true;
   }
 
   /** R14: a reminder went out; the next one is due at `next`. Returns the reminder's number. */
@@ -85,11 +118,17 @@ export class TargetBook {
 
   markOverdue(deadline: OpenDeadline): void {
     const c = this.find(deadline.caseId);
-    if (c) c.receiptOverdue = true;
+    if (!c) return;
+    if (deadline.step === 'receipt') c.receiptOverdue = true;
+    else {
+      const i = c.implementers?.find((x) => x.agencyId === deadline.agencyId);
+      if (i) i.overdue = true;
+    }
   }
 
   openSteps(): number {
-    return this.state.cases.filter((c) => c.status === 'pushed').length;
+    return this.state.cases.reduce((n, c) => n + (c.status === 'pushed' ? 1 : 0)
+      + (c.implementers ?? []).filter((i) => !i.acknowledgedAt).length, 0);
   }
 
   /** R16: the unloaded years that pending deadlines were counted in, for the search attribute. */

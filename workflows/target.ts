@@ -7,9 +7,10 @@ import type { Activities } from '../activities';
 import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
-  calendarChangedSignal, caseFiledSignal, caseReceivedSignal, targetStateQuery,
-  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type TargetMessage,
-  type TargetWorkflowInput,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal,
+  targetStateQuery,
+  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type ImplementationAcknowledged,
+  type ImplementersSelected, type TargetMessage, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
 import { TargetBook, type OpenDeadline } from './target-state';
@@ -21,6 +22,8 @@ const acts = proxyActivities<Activities>({
 
 /** R5: the AUTHORITY receives a pushed case within 3 working days (收到后3个工作日内). */
 export const RECEIPT_WORKING_DAYS = 3;
+/** R5: an implementer acknowledges the measures pushed to it within 3 working days. */
+export const ACKNOWLEDGE_WORKING_DAYS = 3;
 
 /** Versions: workflows started before a patch keep the behaviour their history recorded. */
 export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
@@ -42,6 +45,8 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   setHandler(caseFiledSignal, (body) => void inbox.push({ type: 'caseFiled', body }));
   setHandler(caseReceivedSignal, (body) => void inbox.push({ type: 'caseReceived', body }));
   setHandler(calendarChangedSignal, (body) => void inbox.push({ type: 'calendarChanged', body }));
+  setHandler(implementersSelectedSignal, (body) => void inbox.push({ type: 'implementersSelected', body }));
+  setHandler(acknowledgedSignal, (body) => void inbox.push({ type: 'acknowledged', body }));
   setHandler(targetStateQuery, () => book.state);
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
@@ -54,6 +59,20 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   async function caseReceived(received: CaseReceived): Promise<void> {
     if (!book.receive(received)) return;
     await acts.recordReceipt({ workflowId, targetId, ...received });
+  }
+
+  /** R5: pushed to implementers (receiving the case too, if it was not yet); each acknowledges. */
+  async function implementersSelected(sel: ImplementersSelected): Promise<void> {
+    if (!book.find(sel.caseId) || book.find(sel.caseId)!.status === 'implementing') return;
+    const due = await acts.computeDeadline({ after: sel.at, workingDays: ACKNOWLEDGE_WORKING_DAYS });
+    const { wasUnreceived } = book.selectImplementers(sel, deadlineState(due))!;
+    if (wasUnreceived) await acts.recordReceipt({ workflowId, targetId, caseId: sel.caseId, by: sel.by, receivedAt: sel.at });
+    await acts.recordImplementers({ workflowId, targetId, ...sel, acknowledgeDueAt: due.dueAt });
+  }
+
+  async function acknowledged(ack: ImplementationAcknowledged): Promise<void> {
+    if (!book.acknowledge(ack)) return;
+    await acts.recordAcknowledgement({ workflowId, targetId, ...ack });
   }
 
   /** R16: recompute provisional deadlines in the loaded years; the main loop re-arms the timer. */
@@ -80,7 +99,8 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       book.markOverdue(deadline);
       await acts.recordOverdue({
         workflowId, targetId, caseId: deadline.caseId,
-        step: deadline.step, rule: deadline.rule, dueAt: deadline.dueAt, detectedAt,
+        step: deadline.agencyId ? `${deadline.step}:${deadline.agencyId}` : deadline.step,
+        rule: deadline.rule, dueAt: deadline.dueAt, detectedAt, responsibleAgencyId: deadline.agencyId,
       });
     } else {
       const reminder = book.remind(deadline.caseId, null);
@@ -89,7 +109,8 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         reminder, detectedAt,
       });
     }
-    if (patched(PATCH_ESCALATION_REPEATS)) {
+    // Reminders repeat for the receipt step (the acknowledgement's own come with the rest of R14).
+    if (deadline.step === 'receipt' && patched(PATCH_ESCALATION_REPEATS)) {
       // Counted from the day the deadline (or the last reminder) ended: every N working days.
       const next = await acts.nextReminder({ from: shanghaiDateOf(deadline.dueAtMs - 1), step: deadline.step });
       book.scheduleReminder(deadline.caseId, deadlineState(next));
@@ -115,9 +136,13 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   for (;;) {
     while (inbox.length > 0) {
       const message = inbox.shift()!;
-      if (message.type === 'caseFiled') await caseFiled(message.body);
-      else if (message.type === 'caseReceived') await caseReceived(message.body);
-      else await calendarChanged(message.body);
+      switch (message.type) {
+        case 'caseFiled': await caseFiled(message.body); break;
+        case 'caseReceived': await caseReceived(message.body); break;
+        case 'calendarChanged': await calendarChanged(message.body); break;
+        case 'implementersSelected': await implementersSelected(message.body); break;
+        case 'acknowledged': await acknowledged(message.body); break;
+      }
     }
     publishSearchAttributes();
 

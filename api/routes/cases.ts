@@ -1,14 +1,15 @@
 // Intake (R2, R3) and the receipt step (R5) of a case. Intake signals-with-start the
 // target's long-lived workflow: a new cause against a known target joins its workflow.
-import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
-import { agencies, cases, targets } from '../../db/schema';
+import { agencies, caseImplementers, cases, targets } from '../../db/schema';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
 import {
-  caseFiledSignal, caseReceivedSignal, TASK_QUEUE, targetWorkflowId, type CaseFiled,
+  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal, TASK_QUEUE, targetWorkflowId,
+  type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { targetKindKey } from '../../workflows/search-attributes';
@@ -211,16 +212,98 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
-    const [row] = await db.select({ targetId: cases.targetId, authorityId: cases.authorityId }).from(cases).where(eq(cases.id, request.params.caseId));
-    if (!row) throw notFound('caseId', `no case ${request.params.caseId}`);
-    // Scope: an AUTHORITY acts only on cases addressed to it.
-    if (row.authorityId !== request.agency!.id) {
-      request.log.warn({ agency: request.agency!.id, caseId: request.params.caseId }, 'access denied: case addressed to another authority');
-      throw new DomainError(403, 'forbidden', 'caseId', 'this case is addressed to another AUTHORITY');
-    }
+    const { temporal, now } = app.deps;
+    const row = await addressedCase(app, request, request.params.caseId);
     await temporal.workflow.getHandle(targetWorkflowId(row.targetId)).signal(caseReceivedSignal, {
       caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
+  });
+}
+
+/** The case, if the calling AUTHORITY is the one it is addressed to (R5 scope). */
+async function addressedCase(app: FastifyInstance, request: FastifyRequest, caseId: string) {
+  const [row] = await app.deps.db.select().from(cases).where(eq(cases.id, caseId));
+  if (!row) throw notFound('caseId', `no case ${caseId}`);
+  if (row.authorityId !== request.agency!.id) {
+    request.log.warn({ agency: request.agency!.id, caseId }, 'access denied: case addressed to another authority');
+    throw new DomainError(403, 'forbidden', 'caseId', 'this case is addressed to another AUTHORITY');
+  }
+  return row;
+}
+
+export async function implementationRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Params: { caseId: string }; Body: { implementers: { agencyId: string; measures: string[] }[] } }>('/cases/:caseId/implementers', {
+    onRequest: requireRoles('AUTHORITY'),
+    schema: {
+      tags: ['cases'],
+      summary: 'R5: the AUTHORITY pushes the case to the implementers it selects, each with its measures',
+      description: 'Also receives the case if it had not been received. Each implementer acknowledges within 3 working days.',
+      security: bearerSecurity,
+      params: { type: 'object', required: ['caseId'], properties: { caseId: text(64) } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['implementers'],
+        properties: {
+          implementers: {
+            type: 'array', minItems: 1, maxItems: 50,
+            items: {
+              type: 'object', additionalProperties: false, required: ['agencyId', 'measures'],
+              properties: { agencyId: text(100), measures: { type: 'array', minItems: 1, maxItems: 100, items: text(64) } },
+            },
+          },
+        },
+      },
+      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const c = await addressedCase(app, request, request.params.caseId);
+    if (c.status === 'implementing') throw new DomainError(409, 'conflict', 'caseId', 'the case has already been pushed to implementers');
+    const onCase = new Set(c.measures.map((m) => m.code));
+    const seen = new Set<string>();
+    for (const [i, impl] of request.body.implementers.entries()) {
+      if (seen.has(impl.agencyId)) throw badRequest(`implementers.${i}.agencyId`, 'is listed twice');
+      seen.add(impl.agencyId);
+      const [agency] = await db.select().from(agencies).where(eq(agencies.id, impl.agencyId));
+      if (!agency) throw badRequest(`implementers.${i}.agencyId`, `no agency ${impl.agencyId}`);
+      if (!agency.roles.includes('IMPLEMENTER')) throw badRequest(`implementers.${i}.agencyId`, `${agency.name} is not an IMPLEMENTER (实施机构)`);
+      for (const [j, code] of impl.measures.entries()) {
+        if (!onCase.has(code)) throw badRequest(`implementers.${i}.measures.${j}`, `${code} is not a measure of this case`);
+        const m = await measureInEffect(db, code, shanghaiDateOf(now()));
+        // R4: executed outside the local system; recorded and reported upward, not pushed here.
+        if (m?.outsideLocalAuthority) throw badRequest(`implementers.${i}.measures.${j}`, `${code} is executed outside the local system (R4)`);
+      }
+    }
+    const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
+    await temporal.workflow.getHandle(target.workflowId).signal(implementersSelectedSignal, {
+      caseId: c.id, by: request.agency!.id, implementers: request.body.implementers, at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, status: 'accepted' });
+  });
+
+  app.post<{ Params: { caseId: string } }>('/cases/:caseId/acknowledgement', {
+    onRequest: requireRoles('IMPLEMENTER'),
+    schema: {
+      tags: ['cases'],
+      summary: 'R5: an implementer acknowledges the measures pushed to it',
+      security: bearerSecurity,
+      params: { type: 'object', required: ['caseId'], properties: { caseId: text(64) } },
+      response: { 202: { type: 'object', additionalProperties: true }, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const [row] = await db.select({ pushed: caseImplementers, workflowId: targets.workflowId }).from(caseImplementers)
+      .innerJoin(cases, eq(caseImplementers.caseId, cases.id)).innerJoin(targets, eq(cases.targetId, targets.id))
+      .where(and(eq(caseImplementers.caseId, request.params.caseId), eq(caseImplementers.agencyId, request.agency!.id)));
+    if (!row) {
+      const [exists] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, request.params.caseId));
+      if (!exists) throw notFound('caseId', `no case ${request.params.caseId}`);
+      request.log.warn({ agency: request.agency!.id, caseId: request.params.caseId }, 'access denied: case not pushed to this implementer');
+      throw new DomainError(403, 'forbidden', 'caseId', 'this case was not pushed to this implementer');
+    }
+    if (row.pushed.acknowledgedAt) throw new DomainError(409, 'conflict', 'caseId', 'already acknowledged');
+    await temporal.workflow.getHandle(row.workflowId).signal(acknowledgedSignal, {
+      caseId: request.params.caseId, agencyId: request.agency!.id, at: now().toISOString(),
     });
     return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
   });

@@ -1,8 +1,8 @@
 // Where a target stands: its cases (PostgreSQL) and the live state of its workflow (query).
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { cases, overdueSteps, targets } from '../../db/schema';
+import { caseImplementers, cases, overdueSteps, targets } from '../../db/schema';
 import { maskIdNumber } from '../../domain/identifiers';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
 import { bearerSecurity, requireRoles } from '../auth';
@@ -31,7 +31,9 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     const agency = request.agency!;
     const oversees = agency.roles.some((r) => ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'].includes(r));
     const addressed = agency.roles.includes('AUTHORITY') && caseRows.some((c) => c.authorityId === agency.id);
-    if (!oversees && !addressed) {
+    const pushedTo = agency.roles.includes('IMPLEMENTER') && caseRows.length > 0 && (await db.select({ c: caseImplementers.caseId })
+      .from(caseImplementers).where(and(eq(caseImplementers.agencyId, agency.id), inArray(caseImplementers.caseId, caseRows.map((c) => c.id))))).length > 0;
+    if (!oversees && !addressed && !pushedTo) {
       request.log.warn({ agency: agency.id, targetId: target.id }, 'access denied: target outside the agency scope');
       throw new DomainError(403, 'forbidden', 'targetId', 'no case of this target is addressed or pushed to this agency');
     }
@@ -49,6 +51,8 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       workflowStatus = err instanceof WorkflowNotFoundError ? 'not_found' : 'unavailable';
       if (workflowStatus === 'unavailable') request.log.warn({ err, targetId: target.id }, 'workflow state unavailable');
     }
+    const pushed = caseRows.length === 0 ? [] : await db.select().from(caseImplementers)
+      .where(inArray(caseImplementers.caseId, caseRows.map((c) => c.id)));
     return {
       targetId: target.id,
       kind: target.kind,
@@ -56,7 +60,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       creditCode: target.creditCode,
       idNumber: target.idNumber ? maskIdNumber(target.idNumber) : null,
       workflowId: target.workflowId,
-      cases: caseRows,
+      cases: caseRows.map((c) => ({ ...c, implementers: pushed.filter((p) => p.caseId === c.id) })),
       overdue,
       workflow,
       workflowStatus,

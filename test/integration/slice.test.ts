@@ -106,6 +106,53 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     }
   });
 
+  it('R5: the AUTHORITY pushes the case to implementers, who alone of the implementers see it and acknowledge it', async () => {
+    const approval = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
+    const association = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '食品行业协会');
+    const bystander = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '另一实施机构');
+    const posted = await app.inject({
+      method: 'POST', url: '/cases', headers: enforcement.headers,
+      payload: { ...caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`), measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R8-ASSOC-CRITICISM', 'DM-R7-TAX-PREFERENCE'] },
+    });
+    const { caseId, targetId } = posted.json();
+    await eventually(async () => expect((await dbh.db.select().from(cases).where(eq(cases.id, caseId)))).toHaveLength(1));
+
+    const push = (implementers: object[]) => app.inject({
+      method: 'POST', url: `/cases/${caseId}/implementers`, headers: authority.headers, payload: { implementers },
+    });
+    const outside = await push([{ agencyId: approval.id, measures: ['DM-R7-TAX-PREFERENCE'] }]);
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json()).toMatchObject({ field: 'implementers.0.measures.0', message: expect.stringMatching(/outside the local system \(R4\)/) });
+    const notAnImplementer = await push([{ agencyId: supervisor.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] }]);
+    expect(notAnImplementer.json()).toMatchObject({ field: 'implementers.0.agencyId' });
+    const pushed = await push([
+      { agencyId: approval.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] },
+      { agencyId: association.id, measures: ['DM-R8-ASSOC-CRITICISM'] },
+    ]);
+    expect(pushed.statusCode).toBe(202);
+    await eventually(async () => {
+      const [row] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
+      expect(row.status).toBe('implementing');
+    });
+
+    const look = (who: { headers: Record<string, string> }) => app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: who.headers });
+    expect((await look(approval)).statusCode).toBe(200);
+    expect((await look(bystander)).statusCode).toBe(403);
+    const acknowledge = (who: { headers: Record<string, string> }) => app.inject({ method: 'POST', url: `/cases/${caseId}/acknowledgement`, headers: who.headers });
+    expect((await acknowledge(bystander)).statusCode).toBe(403);
+    expect((await acknowledge(approval)).statusCode).toBe(202);
+    await eventually(async () => {
+      const body = (await look(approval)).json();
+      const mine = body.cases.find((c: { id: string }) => c.id === caseId).implementers;
+      expect(mine.map((i: { agencyId: string; acknowledgedAt: string | null }) => [i.agencyId, Boolean(i.acknowledgedAt)]).sort())
+        .toEqual([[approval.id, true], [association.id, false]].sort());
+    });
+    const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, caseId));
+    expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual(['acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5']);
+    const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: association.headers });
+    expect(inbox.json().items).toEqual([expect.objectContaining({ kind: 'pushed_to_implementer', rule: 'R5', detail: expect.objectContaining({ caseId }) })]);
+  });
+
   it("a person's identity number is verified, never in the ids, and masked when read back", async () => {
     const idNumber = '11010519491231002X';
     const person = { kind: 'person', idNumber, name: '张三' };

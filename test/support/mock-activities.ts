@@ -5,7 +5,8 @@ import { shanghaiDateOf } from '../../domain/dates';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
 type TargetActivities = Pick<Activities,
-  'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'>;
+  'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
+  | 'recordImplementers' | 'recordAcknowledgement'>;
 
 export function recordingActivities(schedules: YearSchedule[] = []) {
   let calendar = calendarOf(schedules);
@@ -20,6 +21,8 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     overdue: [] as Parameters<Activities['recordOverdue']>[0][],
     recomputed: [] as Parameters<Activities['recordDeadlineRecomputed']>[0][],
     escalations: [] as Parameters<Activities['recordEscalation']>[0][],
+    implementers: [] as Parameters<Activities['recordImplementers']>[0][],
+    acknowledgements: [] as Parameters<Activities['recordAcknowledgement']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -34,6 +37,12 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     },
     async recordEscalation(input) {
       calls.escalations.push(input);
+    },
+    async recordImplementers(input) {
+      calls.implementers.push(input);
+    },
+    async recordAcknowledgement(input) {
+      calls.acknowledgements.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

@@ -7,7 +7,8 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDateOf, weekday, yearOf } from '../../domain/dates';
 import {
-  calendarChangedSignal, caseFiledSignal, caseReceivedSignal, targetStateQuery, type CaseFiled,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal,
+  targetStateQuery, type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { eventually } from '../support/eventually';
@@ -220,6 +221,47 @@ describe('R14 escalation of an overdue receipt (time skipping)', () => {
       expect((await handle.query(targetStateQuery)).cases[0]).toMatchObject({ status: 'received', receiptReminders: 2 });
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-escalation-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('R5 push to implementers (time skipping)', () => {
+  it('R5: pushing to implementers receives the case, and an implementer that does not acknowledge within 3 working days is overdue', async () => {
+    const rec = recordingActivities();
+    const taskQueue = 'ts-r5-implementers';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const friday = nextFriday10(await env.currentTimeMs());
+      await env.sleep(friday - (await env.currentTimeMs()));
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-impl', taskQueue,
+        args: [{ targetId: 'Ets-impl', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r5-impl', new Date(friday))],
+      });
+      await env.sleep('1 hour');
+      const selectedAt = new Date(await env.currentTimeMs()).toISOString();
+      await handle.signal(implementersSelectedSignal, {
+        caseId: 'r5-impl', by: 'authority-1', at: selectedAt,
+        implementers: [{ agencyId: 'approval', measures: ['DM-R6-NO-NOTIFY-COMMIT'] }, { agencyId: 'association', measures: ['DM-R8-ASSOC-CRITICISM'] }],
+      });
+      await env.sleep('1 day');
+      await handle.signal(acknowledgedSignal, { caseId: 'r5-impl', agencyId: 'approval', at: new Date(await env.currentTimeMs()).toISOString() });
+      await env.sleep('7 days');
+      const state = await handle.query(targetStateQuery);
+      expect(state.cases[0]).toMatchObject({ status: 'implementing', receiptOverdue: false });
+      expect(rec.calls.receipts).toEqual([expect.objectContaining({ caseId: 'r5-impl', by: 'authority-1', receivedAt: selectedAt })]);
+      expect(rec.calls.implementers[0]).toMatchObject({ caseId: 'r5-impl', acknowledgeDueAt: state.cases[0].implementers![0].acknowledgeDue.dueAt });
+      expect(rec.calls.acknowledgements.map((a) => a.agencyId)).toEqual(['approval']);
+      // Only the silent implementer is overdue, at the end of the 3rd working day after the push.
+      expect(rec.calls.overdue).toEqual([expect.objectContaining({
+        step: 'acknowledgement:association', responsibleAgencyId: 'association', dueAt: `${addDays(shanghaiDateOf(friday), 6)}T00:00:00+08:00`, // end of Wednesday
+      })]);
+      expect(state.cases[0].implementers!.map((i) => [i.agencyId, Boolean(i.acknowledgedAt), i.overdue])).toEqual([
+        ['approval', true, false], ['association', false, true],
+      ]);
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-implementers-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
       await handle.terminate('test done');
     });
