@@ -2,10 +2,13 @@
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseImplementers, cases, journal, overdueSteps } from '../db/schema';
+import { caseImplementers, caseMeasures, cases, journal, measureVersions, overdueSteps } from '../db/schema';
+import { periodEnd } from '../domain/periods';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
-import type { CaseFiled, CaseReceived, ImplementationAcknowledged, ImplementersSelected } from '../workflows/messages';
+import type {
+  CaseFiled, CaseReceived, ImplementationAcknowledged, ImplementersSelected, MeasureState,
+} from '../workflows/messages';
 import { escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
 import { agenciesWithRoles, notify } from './notices';
@@ -158,6 +161,62 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             eventKey, agencyIds: [i.agencyId], kind: 'pushed_to_implementer', rule: 'R5', at: input.at,
             subject: `请签收并实施案件 ${c?.documentNumber ?? input.caseId} 的惩戒措施`,
             detail: { caseId: input.caseId, measures: i.measures, acknowledgeDueAt: input.acknowledgeDueAt },
+          });
+        }
+      });
+    },
+
+    /**
+     * R6–R8: the measures an implementer acknowledged are in force from that day, each until
+     * the end of the period its pinned version gives (fixed length, or the length the decision
+     * set for a by_decision measure; none for a permanent one). R8 publicity starts with them.
+     */
+    async activateMeasures(input: TargetRef & {
+      caseId: string; implementerId: string; codes: string[]; activeFrom: string;
+    }): Promise<MeasureState[]> {
+      return db.transaction(async (tx) => {
+        const [c] = await tx.select({ measures: cases.measures }).from(cases).where(eq(cases.id, input.caseId));
+        const out: MeasureState[] = [];
+        for (const code of input.codes) {
+          const pinned = c?.measures.find((m) => m.code === code);
+          if (!pinned) continue;
+          const [version] = await tx.select().from(measureVersions)
+            .where(and(eq(measureVersions.code, code), eq(measureVersions.version, pinned.version)));
+          const length = version?.period.rule === 'fixed' ? version.period.length : version?.period.rule === 'by_decision' ? pinned.period : undefined;
+          const end = length ? periodEnd(input.activeFrom, length) : null;
+          await tx.insert(caseMeasures).values({
+            caseId: input.caseId, code, version: pinned.version, implementerId: input.implementerId,
+            status: 'active', activeFrom: input.activeFrom, periodEnd: end,
+          }).onConflictDoNothing();
+          await tx.insert(journal).values({
+            eventKey: `${input.workflowId}/${input.caseId}/${code}/active`, targetId: input.targetId, caseId: input.caseId,
+            kind: version?.category === 'R8' ? 'measure_active_publicity_started' : 'measure_active', rule: version?.category ?? 'R6',
+            at: new Date(`${input.activeFrom}T00:00:00+08:00`),
+            detail: { code, version: pinned.version, implementerId: input.implementerId, periodEnd: end },
+          }).onConflictDoNothing();
+          out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end });
+        }
+        return out;
+      });
+    },
+
+    /** R10 (R11, R12 to come): a measure is released; its implementer is told; R8 publicity stops with it. */
+    async releaseMeasure(input: TargetRef & { caseId: string; code: string; reason: 'period_end' | 'objection' | 'repair'; at: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [m] = await tx.update(caseMeasures).set({ status: 'released', releasedAt: new Date(input.at), releaseReason: input.reason })
+          .where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, input.code))).returning();
+        const [c] = await tx.select({ documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        const eventKey = `${input.workflowId}/${input.caseId}/${input.code}/released`;
+        await tx.insert(journal).values({
+          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'measure_released',
+          rule: input.reason === 'period_end' ? 'R10' : input.reason === 'objection' ? 'R11' : 'R12',
+          at: new Date(input.at), detail: { code: input.code, reason: input.reason, periodEnd: m?.periodEnd ?? null },
+        }).onConflictDoNothing();
+        if (m) {
+          await notify(tx, {
+            eventKey, agencyIds: [m.implementerId], kind: 'measure_released', rule: 'R10', at: input.at,
+            subject: `案件 ${c?.documentNumber ?? input.caseId} 的措施 ${input.code} 期限届满，请解除`,
+            detail: { caseId: input.caseId, code: input.code, reason: input.reason, periodEnd: m.periodEnd },
           });
         }
       });

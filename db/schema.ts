@@ -19,7 +19,12 @@ export const targets = pgTable('targets', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export interface PinnedMeasure { code: string; version: number }
+export interface PinnedMeasure {
+  code: string;
+  version: number;
+  /** For a measure whose period the decision sets (period rule by_decision). */
+  period?: { years: number } | { months: number } | { days: number };
+}
 
 /** One cause (a penalty decision or an external document) against a target (R2, R3). */
 export const cases = pgTable('cases', {
@@ -279,3 +284,17 @@ export const caseImplementers = pgTable('case_implementers', {
   acknowledgeDueAt: timestamp('acknowledge_due_at', { withTimezone: true }).notNull(),
   acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
 }, (t) => [primaryKey({ columns: [t.caseId, t.agencyId] }), index('case_implementers_agency_idx').on(t.agencyId)]);
+
+/** R6–R8, R10: each measure of a case as carried out by its implementer, from acknowledgement to release. */
+export const caseMeasures = pgTable('case_measures', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  code: text('code').notNull(),
+  version: integer('version').notNull(),
+  implementerId: text('implementer_id').notNull(),
+  status: text('status', { enum: ['active', 'suspended', 'released'] }).notNull(),
+  activeFrom: date('active_from').notNull(),
+  /** The last day of the period (R10); null for a permanent measure or one whose period the decision has not set. */
+  periodEnd: date('period_end'),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair'] }),
+}, (t) => [primaryKey({ columns: [t.caseId, t.code] }), index('case_measures_status_idx').on(t.status, t.periodEnd)]);

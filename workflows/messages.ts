@@ -25,7 +25,7 @@ export interface CaseFiled {
   document: DecisionDocument;
   consultation: boolean;
   /** The measures with the catalog version each was matched against (R1: the case keeps it). */
-  measures: { code: string; version: number }[];
+  measures: { code: string; version: number; period?: { years: number } | { months: number } | { days: number } }[];
   /** The receiving AUTHORITY (R2, R3). */
   authorityId?: string;
   /** When the cause was pushed (ISO instant, taken by the API so it is in history). */
@@ -65,6 +65,17 @@ export interface ImplementationAcknowledged {
   at: string;
 }
 
+/** R6–R8, R10: a measure as carried out, from acknowledgement to release. */
+export interface MeasureState {
+  code: string;
+  implementerId: string;
+  status: 'active' | 'suspended' | 'released';
+  activeFrom: string;
+  /** Last day of the period; null: permanent, or a period the decision did not set. */
+  periodEnd: string | null;
+  releaseReason?: 'period_end' | 'objection' | 'repair';
+}
+
 export interface ImplementerState {
   agencyId: string;
   measures: string[];
@@ -99,6 +110,7 @@ export interface CaseState {
   receiptReminders?: number;
   receiptNextReminder?: DeadlineState | null;
   implementers?: ImplementerState[];
+  activeMeasures?: MeasureState[];
 }
 
 export interface TargetState {

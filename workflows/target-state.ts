@@ -2,15 +2,19 @@
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
   CaseFiled, CaseReceived, CaseState, DeadlineState, ImplementationAcknowledged, ImplementersSelected,
-  TargetKind, TargetState,
+  MeasureState, TargetKind, TargetState,
 } from './messages';
+import { endOfShanghaiDay } from '../domain/dates';
 
 export interface OpenDeadline {
   caseId: string;
-  step: 'receipt' | 'acknowledgement';
-  rule: 'R5';
+  /** receipt, acknowledgement: steps owed by an agency (R5); period_end: a measure's natural release (R10). */
+  step: 'receipt' | 'acknowledgement' | 'period_end';
+  rule: 'R5' | 'R10';
   /** For an acknowledgement: the implementer that owes it. */
   agencyId?: string;
+  /** For a period end: the measure. */
+  code?: string;
   /** 'due': the step's own deadline; 'reminder': R14, the step is overdue and still open. */
   kind: 'due' | 'reminder';
   dueAt: string;
@@ -63,8 +67,8 @@ export class TargetBook {
   /** The earliest timer: a step's deadline, or the next reminder of an overdue step (R14). */
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
-    const consider = (d: DeadlineState, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
-      if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule: 'R5', dueAt: d.dueAt, dueAtMs: d.dueAtMs };
+    const consider = (d: { dueAt: string; dueAtMs: number }, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
+      if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule: open.step === 'period_end' ? 'R10' : 'R5', dueAt: d.dueAt, dueAtMs: d.dueAtMs };
     };
     for (const c of this.pending()) consider(c.receiptDue!, { caseId: c.caseId, step: 'receipt', kind: 'due' });
     for (const c of this.state.cases) {
@@ -75,6 +79,11 @@ export class TargetBook {
         if (!i.acknowledgedAt && !i.overdue) {
           consider(i.acknowledgeDue, { caseId: c.caseId, step: 'acknowledgement', agencyId: i.agencyId, kind: 'due' });
         }
+      }
+      for (const m of c.activeMeasures ?? []) {
+        if (m.status !== 'active' || !m.periodEnd) continue;
+        const end = endOfShanghaiDay(m.periodEnd);
+        consider({ dueAt: end.at, dueAtMs: end.epochMs }, { caseId: c.caseId, step: 'period_end', code: m.code, kind: 'due' });
       }
     }
     return next;
@@ -93,6 +102,21 @@ export class TargetBook {
       agencyId: i.agencyId, measures: i.measures, acknowledgeDue, acknowledgedAt: null, overdue: false,
     }));
     return { wasUnreceived };
+  }
+
+  /** R6–R8: the implementer's measures are carried out from its acknowledgement. */
+  activate(caseId: string, measures: MeasureState[]): void {
+    const c = this.find(caseId);
+    if (c) c.activeMeasures = [...(c.activeMeasures ?? []), ...measures];
+  }
+
+  /** R10 (and later R11, R12): a measure is released. Returns false if it was not active. */
+  release(caseId: string, code: string, reason: NonNullable<MeasureState['releaseReason']>): boolean {
+    const m = this.find(caseId)?.activeMeasures?.find((x) => x.code === code);
+    if (!m || m.status === 'released') return false;
+    m.status = 'released';
+    m.releaseReason = reason;
+    return true;
   }
 
   /** R5: an implementer acknowledges, on time or late. Returns false if nothing changed. */

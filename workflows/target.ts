@@ -28,6 +28,7 @@ export const ACKNOWLEDGE_WORKING_DAYS = 3;
 /** Versions: workflows started before a patch keep the behaviour their history recorded. */
 export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
 export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
+export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknowledgement';
 
 const deadlineState = (d: Deadline): DeadlineState => ({
   from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
@@ -73,6 +74,18 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   async function acknowledged(ack: ImplementationAcknowledged): Promise<void> {
     if (!book.acknowledge(ack)) return;
     await acts.recordAcknowledgement({ workflowId, targetId, ...ack });
+    // R6–R8: the implementer's measures are in force from the acknowledgement, each with the
+    // period end its pinned period rule gives (computed by an activity from the calendar).
+    if (!patched(PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT)) return;
+    const codes = book.find(ack.caseId)?.implementers?.find((i) => i.agencyId === ack.agencyId)?.measures ?? [];
+    const active = await acts.activateMeasures({ workflowId, targetId, caseId: ack.caseId, implementerId: ack.agencyId, codes, activeFrom: shanghaiDateOf(ack.at) });
+    book.activate(ack.caseId, active);
+  }
+
+  /** R10: at the end of its period a measure is released and its implementer told. */
+  async function periodEnded(deadline: OpenDeadline): Promise<void> {
+    if (!book.release(deadline.caseId, deadline.code!, 'period_end')) return;
+    await acts.releaseMeasure({ workflowId, targetId, caseId: deadline.caseId, code: deadline.code!, reason: 'period_end', at: new Date().toISOString() });
   }
 
   /** R16: recompute provisional deadlines in the loaded years; the main loop re-arms the timer. */
@@ -156,7 +169,8 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     if (!next) {
       await condition(() => inbox.length > 0);
     } else if (!(await condition(() => inbox.length > 0, Math.max(0, next.dueAtMs - Date.now())))) {
-      await overdue(next);
+      if (next.step === 'period_end') await periodEnded(next);
+      else await overdue(next);
     }
   }
 }

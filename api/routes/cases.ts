@@ -63,6 +63,13 @@ const caseBody = {
       },
     },
     measures: { type: 'array', minItems: 1, maxItems: 100, items: text(64), description: 'measure codes from GET /measures' },
+    periods: {
+      type: 'object', maxProperties: 100, description: 'the period the decision sets for a measure whose period rule is by_decision, by code',
+      additionalProperties: {
+        type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: false,
+        properties: { years: { type: 'integer', minimum: 1, maximum: 100 }, months: { type: 'integer', minimum: 1, maximum: 1200 }, days: { type: 'integer', minimum: 1, maximum: 36500 } },
+      },
+    },
     authority: { ...text(100), description: 'id of the receiving AUTHORITY' },
   },
 } as const;
@@ -87,6 +94,7 @@ interface CaseBody {
   target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
   persons?: { role: string; idNumber: string; name: string }[];
   measures: string[];
+  periods?: Record<string, { years: number } | { months: number } | { days: number }>;
   authority: string;
 }
 
@@ -141,7 +149,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
     // R1: only measures on the two lists, in effect today, for this kind of target; each case
     // keeps the version it was matched against.
-    const measures: { code: string; version: number }[] = [];
+    const measures: CaseFiled['measures'] = [];
     for (const [i, code] of body.measures.entries()) {
       const m = await measureInEffect(db, code, today);
       if (!m) throw badRequest(`measures.${i}`, `${code} is not on either list (R1)`);
@@ -150,7 +158,14 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
         throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) does not apply to ${body.target.kind === "enterprise" ? "an enterprise" : "a person"}`);
       }
       if (measures.some((p) => p.code === code)) throw badRequest(`measures.${i}`, `${code} is listed twice`);
-      measures.push({ code, version: m.version });
+      const period = body.periods?.[code];
+      if (period && m.period.rule !== 'by_decision') {
+        throw badRequest(`periods.${code}`, `${code} has a ${m.period.rule} period; only a by_decision measure takes the decision's period`);
+      }
+      measures.push(period ? { code, version: m.version, period } : { code, version: m.version });
+    }
+    for (const code of Object.keys(body.periods ?? {})) {
+      if (!body.measures.includes(code)) throw badRequest(`periods.${code}`, `${code} is not one of the measures`);
     }
 
     const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);

@@ -83,6 +83,8 @@ describe('one error shape: 4xx name the field and the reason', () => {
     ['a measure on neither list (R1)', { ...valid, measures: ['DM-R7-NOPE'] }, 'measures.0', /not on either list/],
     ['a measure that does not apply to the target kind', { ...valid, measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-PROFESSION-BAN'] }, 'measures.1', /does not apply to an? enterprise/],
     ['no measures', { ...valid, measures: [] }, 'measures', /fewer than 1/],
+    ['a decision period for a measure with a fixed period', { ...valid, measures: ['DM-R6-OFFICE-LEGALREP-3Y'], target: { kind: 'person', name: '张三', idNumber: '11010519491231002X' }, periods: { 'DM-R6-OFFICE-LEGALREP-3Y': { years: 1 } } }, 'periods.DM-R6-OFFICE-LEGALREP-3Y', /fixed period/],
+    ['a decision period for a measure not in the case', { ...valid, periods: { 'DM-R6-NO-NOTIFY-COMMIT': { days: 30 } } }, 'periods.DM-R6-NO-NOTIFY-COMMIT', /not one of the measures/],
     ['an authority that is no AUTHORITY', { ...valid, authority: 'demo-nobody' }, 'authority', /no agency/],
     ['an unknown property', { ...valid, target: { ...valid.target, colour: 'red' } }, 'target.colour', /not an allowed property/],
     ['an unknown property', { ...valid, colour: 'red' }, 'colour', /not an allowed property/],

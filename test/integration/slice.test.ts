@@ -10,7 +10,9 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
-import { cases, journal } from '../../db/schema';
+import { caseMeasures, cases, journal } from '../../db/schema';
+import { shanghaiDateOf } from '../../domain/dates';
+import { periodEnd } from '../../domain/periods';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
 import { agencyWithKey } from '../support/agencies';
@@ -112,7 +114,11 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const bystander = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '另一实施机构');
     const posted = await app.inject({
       method: 'POST', url: '/cases', headers: enforcement.headers,
-      payload: { ...caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`), measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R8-ASSOC-CRITICISM', 'DM-R7-TAX-PREFERENCE'] },
+      payload: {
+        ...caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`),
+        measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R8-ASSOC-CRITICISM', 'DM-R7-TAX-PREFERENCE'],
+        periods: { 'DM-R6-NO-NOTIFY-COMMIT': { years: 1 } }, // by_decision: the decision sets it
+      },
     });
     const { caseId, targetId } = posted.json();
     await eventually(async () => expect((await dbh.db.select().from(cases).where(eq(cases.id, caseId)))).toHaveLength(1));
@@ -147,8 +153,19 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
       expect(mine.map((i: { agencyId: string; acknowledgedAt: string | null }) => [i.agencyId, Boolean(i.acknowledgedAt)]).sort())
         .toEqual([[approval.id, true], [association.id, false]].sort());
     });
+    // R6: the acknowledged measure is in force from today, for the year the decision set.
+    const active = await eventually(async () => {
+      const rows = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId));
+      expect(rows).toHaveLength(1);
+      return rows[0];
+    });
+    const today = shanghaiDateOf(new Date());
+    expect(active).toMatchObject({ code: 'DM-R6-NO-NOTIFY-COMMIT', version: 1, implementerId: approval.id, status: 'active', activeFrom: today });
+    expect(active.periodEnd).toBe(periodEnd(today, { years: 1 }));
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, caseId));
-    expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual(['acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5']);
+    expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual([
+      'acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'measure_active/R6', 'pushed_to_implementers/R5',
+    ]);
     const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: association.headers });
     expect(inbox.json().items).toEqual([expect.objectContaining({ kind: 'pushed_to_implementer', rule: 'R5', detail: expect.objectContaining({ caseId }) })]);
   });

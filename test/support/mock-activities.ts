@@ -1,14 +1,14 @@
 // Typed stand-ins for the activities in workflow-only tests: they compute deadlines with the
 // real pure calendar and remember what the workflow asked to record.
 import type { Activities } from '../../activities';
-import { shanghaiDateOf } from '../../domain/dates';
+import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
 type TargetActivities = Pick<Activities,
   'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
-  | 'recordImplementers' | 'recordAcknowledgement'>;
+  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure'>;
 
-export function recordingActivities(schedules: YearSchedule[] = []) {
+export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null) {
   let calendar = calendarOf(schedules);
   const current = () => calendar;
   /** Stands in for an administrator loading a year into the database. */
@@ -23,6 +23,7 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     escalations: [] as Parameters<Activities['recordEscalation']>[0][],
     implementers: [] as Parameters<Activities['recordImplementers']>[0][],
     acknowledgements: [] as Parameters<Activities['recordAcknowledgement']>[0][],
+    releases: [] as Parameters<Activities['releaseMeasure']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -43,6 +44,16 @@ export function recordingActivities(schedules: YearSchedule[] = []) {
     },
     async recordAcknowledgement(input) {
       calls.acknowledgements.push(input);
+    },
+    /** Every measure runs for `periodDays` from its activation (set per test). */
+    async activateMeasures({ codes, implementerId, activeFrom }) {
+      return codes.map((code) => ({
+        code, implementerId, status: 'active' as const, activeFrom,
+        periodEnd: periodDays === null ? null : addDays(activeFrom, periodDays),
+      }));
+    },
+    async releaseMeasure(input) {
+      calls.releases.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

@@ -267,3 +267,42 @@ describe('R5 push to implementers (time skipping)', () => {
     });
   });
 });
+
+describe('R10 natural release (time skipping)', () => {
+  it('R10: a measure is in force from the acknowledgement and released at the end of its period, its implementer told', async () => {
+    const rec = recordingActivities([], 10);
+    const taskQueue = 'ts-r10';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const start = await env.currentTimeMs();
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-r10', taskQueue,
+        args: [{ targetId: 'Ets-r10', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r10', new Date(start))],
+      });
+      await handle.signal(implementersSelectedSignal, {
+        caseId: 'r10', by: 'authority-1', at: new Date(start).toISOString(),
+        implementers: [{ agencyId: 'approval', measures: ['DM-R6-NO-NOTIFY-COMMIT'] }],
+      });
+      const ackAt = new Date(await env.currentTimeMs()).toISOString();
+      await handle.signal(acknowledgedSignal, { caseId: 'r10', agencyId: 'approval', at: ackAt });
+      const state = await eventually(async () => {
+        const s = await handle.query(targetStateQuery);
+        expect(s.cases[0].activeMeasures).toHaveLength(1);
+        return s;
+      });
+      const periodEnd = addDays(shanghaiDateOf(ackAt), 10);
+      expect(state.cases[0].activeMeasures![0]).toMatchObject({ code: 'DM-R6-NO-NOTIFY-COMMIT', status: 'active', periodEnd });
+      await env.sleep('9 days');
+      expect(rec.calls.releases).toHaveLength(0);
+      await env.sleep('3 days');
+      expect(rec.calls.releases).toEqual([expect.objectContaining({ caseId: 'r10', code: 'DM-R6-NO-NOTIFY-COMMIT', reason: 'period_end' })]);
+      // Released at 24:00 of the last day of the period, not before.
+      expect(Date.parse(rec.calls.releases[0].at)).toBeGreaterThanOrEqual(Date.parse(`${addDays(periodEnd, 1)}T00:00:00+08:00`));
+      expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0]).toMatchObject({ status: 'released', releaseReason: 'period_end' });
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-release-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
+      await handle.terminate('test done');
+    });
+  });
+});
