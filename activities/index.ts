@@ -2,19 +2,20 @@
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseImplementers, caseMeasures, cases, journal, measureVersions, overdueSteps } from '../db/schema';
-import { periodEnd } from '../domain/periods';
+import { caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, overdueSteps } from '../db/schema';
+import { endOfShanghaiDay } from '../domain/dates';
+import { feedbackDueOn7th, periodEnd } from '../domain/periods';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
 import type {
-  CaseFiled, CaseReceived, ImplementationAcknowledged, ImplementersSelected, MeasureState,
+  CaseFiled, CaseReceived, FeedbackReported, ImplementationAcknowledged, ImplementersSelected, MeasureState,
 } from '../workflows/messages';
-import { escalationInterval } from '../db/calendar-store';
+import { deadlineRule, escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
 import { agenciesWithRoles, notify } from './notices';
 
 /** The steps of the loop as the notices name them ('acknowledgement:<agency>' → 签收). */
-const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）' };
+const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）', feedback: '月度实施情况反馈（R9）' };
 const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
 
 export interface ActivityDeps {
@@ -184,9 +185,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             .where(and(eq(measureVersions.code, code), eq(measureVersions.version, pinned.version)));
           const length = version?.period.rule === 'fixed' ? version.period.length : version?.period.rule === 'by_decision' ? pinned.period : undefined;
           const end = length ? periodEnd(input.activeFrom, length) : null;
+          const feedbackSet = version?.feedbackSet ?? false;
           await tx.insert(caseMeasures).values({
             caseId: input.caseId, code, version: pinned.version, implementerId: input.implementerId,
-            status: 'active', activeFrom: input.activeFrom, periodEnd: end,
+            status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet,
           }).onConflictDoNothing();
           await tx.insert(journal).values({
             eventKey: `${input.workflowId}/${input.caseId}/${code}/active`, targetId: input.targetId, caseId: input.caseId,
@@ -194,7 +196,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             at: new Date(`${input.activeFrom}T00:00:00+08:00`),
             detail: { code, version: pinned.version, implementerId: input.implementerId, periodEnd: end },
           }).onConflictDoNothing();
-          out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end });
+          out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet });
         }
         return out;
       });
@@ -222,6 +224,34 @@ export function createActivities({ db, calendar }: ActivityDeps) {
       });
     },
 
+    /** R9: when the reports on `month` are due: the 7th of the next month, per the kind's non-working-day rule. */
+    async feedbackDue(input: { month: string }): Promise<Deadline> {
+      const cal = await calendar();
+      const d = feedbackDueOn7th(cal, input.month, await deadlineRule(db, 'monthly_feedback'));
+      const end = endOfShanghaiDay(d.due);
+      return {
+        from: `${input.month}-01`, workingDays: 0, due: d.due, dueAt: end.at, dueAtMs: end.epochMs,
+        provisional: d.provisional, missingYears: d.provisional ? [Number(d.due.slice(0, 4))] : [],
+      };
+    },
+
+    /** R9: a monthly report arrived; a late one closes its overdue record. */
+    async recordFeedback(input: TargetRef & FeedbackReported): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.insert(feedbackReports).values({
+          targetId: input.targetId, implementerId: input.implementerId, month: input.month, summary: input.summary, reportedAt: at,
+        }).onConflictDoNothing();
+        await tx.update(overdueSteps).set({ closedAt: at })
+          .where(and(eq(overdueSteps.targetId, input.targetId), eq(overdueSteps.step, `feedback:${input.month}:${input.implementerId}`), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/feedback/${input.month}/${input.implementerId}`,
+          targetId: input.targetId, kind: 'report_received', rule: 'R9', at,
+          detail: { month: input.month, implementerId: input.implementerId, summary: input.summary },
+        }).onConflictDoNothing();
+      });
+    },
+
     /** R5: an implementer acknowledged; closes its overdue record if it was late. */
     async recordAcknowledgement(input: TargetRef & ImplementationAcknowledged): Promise<void> {
       const at = new Date(input.at);
@@ -242,29 +272,35 @@ export function createActivities({ db, calendar }: ActivityDeps) {
      * case's AUTHORITY unless another is named, e.g. an implementer) and the supervisors are told.
      */
     async recordOverdue(input: TargetRef & {
-      caseId: string; step: string; rule: string; dueAt: string; detectedAt: string; responsibleAgencyId?: string;
+      /** The case whose step is late; absent for a step of the target itself (R9 reports). */
+      caseId?: string; step: string; rule: string; dueAt: string; detectedAt: string; responsibleAgencyId?: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
-        const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        const [c] = input.caseId
+          ? await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId))
+          : [];
         const responsible = input.responsibleAgencyId ?? c?.authorityId;
+        const subjectOf = c ? `案件 ${c.documentNumber}` : `惩戒对象 ${input.targetId}`;
         await notify(tx, {
-          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/overdue`,
+          eventKey: `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/overdue`,
           agencyIds: [...(responsible ? [responsible] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
           kind: 'overdue', rule: 'R14', at: input.detectedAt,
-          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${stepName(input.step)}已逾期`,
-          detail: { caseId: input.caseId, step: input.step, rule: input.rule, dueAt: input.dueAt },
+          subject: `${subjectOf} 的${stepName(input.step)}已逾期`,
+          detail: { caseId: input.caseId ?? null, targetId: input.targetId, step: input.step, rule: input.rule, dueAt: input.dueAt },
         });
         await tx.insert(overdueSteps).values({
-          caseId: input.caseId,
+          caseId: input.caseId ?? null,
+          targetId: input.caseId ? null : input.targetId,
+          agencyId: responsible ?? null,
           step: input.step,
           rule: input.rule,
           dueAt: new Date(input.dueAt),
           detectedAt: new Date(input.detectedAt),
         }).onConflictDoNothing();
         await tx.insert(journal).values({
-          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/overdue`,
+          eventKey: `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/overdue`,
           targetId: input.targetId,
-          caseId: input.caseId,
+          caseId: input.caseId ?? null,
           kind: 'overdue',
           rule: input.rule,
           at: new Date(input.detectedAt),

@@ -52,6 +52,8 @@ export const cases = pgTable('cases', {
 /** An overdue step (R14): one row per case and step, closed when the step is done. */
 export const overdueSteps = pgTable('overdue_steps', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** R9: a monthly report is owed by a target's implementer, not by a case. */
+  targetId: text('target_id'),
   /** The case whose step is late, or (R1) the measure change whose review is late. */
   caseId: text('case_id').references(() => cases.id),
   changeId: text('change_id'),
@@ -64,6 +66,7 @@ export const overdueSteps = pgTable('overdue_steps', {
 }, (t) => [
   uniqueIndex('overdue_steps_case_step_uq').on(t.caseId, t.step),
   uniqueIndex('overdue_steps_change_step_uq').on(t.changeId, t.step),
+  uniqueIndex('overdue_steps_target_step_uq').on(t.targetId, t.step),
 ]);
 
 /**
@@ -297,4 +300,16 @@ export const caseMeasures = pgTable('case_measures', {
   periodEnd: date('period_end'),
   releasedAt: timestamp('released_at', { withTimezone: true }),
   releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair'] }),
+  /** R9: in the monthly feedback set (copied from the pinned version). */
+  feedbackSet: boolean('feedback_set').notNull().default(false),
 }, (t) => [primaryKey({ columns: [t.caseId, t.code] }), index('case_measures_status_idx').on(t.status, t.periodEnd)]);
+
+/** R9: an implementer's monthly report on a target's measures (before the 7th of the next month). */
+export const feedbackReports = pgTable('feedback_reports', {
+  targetId: text('target_id').notNull().references(() => targets.id),
+  implementerId: text('implementer_id').notNull().references(() => agencies.id),
+  /** The month reported on, YYYY-MM. */
+  month: text('month').notNull(),
+  summary: text('summary').notNull(),
+  reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+}, (t) => [primaryKey({ columns: [t.targetId, t.implementerId, t.month] })]);

@@ -74,6 +74,26 @@ export interface MeasureState {
   /** Last day of the period; null: permanent, or a period the decision did not set. */
   periodEnd: string | null;
   releaseReason?: 'period_end' | 'objection' | 'repair';
+  /** The day it was released (Asia/Shanghai). */
+  releasedOn?: string;
+  /** R9: in the monthly feedback set. */
+  feedbackSet?: boolean;
+}
+
+/** R9: an implementer's report on a month of a target's measures. */
+export interface FeedbackReported {
+  month: string;
+  implementerId: string;
+  summary: string;
+  at: string;
+}
+
+/** R9: the next month whose reports are awaited, and when they are due (the 7th of the month after). */
+export interface FeedbackState {
+  month: string | null;
+  due: DeadlineState | null;
+  /** `${month}|${implementerId}` of every report received. */
+  reported: string[];
 }
 
 export interface ImplementerState {
@@ -117,6 +137,7 @@ export interface TargetState {
   targetId: string;
   kind: TargetKind;
   cases: CaseState[];
+  feedback?: FeedbackState;
 }
 
 /** R16: a year of the schedule was loaded or corrected; provisional deadlines in it are recomputed. */
@@ -130,13 +151,15 @@ export type TargetMessage =
   | { type: 'caseReceived'; body: CaseReceived }
   | { type: 'calendarChanged'; body: CalendarChanged }
   | { type: 'implementersSelected'; body: ImplementersSelected }
-  | { type: 'acknowledged'; body: ImplementationAcknowledged };
+  | { type: 'acknowledged'; body: ImplementationAcknowledged }
+  | { type: 'feedbackReported'; body: FeedbackReported };
 
 export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
 export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarChanged');
 export const implementersSelectedSignal = defineSignal<[ImplementersSelected]>('implementersSelected');
 export const acknowledgedSignal = defineSignal<[ImplementationAcknowledged]>('implementationAcknowledged');
+export const feedbackReportedSignal = defineSignal<[FeedbackReported]>('feedbackReported');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
 
 // ---------------------------------------------------------------------------------------------

@@ -1,20 +1,22 @@
 // The state of one target's workflow and the rules that change it. Pure: the workflow
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
-  CaseFiled, CaseReceived, CaseState, DeadlineState, ImplementationAcknowledged, ImplementersSelected,
-  MeasureState, TargetKind, TargetState,
+  CaseFiled, CaseReceived, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
+  ImplementersSelected, MeasureState, TargetKind, TargetState,
 } from './messages';
 import { endOfShanghaiDay } from '../domain/dates';
 
 export interface OpenDeadline {
   caseId: string;
   /** receipt, acknowledgement: steps owed by an agency (R5); period_end: a measure's natural release (R10). */
-  step: 'receipt' | 'acknowledgement' | 'period_end';
-  rule: 'R5' | 'R10';
+  step: 'receipt' | 'acknowledgement' | 'period_end' | 'feedback';
+  rule: 'R5' | 'R9' | 'R10';
   /** For an acknowledgement: the implementer that owes it. */
   agencyId?: string;
   /** For a period end: the measure. */
   code?: string;
+  /** For feedback: the month reported on. */
+  month?: string;
   /** 'due': the step's own deadline; 'reminder': R14, the step is overdue and still open. */
   kind: 'due' | 'reminder';
   dueAt: string;
@@ -68,7 +70,8 @@ export class TargetBook {
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
     const consider = (d: { dueAt: string; dueAtMs: number }, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
-      if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule: open.step === 'period_end' ? 'R10' : 'R5', dueAt: d.dueAt, dueAtMs: d.dueAtMs };
+      const rule = open.step === 'period_end' ? 'R10' : open.step === 'feedback' ? 'R9' : 'R5';
+      if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule, dueAt: d.dueAt, dueAtMs: d.dueAtMs };
     };
     for (const c of this.pending()) consider(c.receiptDue!, { caseId: c.caseId, step: 'receipt', kind: 'due' });
     for (const c of this.state.cases) {
@@ -86,6 +89,9 @@ export class TargetBook {
         consider({ dueAt: end.at, dueAtMs: end.epochMs }, { caseId: c.caseId, step: 'period_end', code: m.code, kind: 'due' });
       }
     }
+    // R9: one timer for the next monthly due date, not one per month.
+    const f = this.state.feedback;
+    if (f?.month && f.due) consider(f.due, { caseId: '', step: 'feedback', month: f.month, kind: 'due' });
     return next;
   }
 
@@ -111,11 +117,57 @@ export class TargetBook {
   }
 
   /** R10 (and later R11, R12): a measure is released. Returns false if it was not active. */
-  release(caseId: string, code: string, reason: NonNullable<MeasureState['releaseReason']>): boolean {
+  release(caseId: string, code: string, reason: NonNullable<MeasureState['releaseReason']>, on: string): boolean {
     const m = this.find(caseId)?.activeMeasures?.find((x) => x.code === code);
     if (!m || m.status === 'released') return false;
     m.status = 'released';
     m.releaseReason = reason;
+    m.releasedOn = on;
+    return true;
+  }
+
+  private feedbackMeasures(): { implementerId: string; m: MeasureState }[] {
+    return this.state.cases.flatMap((c) => (c.activeMeasures ?? []).filter((m) => m.feedbackSet).map((m) => ({ implementerId: m.implementerId, m })));
+  }
+
+  /** R9: implementers with feedback-set measures in force at some time during `month` who have not reported on it. */
+  owingFor(month: string): string[] {
+    const first = `${month}-01`;
+    const last = lastDayOf(month);
+    const owing = new Set<string>();
+    for (const { implementerId, m } of this.feedbackMeasures()) {
+      const inForce = m.activeFrom <= last && (m.status !== 'released' || (m.releasedOn ?? last) >= first);
+      if (inForce && !this.state.feedback?.reported.includes(`${month}|${implementerId}`)) owing.add(implementerId);
+    }
+    return [...owing].sort();
+  }
+
+  /** R9: the first month after `month` in which a feedback-set measure may still be in force, or null. */
+  nextFeedbackMonth(month: string): string | null {
+    const next = addMonth(month);
+    return this.feedbackMeasures().some(({ m }) => m.status !== 'released' || (m.releasedOn ?? '') >= `${next}-01`) ? next : null;
+  }
+
+  /** R9: the month whose reports are awaited next, if none is yet (the month a measure came into force). */
+  awaitFeedbackFrom(month: string): boolean {
+    this.state.feedback ??= { month: null, due: null, reported: [] };
+    if (this.state.feedback.month) return false;
+    this.state.feedback.month = month;
+    return true;
+  }
+
+  setFeedbackDue(month: string | null, due: DeadlineState | null): void {
+    this.state.feedback ??= { month: null, due: null, reported: [] };
+    this.state.feedback.month = month;
+    this.state.feedback.due = due;
+  }
+
+  /** R9: a report arrived; false if it had already. */
+  reported(report: FeedbackReported): boolean {
+    this.state.feedback ??= { month: null, due: null, reported: [] };
+    const key = `${report.month}|${report.implementerId}`;
+    if (this.state.feedback.reported.includes(key)) return false;
+    this.state.feedback.reported.push(key);
     return true;
   }
 
@@ -183,4 +235,14 @@ function missingYearsOf(d: DeadlineState): number[] {
   const first = Number((d.from ?? d.due).slice(0, 4));
   const last = Number(d.due.slice(0, 4));
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+function addMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 }

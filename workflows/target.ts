@@ -7,9 +7,10 @@ import type { Activities } from '../activities';
 import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
-  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal,
-  targetStateQuery,
-  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type ImplementationAcknowledged,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal,
+  implementersSelectedSignal, targetStateQuery,
+  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type FeedbackReported,
+  type ImplementationAcknowledged,
   type ImplementersSelected, type TargetMessage, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
@@ -29,6 +30,7 @@ export const ACKNOWLEDGE_WORKING_DAYS = 3;
 export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
 export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
 export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknowledgement';
+export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
 
 const deadlineState = (d: Deadline): DeadlineState => ({
   from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
@@ -48,6 +50,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   setHandler(calendarChangedSignal, (body) => void inbox.push({ type: 'calendarChanged', body }));
   setHandler(implementersSelectedSignal, (body) => void inbox.push({ type: 'implementersSelected', body }));
   setHandler(acknowledgedSignal, (body) => void inbox.push({ type: 'acknowledged', body }));
+  setHandler(feedbackReportedSignal, (body) => void inbox.push({ type: 'feedbackReported', body }));
   setHandler(targetStateQuery, () => book.state);
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
@@ -78,13 +81,39 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     // period end its pinned period rule gives (computed by an activity from the calendar).
     if (!patched(PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT)) return;
     const codes = book.find(ack.caseId)?.implementers?.find((i) => i.agencyId === ack.agencyId)?.measures ?? [];
-    const active = await acts.activateMeasures({ workflowId, targetId, caseId: ack.caseId, implementerId: ack.agencyId, codes, activeFrom: shanghaiDateOf(ack.at) });
+    const activeFrom = shanghaiDateOf(ack.at);
+    const active = await acts.activateMeasures({ workflowId, targetId, caseId: ack.caseId, implementerId: ack.agencyId, codes, activeFrom });
     book.activate(ack.caseId, active);
+    // R9: from the month a feedback-set measure comes into force, reports are due every month.
+    if (active.some((m) => m.feedbackSet) && patched(PATCH_MONTHLY_FEEDBACK) && book.awaitFeedbackFrom(activeFrom.slice(0, 7))) {
+      const month = activeFrom.slice(0, 7);
+      book.setFeedbackDue(month, deadlineState(await acts.feedbackDue({ month })));
+    }
+  }
+
+  /** R9: the reports on a month are due: every implementer that owes one is overdue; then the next month. */
+  async function feedbackDue(deadline: OpenDeadline): Promise<void> {
+    const month = deadline.month!;
+    const detectedAt = new Date().toISOString();
+    for (const implementerId of book.owingFor(month)) {
+      await acts.recordOverdue({
+        workflowId, targetId, step: `feedback:${month}:${implementerId}`, rule: 'R9',
+        dueAt: deadline.dueAt, detectedAt, responsibleAgencyId: implementerId,
+      });
+    }
+    const next = book.nextFeedbackMonth(month);
+    book.setFeedbackDue(next, next ? deadlineState(await acts.feedbackDue({ month: next })) : null);
+  }
+
+  async function feedbackReported(report: FeedbackReported): Promise<void> {
+    if (!book.reported(report)) return;
+    await acts.recordFeedback({ workflowId, targetId, ...report });
   }
 
   /** R10: at the end of its period a measure is released and its implementer told. */
   async function periodEnded(deadline: OpenDeadline): Promise<void> {
-    if (!book.release(deadline.caseId, deadline.code!, 'period_end')) return;
+    // In force through its last day: released on that day, at 24:00.
+    if (!book.release(deadline.caseId, deadline.code!, 'period_end', shanghaiDateOf(deadline.dueAtMs - 1))) return;
     await acts.releaseMeasure({ workflowId, targetId, caseId: deadline.caseId, code: deadline.code!, reason: 'period_end', at: new Date().toISOString() });
   }
 
@@ -155,6 +184,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         case 'calendarChanged': await calendarChanged(message.body); break;
         case 'implementersSelected': await implementersSelected(message.body); break;
         case 'acknowledged': await acknowledged(message.body); break;
+        case 'feedbackReported': await feedbackReported(message.body); break;
       }
     }
     publishSearchAttributes();
@@ -170,6 +200,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       await condition(() => inbox.length > 0);
     } else if (!(await condition(() => inbox.length > 0, Math.max(0, next.dueAtMs - Date.now())))) {
       if (next.step === 'period_end') await periodEnded(next);
+      else if (next.step === 'feedback') await feedbackDue(next);
       else await overdue(next);
     }
   }

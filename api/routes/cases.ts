@@ -3,12 +3,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
-import { agencies, caseImplementers, cases, targets } from '../../db/schema';
+import { agencies, caseImplementers, caseMeasures, cases, targets } from '../../db/schema';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
 import {
-  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal, TASK_QUEUE, targetWorkflowId,
+  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal, implementersSelectedSignal, TASK_QUEUE,
+  targetWorkflowId,
   type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
@@ -321,5 +322,42 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
       caseId: request.params.caseId, agencyId: request.agency!.id, at: now().toISOString(),
     });
     return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
+  });
+}
+
+export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: { targetId: string; month: string; summary: string } }>('/feedback', {
+    onRequest: requireRoles('IMPLEMENTER'),
+    schema: {
+      tags: ['cases'],
+      summary: "R9: an implementer reports a month's implementation of a target's measures (due before the 7th of the next month)",
+      security: bearerSecurity,
+      body: {
+        type: 'object', additionalProperties: false, required: ['targetId', 'month', 'summary'],
+        properties: {
+          targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' },
+          month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, the month reported on' },
+          summary: { type: 'string', minLength: 2, maxLength: 10000, description: 'what was carried out: restrictions applied, enhanced supervision, typical cases' },
+        },
+      },
+      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { targetId, month, summary } = request.body;
+    const thisMonth = shanghaiDateOf(now()).slice(0, 7);
+    if (month > thisMonth) throw badRequest('month', `is after this month (${thisMonth})`);
+    const [target] = await db.select().from(targets).where(eq(targets.id, targetId));
+    if (!target) throw notFound('targetId', `no target ${targetId}`);
+    const [mine] = await db.select({ code: caseMeasures.code }).from(caseMeasures).innerJoin(cases, eq(caseMeasures.caseId, cases.id))
+      .where(and(eq(cases.targetId, targetId), eq(caseMeasures.implementerId, request.agency!.id))).limit(1);
+    if (!mine) {
+      request.log.warn({ agency: request.agency!.id, targetId }, 'access denied: no measure of this target carried out by this implementer');
+      throw new DomainError(403, 'forbidden', 'targetId', 'this implementer carries out no measure of this target');
+    }
+    await temporal.workflow.getHandle(target.workflowId).signal(feedbackReportedSignal, {
+      month, implementerId: request.agency!.id, summary, at: now().toISOString(),
+    });
+    return reply.status(202).send({ targetId, month, status: 'accepted' });
   });
 }

@@ -42,6 +42,7 @@ const routes: Guarded[] = [
   { name: 'R5 receipt', method: 'POST', url: '/cases/Cunknown/receipt', payload: { by: 'x' }, roles: ['AUTHORITY'] },
   { name: 'R5 pushing to implementers', method: 'POST', url: '/cases/Cunknown/implementers', payload: {}, roles: ['AUTHORITY'] },
   { name: 'R5 acknowledgement', method: 'POST', url: '/cases/Cunknown/acknowledgement', roles: ['IMPLEMENTER'] },
+  { name: 'R9 monthly feedback', method: 'POST', url: '/feedback', payload: {}, roles: ['IMPLEMENTER'] },
   { name: 'a target', method: 'GET', url: '/targets/E000000000000000000000000', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
   { name: 'R16 loading a year', method: 'PUT', url: '/calendar/years/2039', payload: {}, roles: ['ADMIN'] },
   { name: 'R9 the non-working-day rule', method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', payload: {}, roles: ['ADMIN'] },

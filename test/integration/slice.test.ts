@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
-import { caseMeasures, cases, journal } from '../../db/schema';
+import { caseMeasures, cases, feedbackReports, journal } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { appOnEngine } from '../support/apps';
@@ -116,8 +116,8 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
       method: 'POST', url: '/cases', headers: enforcement.headers,
       payload: {
         ...caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`),
-        measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R8-ASSOC-CRITICISM', 'DM-R7-TAX-PREFERENCE'],
-        periods: { 'DM-R6-NO-NOTIFY-COMMIT': { years: 1 } }, // by_decision: the decision sets it
+        measures: ['DM-R6-MARKET-INDUSTRY-BAN', 'DM-R8-ASSOC-CRITICISM', 'DM-R7-TAX-PREFERENCE'],
+        periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } }, // by_decision: the decision sets it
       },
     });
     const { caseId, targetId } = posted.json();
@@ -129,10 +129,10 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const outside = await push([{ agencyId: approval.id, measures: ['DM-R7-TAX-PREFERENCE'] }]);
     expect(outside.statusCode).toBe(400);
     expect(outside.json()).toMatchObject({ field: 'implementers.0.measures.0', message: expect.stringMatching(/outside the local system \(R4\)/) });
-    const notAnImplementer = await push([{ agencyId: supervisor.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] }]);
+    const notAnImplementer = await push([{ agencyId: supervisor.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }]);
     expect(notAnImplementer.json()).toMatchObject({ field: 'implementers.0.agencyId' });
     const pushed = await push([
-      { agencyId: approval.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] },
+      { agencyId: approval.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] },
       { agencyId: association.id, measures: ['DM-R8-ASSOC-CRITICISM'] },
     ]);
     expect(pushed.statusCode).toBe(202);
@@ -160,12 +160,28 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
       return rows[0];
     });
     const today = shanghaiDateOf(new Date());
-    expect(active).toMatchObject({ code: 'DM-R6-NO-NOTIFY-COMMIT', version: 1, implementerId: approval.id, status: 'active', activeFrom: today });
+    expect(active).toMatchObject({ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, implementerId: approval.id, status: 'active', activeFrom: today });
     expect(active.periodEnd).toBe(periodEnd(today, { years: 1 }));
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, caseId));
     expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual([
       'acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'measure_active/R6', 'pushed_to_implementers/R5',
     ]);
+    const state = (await look(approval)).json().workflow;
+    expect(state.feedback).toMatchObject({ month: today.slice(0, 7) }); // R9: reports awaited from this month
+    // R9: the implementer reports on this month's implementation; a bystander cannot.
+    const month = today.slice(0, 7);
+    const report = (who: { headers: Record<string, string> }, m = month) => app.inject({
+      method: 'POST', url: '/feedback', headers: who.headers, payload: { targetId, month: m, summary: '本月已对该企业实施市场和行业禁入' },
+    });
+    expect((await report(bystander)).statusCode).toBe(403);
+    const future = await report(approval, '2099-01');
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ field: 'month' });
+    expect((await report(approval)).statusCode).toBe(202);
+    await eventually(async () => {
+      const rows = await dbh.db.select().from(feedbackReports).where(eq(feedbackReports.targetId, targetId));
+      expect(rows).toEqual([expect.objectContaining({ implementerId: approval.id, month })]);
+    });
     const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: association.headers });
     expect(inbox.json().items).toEqual([expect.objectContaining({ kind: 'pushed_to_implementer', rule: 'R5', detail: expect.objectContaining({ caseId }) })]);
   });

@@ -1,14 +1,15 @@
 // Typed stand-ins for the activities in workflow-only tests: they compute deadlines with the
 // real pure calendar and remember what the workflow asked to record.
 import type { Activities } from '../../activities';
-import { addDays, shanghaiDateOf } from '../../domain/dates';
+import { addDays, endOfShanghaiDay, shanghaiDateOf } from '../../domain/dates';
+import { feedbackDueOn7th } from '../../domain/periods';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
 type TargetActivities = Pick<Activities,
   'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
-  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure'>;
+  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'>;
 
-export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null) {
+export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null, feedbackSet = false) {
   let calendar = calendarOf(schedules);
   const current = () => calendar;
   /** Stands in for an administrator loading a year into the database. */
@@ -24,6 +25,8 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     implementers: [] as Parameters<Activities['recordImplementers']>[0][],
     acknowledgements: [] as Parameters<Activities['recordAcknowledgement']>[0][],
     releases: [] as Parameters<Activities['releaseMeasure']>[0][],
+    feedbackDue: [] as string[],
+    reports: [] as Parameters<Activities['recordFeedback']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -49,11 +52,20 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     async activateMeasures({ codes, implementerId, activeFrom }) {
       return codes.map((code) => ({
         code, implementerId, status: 'active' as const, activeFrom,
-        periodEnd: periodDays === null ? null : addDays(activeFrom, periodDays),
+        periodEnd: periodDays === null ? null : addDays(activeFrom, periodDays), feedbackSet,
       }));
     },
     async releaseMeasure(input) {
       calls.releases.push(input);
+    },
+    async feedbackDue({ month }) {
+      calls.feedbackDue.push(month);
+      const d = feedbackDueOn7th(current(), month);
+      const end = endOfShanghaiDay(d.due);
+      return { from: `${month}-01`, workingDays: 0, due: d.due, dueAt: end.at, dueAtMs: end.epochMs, provisional: d.provisional, missingYears: [] };
+    },
+    async recordFeedback(input) {
+      calls.reports.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

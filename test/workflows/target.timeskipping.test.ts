@@ -7,8 +7,8 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDateOf, weekday, yearOf } from '../../domain/dates';
 import {
-  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, implementersSelectedSignal,
-  targetStateQuery, type CaseFiled,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal,
+  implementersSelectedSignal, targetStateQuery, type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { eventually } from '../support/eventually';
@@ -301,6 +301,58 @@ describe('R10 natural release (time skipping)', () => {
       expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0]).toMatchObject({ status: 'released', releaseReason: 'period_end' });
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-release-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('R9 monthly feedback (time skipping)', () => {
+  it('R9: each implementer with feedback-set measures in force reports on every month by the 7th of the next; one that does not is overdue; one timer walks the months', async () => {
+    const rec = recordingActivities([], null, true);
+    const taskQueue = 'ts-r9';
+    await withWorker(taskQueue, rec.activities, async () => {
+      // Start on the 10th of the next month, so the first due date is well ahead.
+      const nowDate = shanghaiDateOf(await env.currentTimeMs());
+      const [y, m] = nowDate.split('-').map(Number);
+      const tenth = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-10`;
+      await env.sleep(Date.parse(`${tenth}T10:00:00+08:00`) - (await env.currentTimeMs()));
+      const month = tenth.slice(0, 7);
+      const at = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-r9', taskQueue,
+        args: [{ targetId: 'Ets-r9', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r9', new Date(await env.currentTimeMs()))],
+      });
+      await handle.signal(implementersSelectedSignal, {
+        caseId: 'r9', by: 'authority-1', at: await at(),
+        implementers: [{ agencyId: 'approval', measures: ['DM-R6-NO-NOTIFY-COMMIT'] }, { agencyId: 'association', measures: ['DM-R8-ASSOC-CRITICISM'] }],
+      });
+      await handle.signal(acknowledgedSignal, { caseId: 'r9', agencyId: 'approval', at: await at() });
+      await handle.signal(acknowledgedSignal, { caseId: 'r9', agencyId: 'association', at: await at() });
+      const first = await eventually(async () => {
+        const state = await handle.query(targetStateQuery);
+        expect(state.feedback?.month).toBe(month);
+        return state.feedback!;
+      });
+      expect(first.due!.due >= `${addDays(`${month}-28`, 4).slice(0, 7)}-07`).toBe(true); // the 7th of the next month or later
+
+      // Only the approval agency reports on the month.
+      await env.sleep('5 days');
+      await handle.signal(feedbackReportedSignal, { month, implementerId: 'approval', summary: '已限制告知承诺审批 2 次', at: await at() });
+      await env.sleep(first.due!.dueAtMs - (await env.currentTimeMs()) + 3_600_000);
+      expect(rec.calls.reports.map((r) => [r.month, r.implementerId])).toEqual([[month, 'approval']]);
+      expect(rec.calls.overdue).toEqual([expect.objectContaining({
+        step: `feedback:${month}:association`, rule: 'R9', responsibleAgencyId: 'association', dueAt: first.due!.dueAt,
+      })]);
+      expect(rec.calls.overdue[0].caseId).toBeUndefined();
+      // The single timer has moved on to the next month.
+      const after = (await handle.query(targetStateQuery)).feedback!;
+      expect(after.month).not.toBe(month);
+      expect(after.month! > month).toBe(true);
+      expect(rec.calls.feedbackDue).toEqual([month, after.month]);
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-feedback-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
       await handle.terminate('test done');
     });
