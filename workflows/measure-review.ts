@@ -2,18 +2,14 @@
 // LEGAL: both must approve, one rejection ends it. The review has a working-day deadline that
 // reminds the reviewers still to decide and escalates to supervisors (R14). An approved version
 // takes effect on its effective date; a retirement then tells the AUTHORITY of every open case.
-import { condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { condition, setHandler, sleep } from '@temporalio/workflow';
+import { acts } from './activities';
 import { endOfShanghaiDay, shanghaiDateOf } from '../domain/dates';
 import {
   measureReviewStateQuery, reviewDecisionSignal,
   type MeasureReviewInput, type MeasureReviewState, type ReviewDecisionMessage,
 } from './messages';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 
 /** R1: CREDIT and LEGAL decide within 10 working days of the proposal (the default). */
 export const REVIEW_WORKING_DAYS = 10;

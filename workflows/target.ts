@@ -1,9 +1,9 @@
 // One long-lived workflow per disciplinary target (enterprise or person). It holds every
 // case against the target; causes arrive by signal-with-start, deadlines are timers.
 import {
-  condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  condition, continueAsNew, patched, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { acts } from './activities';
 import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
@@ -16,10 +16,6 @@ import {
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
 import { TargetBook, type OpenDeadline } from './target-state';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 
 /** R5: the AUTHORITY receives a pushed case within 3 working days (收到后3个工作日内). */
 export const RECEIPT_WORKING_DAYS = 3;
