@@ -1,22 +1,29 @@
 // Every side effect of the target workflow. Built by a factory that receives its
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, overdueSteps } from '../db/schema';
+import {
+  caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, objections, overdueSteps,
+} from '../db/schema';
 import { endOfShanghaiDay } from '../domain/dates';
 import { feedbackDueOn7th, periodEnd } from '../domain/periods';
 import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
 import type {
   CaseFiled, CaseReceived, FeedbackReported, ImplementationAcknowledged, ImplementersSelected, MeasureState,
+  ObjectionDecided, ObjectionFiled,
 } from '../workflows/messages';
 import { deadlineRule, escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
 import { agenciesWithRoles, notify } from './notices';
 
 /** The steps of the loop as the notices name them ('acknowledgement:<agency>' → 签收). */
-const STEP_NAMES: Record<string, string> = { receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）', feedback: '月度实施情况反馈（R9）' };
+const STEP_NAMES: Record<string, string> = {
+  receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）', feedback: '月度实施情况反馈（R9）',
+  objection_verification: '异议核实（R11）', objection_release: '异议成立后的解除（R11）',
+};
 const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
+const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;
 
 export interface ActivityDeps {
   db: Db;
@@ -211,13 +218,14 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         const eventKey = `${input.workflowId}/${input.caseId}/${input.code}/released`;
         await tx.insert(journal).values({
           eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'measure_released',
-          rule: input.reason === 'period_end' ? 'R10' : input.reason === 'objection' ? 'R11' : 'R12',
+          rule: RELEASE_RULE[input.reason],
           at: new Date(input.at), detail: { code: input.code, reason: input.reason, periodEnd: m?.periodEnd ?? null },
         }).onConflictDoNothing();
         if (m) {
+          const why = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' }[input.reason];
           await notify(tx, {
-            eventKey, agencyIds: [m.implementerId], kind: 'measure_released', rule: 'R10', at: input.at,
-            subject: `案件 ${c?.documentNumber ?? input.caseId} 的措施 ${input.code} 期限届满，请解除`,
+            eventKey, agencyIds: [m.implementerId], kind: 'measure_released', rule: RELEASE_RULE[input.reason], at: input.at,
+            subject: `案件 ${c?.documentNumber ?? input.caseId} 的措施 ${input.code} 因${why}解除，请停止实施`,
             detail: { caseId: input.caseId, code: input.code, reason: input.reason, periodEnd: m.periodEnd },
           });
         }
@@ -248,6 +256,79 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           eventKey: `${input.workflowId}/feedback/${input.month}/${input.implementerId}`,
           targetId: input.targetId, kind: 'report_received', rule: 'R9', at,
           detail: { month: input.month, implementerId: input.implementerId, summary: input.summary },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /** R11: the objection is recorded, the measures suspended, the information marked as under objection. */
+    async recordObjection(input: TargetRef & ObjectionFiled & { suspended: string[]; verifyDueAt: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.insert(objections).values({
+          id: input.objectionId, caseId: input.caseId, filedBy: input.by, reason: input.reason, filedAt: at, verifyDueAt: new Date(input.verifyDueAt),
+        }).onConflictDoNothing();
+        if (input.suspended.length > 0) {
+          await tx.update(caseMeasures).set({ status: 'suspended' })
+            .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.suspended)));
+        }
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/filed`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'objection_filed', rule: 'R11', at,
+          detail: { objectionId: input.objectionId, by: input.by, reason: input.reason, suspended: input.suspended, verifyDueAt: input.verifyDueAt, underObjection: true },
+        }).onConflictDoNothing();
+        const implementers = await tx.select({ id: caseMeasures.implementerId }).from(caseMeasures)
+          .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.suspended.length ? input.suspended : ['-'])));
+        await notify(tx, {
+          eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/suspended`,
+          agencyIds: implementers.map((i) => i.id), kind: 'measures_suspended', rule: 'R11', at: input.at,
+          subject: '惩戒对象提出异议，相关措施在信息核实期间暂不执行', detail: { caseId: input.caseId, measures: input.suspended },
+        });
+      });
+    },
+
+    /** R11: the verification's outcome; a rejection resumes the measures with their period ends moved. */
+    async recordObjectionDecision(input: TargetRef & ObjectionDecided & {
+      resumed: { code: string; oldEnd: string | null; newEnd: string | null; suspendedDays: number }[]; releaseDueAt: string | null;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.update(objections).set({
+          outcome: input.outcome, decidedBy: input.by, decisionReason: input.reason, decidedAt: at,
+          releaseDueAt: input.releaseDueAt ? new Date(input.releaseDueAt) : null,
+        }).where(eq(objections.id, input.objectionId));
+        for (const r of input.resumed) {
+          await tx.update(caseMeasures).set({ status: 'active', periodEnd: r.newEnd })
+            .where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, r.code)));
+        }
+        await tx.update(overdueSteps).set({ closedAt: at })
+          .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'objection_verification'), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/decided`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'objection_decided', rule: 'R11', at,
+          detail: { objectionId: input.objectionId, outcome: input.outcome, by: input.by, reason: input.reason, resumed: input.resumed, releaseDueAt: input.releaseDueAt },
+        }).onConflictDoNothing();
+        if (input.outcome === 'upheld') {
+          const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+          await notify(tx, {
+            eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/upheld`,
+            agencyIds: c?.authorityId ? [c.authorityId] : [], kind: 'objection_upheld', rule: 'R11', at: input.at,
+            subject: `案件 ${c?.documentNumber ?? input.caseId} 异议成立，请于 3 个工作日内调整或解除惩戒措施`,
+            detail: { caseId: input.caseId, releaseDueAt: input.releaseDueAt, reason: input.reason },
+          });
+        }
+      });
+    },
+
+    /** R11: the AUTHORITY released the measures after an upheld objection; closes the step. */
+    async recordObjectionRelease(input: TargetRef & { caseId: string; by: string; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld'), isNull(objections.releasedAt)));
+        await tx.update(overdueSteps).set({ closedAt: at })
+          .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'objection_release'), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/objection/released`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'publicity_stopped', rule: 'R11', at, detail: { by: input.by },
         }).onConflictDoNothing();
       });
     },

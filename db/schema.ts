@@ -313,3 +313,19 @@ export const feedbackReports = pgTable('feedback_reports', {
   summary: text('summary').notNull(),
   reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
 }, (t) => [primaryKey({ columns: [t.targetId, t.implementerId, t.month] })]);
+
+/** R11: an objection to a case's cause: measures suspended while it is verified. */
+export const objections = pgTable('objections', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  filedBy: text('filed_by').notNull(),
+  reason: text('reason').notNull(),
+  filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  verifyDueAt: timestamp('verify_due_at', { withTimezone: true }),
+  outcome: text('outcome', { enum: ['rejected', 'upheld'] }),
+  decidedBy: text('decided_by'),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  releaseDueAt: timestamp('release_due_at', { withTimezone: true }),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+}, (t) => [index('objections_case_idx').on(t.caseId)]);

@@ -76,8 +76,51 @@ export interface MeasureState {
   releaseReason?: 'period_end' | 'objection' | 'repair';
   /** The day it was released (Asia/Shanghai). */
   releasedOn?: string;
+  /** R11: the day it was suspended, while it is. */
+  suspendedOn?: string;
   /** R9: in the monthly feedback set. */
   feedbackSet?: boolean;
+}
+
+/** R11: the target objects to a case's cause (recorded by CREDIT or the originator). */
+export interface ObjectionFiled {
+  objectionId: string;
+  caseId: string;
+  by: string;
+  reason: string;
+  at: string;
+}
+
+/** R11: the objection is verified: rejected (the period resumes) or upheld (the cause is changed, revoked, illegal or invalid). */
+export interface ObjectionDecided {
+  objectionId: string;
+  caseId: string;
+  outcome: 'rejected' | 'upheld';
+  by: string;
+  reason: string;
+  at: string;
+}
+
+/** R11: after an upheld objection, the AUTHORITY releases the case's measures. */
+export interface CaseReleased {
+  caseId: string;
+  by: string;
+  reason: 'objection';
+  at: string;
+}
+
+export interface ObjectionState {
+  objectionId: string;
+  by: string;
+  suspendedOn: string;
+  verifyDue: DeadlineState;
+  verifyOverdue: boolean;
+  outcome: 'rejected' | 'upheld' | null;
+  decidedOn: string | null;
+  /** R11: after an upheld objection, the AUTHORITY releases within 3 working days of the confirmation. */
+  releaseDue: DeadlineState | null;
+  releaseOverdue: boolean;
+  releasedOn: string | null;
 }
 
 /** R9: an implementer's report on a month of a target's measures. */
@@ -131,6 +174,8 @@ export interface CaseState {
   receiptNextReminder?: DeadlineState | null;
   implementers?: ImplementerState[];
   activeMeasures?: MeasureState[];
+  /** R11: the latest objection; the information is under objection while it is undecided. */
+  objection?: ObjectionState;
 }
 
 export interface TargetState {
@@ -152,7 +197,10 @@ export type TargetMessage =
   | { type: 'calendarChanged'; body: CalendarChanged }
   | { type: 'implementersSelected'; body: ImplementersSelected }
   | { type: 'acknowledged'; body: ImplementationAcknowledged }
-  | { type: 'feedbackReported'; body: FeedbackReported };
+  | { type: 'feedbackReported'; body: FeedbackReported }
+  | { type: 'objectionFiled'; body: ObjectionFiled }
+  | { type: 'objectionDecided'; body: ObjectionDecided }
+  | { type: 'caseReleased'; body: CaseReleased };
 
 export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
@@ -160,6 +208,9 @@ export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarCh
 export const implementersSelectedSignal = defineSignal<[ImplementersSelected]>('implementersSelected');
 export const acknowledgedSignal = defineSignal<[ImplementationAcknowledged]>('implementationAcknowledged');
 export const feedbackReportedSignal = defineSignal<[FeedbackReported]>('feedbackReported');
+export const objectionFiledSignal = defineSignal<[ObjectionFiled]>('objectionFiled');
+export const objectionDecidedSignal = defineSignal<[ObjectionDecided]>('objectionDecided');
+export const caseReleasedSignal = defineSignal<[CaseReleased]>('caseReleased');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
 
 // ---------------------------------------------------------------------------------------------

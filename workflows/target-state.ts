@@ -1,16 +1,17 @@
 // The state of one target's workflow and the rules that change it. Pure: the workflow
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
-  CaseFiled, CaseReceived, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
-  ImplementersSelected, MeasureState, TargetKind, TargetState,
+  CaseFiled, CaseReceived, CaseReleased, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
+  ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, TargetKind, TargetState,
 } from './messages';
-import { endOfShanghaiDay } from '../domain/dates';
+import { endOfShanghaiDay, toEpochDay } from '../domain/dates';
+import { resumeAfterSuspension } from '../domain/periods';
 
 export interface OpenDeadline {
   caseId: string;
   /** receipt, acknowledgement: steps owed by an agency (R5); period_end: a measure's natural release (R10). */
-  step: 'receipt' | 'acknowledgement' | 'period_end' | 'feedback';
-  rule: 'R5' | 'R9' | 'R10';
+  step: 'receipt' | 'acknowledgement' | 'period_end' | 'feedback' | 'objection_verification' | 'objection_release';
+  rule: 'R5' | 'R9' | 'R10' | 'R11';
   /** For an acknowledgement: the implementer that owes it. */
   agencyId?: string;
   /** For a period end: the measure. */
@@ -70,7 +71,7 @@ export class TargetBook {
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
     const consider = (d: { dueAt: string; dueAtMs: number }, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
-      const rule = open.step === 'period_end' ? 'R10' : open.step === 'feedback' ? 'R9' : 'R5';
+      const rule = open.step === 'period_end' ? 'R10' : open.step === 'feedback' ? 'R9' : open.step.startsWith('objection') ? 'R11' : 'R5';
       if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule, dueAt: d.dueAt, dueAtMs: d.dueAtMs };
     };
     for (const c of this.pending()) consider(c.receiptDue!, { caseId: c.caseId, step: 'receipt', kind: 'due' });
@@ -87,6 +88,14 @@ export class TargetBook {
         if (m.status !== 'active' || !m.periodEnd) continue;
         const end = endOfShanghaiDay(m.periodEnd);
         consider({ dueAt: end.at, dueAtMs: end.epochMs }, { caseId: c.caseId, step: 'period_end', code: m.code, kind: 'due' });
+      }
+    }
+    for (const c of this.state.cases) {
+      const o = c.objection;
+      if (!o) continue;
+      if (!o.outcome && !o.verifyOverdue) consider(o.verifyDue, { caseId: c.caseId, step: 'objection_verification', agencyId: o.by, kind: 'due' });
+      if (o.outcome === 'upheld' && o.releaseDue && !o.releasedOn && !o.releaseOverdue) {
+        consider(o.releaseDue, { caseId: c.caseId, step: 'objection_release', kind: 'due' });
       }
     }
     // R9: one timer for the next monthly due date, not one per month.
@@ -124,6 +133,71 @@ export class TargetBook {
     m.releaseReason = reason;
     m.releasedOn = on;
     return true;
+  }
+
+  /** R11: an objection suspends the case's measures in force; false if one is already pending. */
+  objectionFiled(o: ObjectionFiled, suspendedOn: string, verifyDue: DeadlineState): { suspended: string[] } | null {
+    const c = this.find(o.caseId);
+    if (!c || (c.objection && !c.objection.outcome)) return null;
+    const suspended: string[] = [];
+    for (const m of c.activeMeasures ?? []) {
+      if (m.status !== 'active') continue;
+      m.status = 'suspended';
+      m.suspendedOn = suspendedOn;
+      suspended.push(m.code);
+    }
+    c.objection = {
+      objectionId: o.objectionId, by: o.by, suspendedOn, verifyDue, verifyOverdue: false,
+      outcome: null, decidedOn: null, releaseDue: null, releaseOverdue: false, releasedOn: null,
+    };
+    return { suspended };
+  }
+
+  /**
+   * R11: a rejected objection resumes the suspended measures from the rejection day, each
+   * period end moved by exactly the days suspended; an upheld one awaits the AUTHORITY's release.
+   */
+  objectionDecided(d: ObjectionDecided, decidedOn: string): { resumed: { code: string; oldEnd: string | null; newEnd: string | null; suspendedDays: number }[] } | null {
+    const c = this.find(d.caseId);
+    const o = c?.objection;
+    if (!c || !o || o.objectionId !== d.objectionId || o.outcome) return null;
+    o.outcome = d.outcome;
+    o.decidedOn = decidedOn;
+    const resumed = [];
+    if (d.outcome === 'rejected') {
+      for (const m of c.activeMeasures ?? []) {
+        if (m.status !== 'suspended') continue;
+        const oldEnd = m.periodEnd;
+        const suspendedDays = toEpochDay(decidedOn) - toEpochDay(m.suspendedOn!);
+        m.periodEnd = oldEnd ? resumeAfterSuspension(oldEnd, m.suspendedOn!, decidedOn).end : null;
+        m.status = 'active';
+        delete m.suspendedOn;
+        resumed.push({ code: m.code, oldEnd, newEnd: m.periodEnd, suspendedDays });
+      }
+    }
+    return { resumed };
+  }
+
+  setObjectionReleaseDue(caseId: string, due: DeadlineState): void {
+    const o = this.find(caseId)?.objection;
+    if (o) o.releaseDue = due;
+  }
+
+  /** R11: the AUTHORITY released the measures after an upheld objection. Returns the codes released. */
+  releasedAfterObjection(r: CaseReleased, on: string): string[] | null {
+    const c = this.find(r.caseId);
+    const o = c?.objection;
+    if (!c || !o || o.outcome !== 'upheld' || o.releasedOn) return null;
+    o.releasedOn = on;
+    const codes: string[] = [];
+    for (const m of c.activeMeasures ?? []) {
+      if (m.status === 'released') continue;
+      m.status = 'released';
+      m.releaseReason = 'objection';
+      m.releasedOn = on;
+      codes.push(m.code);
+    }
+    return codes;
   }
 
   private feedbackMeasures(): { implementerId: string; m: MeasureState }[] {
@@ -196,6 +270,8 @@ export class TargetBook {
     const c = this.find(deadline.caseId);
     if (!c) return;
     if (deadline.step === 'receipt') c.receiptOverdue = true;
+    else if (deadline.step === 'objection_verification') c.objection!.verifyOverdue = true;
+    else if (deadline.step === 'objection_release') c.objection!.releaseOverdue = true;
     else {
       const i = c.implementers?.find((x) => x.agencyId === deadline.agencyId);
       if (i) i.overdue = true;

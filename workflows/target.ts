@@ -7,10 +7,10 @@ import { acts } from './activities';
 import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
-  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal,
-  implementersSelectedSignal, targetStateQuery,
-  type CalendarChanged, type CaseFiled, type CaseReceived, type DeadlineState, type FeedbackReported,
-  type ImplementationAcknowledged,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal,
+  feedbackReportedSignal, implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, targetStateQuery,
+  type CalendarChanged, type CaseFiled, type CaseReceived, type CaseReleased, type DeadlineState, type FeedbackReported,
+  type ImplementationAcknowledged, type ObjectionDecided, type ObjectionFiled,
   type ImplementersSelected, type TargetMessage, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
@@ -27,6 +27,11 @@ export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
 export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
 export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknowledgement';
 export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
+
+/** R11: the verifier answers an objection within 15 working days (002 篇五). */
+export const OBJECTION_VERIFY_WORKING_DAYS = 15;
+/** R11: after an upheld objection the AUTHORITY releases within 3 working days of the confirmation. */
+export const OBJECTION_RELEASE_WORKING_DAYS = 3;
 
 const deadlineState = (d: Deadline): DeadlineState => ({
   from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
@@ -47,6 +52,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   setHandler(implementersSelectedSignal, (body) => void inbox.push({ type: 'implementersSelected', body }));
   setHandler(acknowledgedSignal, (body) => void inbox.push({ type: 'acknowledged', body }));
   setHandler(feedbackReportedSignal, (body) => void inbox.push({ type: 'feedbackReported', body }));
+  setHandler(objectionFiledSignal, (body) => void inbox.push({ type: 'objectionFiled', body }));
+  setHandler(objectionDecidedSignal, (body) => void inbox.push({ type: 'objectionDecided', body }));
+  setHandler(caseReleasedSignal, (body) => void inbox.push({ type: 'caseReleased', body }));
   setHandler(targetStateQuery, () => book.state);
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
@@ -101,6 +109,35 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     book.setFeedbackDue(next, next ? deadlineState(await acts.feedbackDue({ month: next })) : null);
   }
 
+  /** R11: an objection suspends the measures (联合惩戒措施在信息核实期间暂不执行) and starts verification. */
+  async function objectionFiled(o: ObjectionFiled): Promise<void> {
+    const c = book.find(o.caseId);
+    if (!c || (c.objection && !c.objection.outcome)) return;
+    const due = await acts.computeDeadline({ after: o.at, workingDays: OBJECTION_VERIFY_WORKING_DAYS });
+    const { suspended } = book.objectionFiled(o, shanghaiDateOf(o.at), deadlineState(due))!;
+    await acts.recordObjection({ workflowId, targetId, ...o, suspended, verifyDueAt: due.dueAt });
+  }
+
+  async function objectionDecided(d: ObjectionDecided): Promise<void> {
+    const result = book.objectionDecided(d, shanghaiDateOf(d.at));
+    if (!result) return;
+    let releaseDueAt: string | null = null;
+    if (d.outcome === 'upheld') {
+      const due = await acts.computeDeadline({ after: d.at, workingDays: OBJECTION_RELEASE_WORKING_DAYS });
+      book.setObjectionReleaseDue(d.caseId, deadlineState(due));
+      releaseDueAt = due.dueAt;
+    }
+    await acts.recordObjectionDecision({ workflowId, targetId, ...d, resumed: result.resumed, releaseDueAt });
+  }
+
+  /** R11: the AUTHORITY releases every measure of the case, stops publicity and tells the implementers. */
+  async function caseReleased(r: CaseReleased): Promise<void> {
+    const codes = book.releasedAfterObjection(r, shanghaiDateOf(r.at));
+    if (!codes) return;
+    for (const code of codes) await acts.releaseMeasure({ workflowId, targetId, caseId: r.caseId, code, reason: 'objection', at: r.at });
+    await acts.recordObjectionRelease({ workflowId, targetId, caseId: r.caseId, by: r.by, at: r.at });
+  }
+
   async function feedbackReported(report: FeedbackReported): Promise<void> {
     if (!book.reported(report)) return;
     await acts.recordFeedback({ workflowId, targetId, ...report });
@@ -137,7 +174,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       book.markOverdue(deadline);
       await acts.recordOverdue({
         workflowId, targetId, caseId: deadline.caseId,
-        step: deadline.agencyId ? `${deadline.step}:${deadline.agencyId}` : deadline.step,
+        step: deadline.step === 'acknowledgement' ? `${deadline.step}:${deadline.agencyId}` : deadline.step,
         rule: deadline.rule, dueAt: deadline.dueAt, detectedAt, responsibleAgencyId: deadline.agencyId,
       });
     } else {
@@ -181,6 +218,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         case 'implementersSelected': await implementersSelected(message.body); break;
         case 'acknowledged': await acknowledged(message.body); break;
         case 'feedbackReported': await feedbackReported(message.body); break;
+        case 'objectionFiled': await objectionFiled(message.body); break;
+        case 'objectionDecided': await objectionDecided(message.body); break;
+        case 'caseReleased': await caseReleased(message.body); break;
       }
     }
     publishSearchAttributes();

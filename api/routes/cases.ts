@@ -1,15 +1,16 @@
 // Intake (R2, R3) and the receipt step (R5) of a case. Intake signals-with-start the
 // target's long-lived workflow: a new cause against a known target joins its workflow.
-import { and, eq } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
-import { agencies, caseImplementers, caseMeasures, cases, targets } from '../../db/schema';
+import { agencies, caseImplementers, caseMeasures, cases, objections, targets } from '../../db/schema';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
 import {
-  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal, implementersSelectedSignal, TASK_QUEUE,
-  targetWorkflowId,
+  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, feedbackReportedSignal,
+  implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, TASK_QUEUE, targetWorkflowId,
   type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
@@ -359,5 +360,84 @@ export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
       month, implementerId: request.agency!.id, summary, at: now().toISOString(),
     });
     return reply.status(202).send({ targetId, month, status: 'accepted' });
+  });
+}
+
+/** R11: objections to a case's cause, their verification, and the release after an upheld one. */
+export async function objectionRoutes(app: FastifyInstance): Promise<void> {
+  const caseWithWorkflow = async (caseId: string) => {
+    const [row] = await app.deps.db.select({ c: cases, workflowId: targets.workflowId }).from(cases)
+      .innerJoin(targets, eq(cases.targetId, targets.id)).where(eq(cases.id, caseId));
+    if (!row) throw notFound('caseId', `no case ${caseId}`);
+    return row;
+  };
+  const params = { type: 'object', required: ['caseId'], properties: { caseId: text(64), objectionId: text(64) } } as const;
+
+  app.post<{ Params: { caseId: string }; Body: { reason: string } }>('/cases/:caseId/objections', {
+    onRequest: requireRoles('CREDIT', 'ENFORCEMENT'),
+    schema: {
+      tags: ['cases'],
+      summary: "R11: record the target's objection to a case's cause: its measures are suspended while it is verified (15 working days)",
+      security: bearerSecurity, params,
+      body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 2, maxLength: 5000 } } },
+      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
+    const [pending] = await db.select({ id: objections.id }).from(objections)
+      .where(and(eq(objections.caseId, c.id), isNull(objections.outcome)));
+    if (pending) throw new DomainError(409, 'conflict', 'caseId', `objection ${pending.id} is still being verified`);
+    const objectionId = `O${randomBytes(6).toString('hex')}`;
+    await temporal.workflow.getHandle(workflowId).signal(objectionFiledSignal, {
+      objectionId, caseId: c.id, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, objectionId, status: 'accepted' });
+  });
+
+  app.post<{ Params: { caseId: string; objectionId: string }; Body: { outcome: 'rejected' | 'upheld'; reason: string } }>('/cases/:caseId/objections/:objectionId/decision', {
+    onRequest: requireRoles('CREDIT', 'ENFORCEMENT'),
+    schema: {
+      tags: ['cases'],
+      summary: 'R11: the verification: rejected (the period resumes, suspended days added) or upheld (the AUTHORITY releases within 3 working days)',
+      security: bearerSecurity, params,
+      body: {
+        type: 'object', additionalProperties: false, required: ['outcome', 'reason'],
+        properties: { outcome: { type: 'string', enum: ['rejected', 'upheld'] }, reason: { type: 'string', minLength: 2, maxLength: 5000 } },
+      },
+      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
+    const [o] = await db.select().from(objections).where(and(eq(objections.id, request.params.objectionId), eq(objections.caseId, c.id)));
+    if (!o) throw notFound('objectionId', `no objection ${request.params.objectionId} on this case`);
+    if (o.outcome) throw new DomainError(409, 'conflict', 'objectionId', `already decided: ${o.outcome}`);
+    await temporal.workflow.getHandle(workflowId).signal(objectionDecidedSignal, {
+      objectionId: o.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, objectionId: o.id, outcome: request.body.outcome, status: 'accepted' });
+  });
+
+  app.post<{ Params: { caseId: string }; Body: { reason: 'objection' } }>('/cases/:caseId/release', {
+    onRequest: requireRoles('AUTHORITY'),
+    schema: {
+      tags: ['cases'],
+      summary: 'R11: after an upheld objection the addressed AUTHORITY releases the measures, stops publicity and tells the implementers',
+      security: bearerSecurity, params,
+      body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', enum: ['objection'] } } },
+      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const c = await addressedCase(app, request, request.params.caseId);
+    const [o] = await db.select().from(objections)
+      .where(and(eq(objections.caseId, c.id), eq(objections.outcome, 'upheld'), isNull(objections.releasedAt)));
+    if (!o) throw new DomainError(409, 'conflict', 'caseId', 'no upheld objection awaits release on this case');
+    const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
+    await temporal.workflow.getHandle(target.workflowId).signal(caseReleasedSignal, {
+      caseId: c.id, by: request.agency!.id, reason: 'objection', at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, status: 'accepted' });
   });
 }

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
-import { caseMeasures, cases, feedbackReports, journal } from '../../db/schema';
+import { caseImplementers, caseMeasures, cases, feedbackReports, journal, objections } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { appOnEngine } from '../support/apps';
@@ -184,6 +184,54 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     });
     const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: association.headers });
     expect(inbox.json().items).toEqual([expect.objectContaining({ kind: 'pushed_to_implementer', rule: 'R5', detail: expect.objectContaining({ caseId }) })]);
+  });
+
+  it('R11 over HTTP: an objection suspends, a rejection resumes, an upheld one is followed by the AUTHORITY\'s release', async () => {
+    const credit = await agencyWithKey(dbh.db, ['CREDIT']);
+    const implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
+    const posted = await app.inject({
+      method: 'POST', url: '/cases', headers: enforcement.headers,
+      payload: { ...caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`), measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } } },
+    });
+    const { caseId } = posted.json();
+    await eventually(async () => expect(await dbh.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1));
+    await app.inject({ method: 'POST', url: `/cases/${caseId}/implementers`, headers: authority.headers, payload: { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] } });
+    await eventually(async () => expect((await dbh.db.select().from(caseImplementers).where(eq(caseImplementers.caseId, caseId)))).toHaveLength(1));
+    await app.inject({ method: 'POST', url: `/cases/${caseId}/acknowledgement`, headers: implementer.headers });
+    const measure = async () => (await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0];
+    const firstEnd = (await eventually(async () => {
+      const m = await measure();
+      expect(m?.status).toBe('active');
+      return m;
+    })).periodEnd;
+
+    const object = () => app.inject({ method: 'POST', url: `/cases/${caseId}/objections`, headers: credit.headers, payload: { reason: '当事人申请行政复议' } });
+    const filed = await object();
+    expect(filed.statusCode).toBe(202);
+    const { objectionId } = filed.json();
+    await eventually(async () => expect((await measure()).status).toBe('suspended'));
+    await eventually(async () => expect(await dbh.db.select().from(objections).where(eq(objections.id, objectionId))).toHaveLength(1));
+    expect((await object()).statusCode).toBe(409);
+    const decide = (id: string, outcome: string) => app.inject({
+      method: 'POST', url: `/cases/${caseId}/objections/${id}/decision`, headers: credit.headers, payload: { outcome, reason: '复议决定' },
+    });
+    expect((await decide(objectionId, 'rejected')).statusCode).toBe(202);
+    await eventually(async () => expect(await measure()).toMatchObject({ status: 'active', periodEnd: firstEnd })); // rejected the same day: 0 days added
+    await eventually(async () => expect((await dbh.db.select().from(objections).where(eq(objections.id, objectionId)))[0].outcome).toBe('rejected'));
+    expect((await decide(objectionId, 'upheld')).statusCode).toBe(409);
+
+    const second = (await object()).json().objectionId;
+    await eventually(async () => expect(await dbh.db.select().from(objections).where(eq(objections.id, second))).toHaveLength(1));
+    expect((await decide(second, 'upheld')).statusCode).toBe(202);
+    await eventually(async () => expect((await dbh.db.select().from(objections).where(eq(objections.id, second)))[0].outcome).toBe('upheld'));
+    const release = () => app.inject({ method: 'POST', url: `/cases/${caseId}/release`, headers: authority.headers, payload: { reason: 'objection' } });
+    expect((await release()).statusCode).toBe(202);
+    await eventually(async () => expect(await measure()).toMatchObject({ status: 'released', releaseReason: 'objection' }));
+    await eventually(async () => expect((await release()).statusCode).toBe(409));
+    const kinds = (await dbh.db.select().from(journal).where(eq(journal.caseId, caseId))).map((l) => `${l.kind}/${l.rule}`);
+    expect(kinds).toEqual(expect.arrayContaining(['objection_filed/R11', 'objection_decided/R11', 'measure_released/R11', 'publicity_stopped/R11']));
+    const told = await app.inject({ method: 'GET', url: '/inbox', headers: implementer.headers });
+    expect(told.json().items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['measures_suspended', 'measure_released']));
   });
 
   it("a person's identity number is verified, never in the ids, and masked when read back", async () => {

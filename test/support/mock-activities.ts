@@ -7,7 +7,8 @@ import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/work
 
 type TargetActivities = Pick<Activities,
   'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
-  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'>;
+  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'
+  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease'>;
 
 export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null, feedbackSet = false) {
   let calendar = calendarOf(schedules);
@@ -27,6 +28,9 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     releases: [] as Parameters<Activities['releaseMeasure']>[0][],
     feedbackDue: [] as string[],
     reports: [] as Parameters<Activities['recordFeedback']>[0][],
+    objections: [] as Parameters<Activities['recordObjection']>[0][],
+    decisions: [] as Parameters<Activities['recordObjectionDecision']>[0][],
+    objectionReleases: [] as Parameters<Activities['recordObjectionRelease']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -66,6 +70,15 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     },
     async recordFeedback(input) {
       calls.reports.push(input);
+    },
+    async recordObjection(input) {
+      calls.objections.push(input);
+    },
+    async recordObjectionDecision(input) {
+      calls.decisions.push(input);
+    },
+    async recordObjectionRelease(input) {
+      calls.objectionReleases.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

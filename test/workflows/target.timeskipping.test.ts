@@ -7,8 +7,8 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDateOf, weekday, yearOf } from '../../domain/dates';
 import {
-  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, feedbackReportedSignal,
-  implementersSelectedSignal, targetStateQuery, type CaseFiled,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, feedbackReportedSignal,
+  implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, targetStateQuery, type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { eventually } from '../support/eventually';
@@ -354,6 +354,103 @@ describe('R9 monthly feedback (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-feedback-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('R11 objection (time skipping)', () => {
+  /** A case whose one measure (100 days) is in force from today, for implementer 'approval'. */
+  async function inForce(workflowId: string, taskQueue: string, rec: ReturnType<typeof recordingActivities>) {
+    const start = await env.currentTimeMs();
+    const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+      workflowId, taskQueue, args: [{ targetId: `E${workflowId}`, kind: 'enterprise' }],
+      signal: caseFiledSignal, signalArgs: [filed('r11', new Date(start))],
+    });
+    await handle.signal(implementersSelectedSignal, {
+      caseId: 'r11', by: 'authority-1', at: new Date(start).toISOString(), implementers: [{ agencyId: 'approval', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }],
+    });
+    await handle.signal(acknowledgedSignal, { caseId: 'r11', agencyId: 'approval', at: new Date(start).toISOString() });
+    const state = await eventually(async () => {
+      const s = await handle.query(targetStateQuery);
+      expect(s.cases[0].activeMeasures?.[0]?.status).toBe('active');
+      return s;
+    });
+    void rec;
+    return { handle, periodEnd: state.cases[0].activeMeasures![0].periodEnd! };
+  }
+  const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
+
+  it('R11: an objection suspends the measures; a rejection resumes them from the rejection day with the period end moved by exactly the suspended days', async () => {
+    const rec = recordingActivities([], 100);
+    const taskQueue = 'ts-r11-rejected';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle, periodEnd } = await inForce('ts-r11-rejected', taskQueue, rec);
+      await env.sleep('10 days');
+      const filedAt = await now();
+      await handle.signal(objectionFiledSignal, { objectionId: 'O1', caseId: 'r11', by: 'credit-1', reason: '处罚决定已申请复议', at: filedAt });
+      await env.sleep('1 hour');
+      let c = (await handle.query(targetStateQuery)).cases[0];
+      expect(c.activeMeasures![0]).toMatchObject({ status: 'suspended', suspendedOn: shanghaiDateOf(filedAt) });
+      expect(rec.calls.objections[0]).toMatchObject({ objectionId: 'O1', suspended: ['DM-R6-MARKET-INDUSTRY-BAN'] });
+
+      await env.sleep('20 days');
+      const rejectedAt = await now();
+      await handle.signal(objectionDecidedSignal, { objectionId: 'O1', caseId: 'r11', outcome: 'rejected', by: 'credit-1', reason: '复议维持原处罚决定', at: rejectedAt });
+      await env.sleep('1 hour');
+      c = (await handle.query(targetStateQuery)).cases[0];
+      const suspendedDays = (Date.parse(`${shanghaiDateOf(rejectedAt)}T00:00:00Z`) - Date.parse(`${shanghaiDateOf(filedAt)}T00:00:00Z`)) / 86_400_000;
+      expect(suspendedDays).toBeGreaterThanOrEqual(20);
+      expect(c.activeMeasures![0]).toMatchObject({ status: 'active', periodEnd: addDays(periodEnd, suspendedDays) });
+      expect(rec.calls.decisions[0].resumed).toEqual([{ code: 'DM-R6-MARKET-INDUSTRY-BAN', oldEnd: periodEnd, newEnd: addDays(periodEnd, suspendedDays), suspendedDays }]);
+      // The measure is not released at its old end, and is at its new one.
+      await env.sleep(Date.parse(`${addDays(periodEnd, 2)}T00:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.releases).toHaveLength(0);
+      await env.sleep(Date.parse(`${addDays(periodEnd, suspendedDays + 1)}T01:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.releases).toEqual([expect.objectContaining({ code: 'DM-R6-MARKET-INDUSTRY-BAN', reason: 'period_end' })]);
+      await handle.terminate('test done');
+    });
+  });
+
+  it('R11: an upheld objection must be followed by the AUTHORITY releasing within 3 working days; late is overdue, the release closes it', async () => {
+    const rec = recordingActivities([], 100);
+    const taskQueue = 'ts-r11-upheld';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle } = await inForce('ts-r11-upheld', taskQueue, rec);
+      await handle.signal(objectionFiledSignal, { objectionId: 'O2', caseId: 'r11', by: 'credit-1', reason: '诉讼中', at: await now() });
+      // Verification has 15 working days: at most 3 weeks plus holidays; none pass here.
+      await env.sleep('2 days');
+      await handle.signal(objectionDecidedSignal, { objectionId: 'O2', caseId: 'r11', outcome: 'upheld', by: 'credit-1', reason: '法院判决撤销处罚决定', at: await now() });
+      await env.sleep('1 hour');
+      const o = (await handle.query(targetStateQuery)).cases[0].objection!;
+      expect(o).toMatchObject({ outcome: 'upheld', releasedOn: null });
+      expect(rec.calls.overdue.filter((x) => x.step === 'objection_verification')).toHaveLength(0);
+      await env.sleep(o.releaseDue!.dueAtMs - (await env.currentTimeMs()) + 3_600_000);
+      expect(rec.calls.overdue).toEqual([expect.objectContaining({ step: 'objection_release', rule: 'R11', dueAt: o.releaseDue!.dueAt })]);
+      await handle.signal(caseReleasedSignal, { caseId: 'r11', by: 'authority-1', reason: 'objection', at: await now() });
+      await env.sleep('1 hour');
+      expect(rec.calls.releases).toEqual([expect.objectContaining({ code: 'DM-R6-MARKET-INDUSTRY-BAN', reason: 'objection' })]);
+      expect(rec.calls.objectionReleases).toHaveLength(1);
+      const c = (await handle.query(targetStateQuery)).cases[0];
+      expect(c.activeMeasures![0]).toMatchObject({ status: 'released', releaseReason: 'objection' });
+      // A released measure has no period end to wait for.
+      await env.sleep('200 days');
+      expect(rec.calls.releases).toHaveLength(1);
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-objection-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
+      await handle.terminate('test done');
+    });
+  });
+
+  it('R11: an objection not answered within 15 working days is overdue for its verifier', async () => {
+    const rec = recordingActivities([], 100);
+    const taskQueue = 'ts-r11-late';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle } = await inForce('ts-r11-late', taskQueue, rec);
+      await handle.signal(objectionFiledSignal, { objectionId: 'O3', caseId: 'r11', by: 'credit-1', reason: '异议', at: await now() });
+      await env.sleep('30 days');
+      expect(rec.calls.overdue).toEqual([expect.objectContaining({ step: 'objection_verification', rule: 'R11', responsibleAgencyId: 'credit-1' })]);
       await handle.terminate('test done');
     });
   });
