@@ -1,9 +1,9 @@
 // Every side effect of the target workflow. Built by a factory that receives its
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
-  caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, objections, overdueSteps,
+  caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, objections, overdueSteps, repairs,
 } from '../db/schema';
 import { endOfShanghaiDay } from '../domain/dates';
 import { feedbackDueOn7th, periodEnd } from '../domain/periods';
@@ -11,7 +11,7 @@ import { shanghaiDateOf } from '../domain/dates';
 import { addWorkingDays, type Deadline, type WorkingCalendar } from '../domain/working-days';
 import type {
   CaseFiled, CaseReceived, FeedbackReported, ImplementationAcknowledged, ImplementersSelected, MeasureState,
-  ObjectionDecided, ObjectionFiled,
+  ObjectionDecided, ObjectionFiled, RepairDecided, RepairFiled,
 } from '../workflows/messages';
 import { deadlineRule, escalationInterval } from '../db/calendar-store';
 import { createMeasureActivities } from './measures';
@@ -20,7 +20,7 @@ import { agenciesWithRoles, notify } from './notices';
 /** The steps of the loop as the notices name them ('acknowledgement:<agency>' → 签收). */
 const STEP_NAMES: Record<string, string> = {
   receipt: '接收（R5）', acknowledgement: '实施机构签收（R5）', feedback: '月度实施情况反馈（R9）',
-  objection_verification: '异议核实（R11）', objection_release: '异议成立后的解除（R11）',
+  objection_verification: '异议核实（R11）', objection_release: '异议成立后的解除（R11）', repair_review: '信用修复审核（R12）',
 };
 const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
 const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;
@@ -88,6 +88,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           consultation: filed.consultation,
           measures: filed.measures,
           authorityId: filed.authorityId ?? null,
+          seriousness: filed.seriousness ?? 'general',
+          repeated: filed.repeated ?? false,
+          pushDueOn: filed.pushDueOn ?? null,
+          late: filed.late ?? false,
           status: 'pushed',
           receiptDueAt: input.receiptDueAt ? new Date(input.receiptDueAt) : null,
         }).onConflictDoNothing();
@@ -98,8 +102,44 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           kind: 'case_pushed',
           rule: filed.source === 'penalty_decision' ? 'R2' : 'R3',
           at: new Date(filed.pushedAt),
-          detail: { document: filed.document, receiptDueAt: input.receiptDueAt },
+          detail: { document: filed.document, receiptDueAt: input.receiptDueAt, pushDueOn: filed.pushDueOn, late: filed.late ?? false },
         }).onConflictDoNothing();
+        const rule = filed.source === 'penalty_decision' ? 'R2' : 'R3';
+        // R2/R3: a push after its limit is accepted, recorded as late and escalated (R14).
+        if (filed.late && filed.pushDueOn) {
+          const dueAt = new Date(endOfShanghaiDay(filed.pushDueOn).epochMs);
+          await tx.insert(overdueSteps).values({
+            caseId: filed.caseId, step: 'push', rule, agencyId: filed.pushedBy ?? null, dueAt,
+            detectedAt: new Date(filed.pushedAt), closedAt: new Date(filed.pushedAt),
+          }).onConflictDoNothing();
+          await notify(tx, {
+            eventKey: `${input.workflowId}/${filed.caseId}/push/late`,
+            agencyIds: [...(filed.pushedBy ? [filed.pushedBy] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
+            kind: 'overdue', rule: 'R14', at: filed.pushedAt,
+            subject: `案件 ${filed.document.number} 超过推送期限（${filed.pushDueOn}）后推送`,
+            detail: { caseId: filed.caseId, step: 'push', rule, pushDueOn: filed.pushDueOn },
+          });
+        }
+        // R4: measures executed outside the local system are recorded with their upward route
+        // and reported to the AUTHORITY at this level, not carried out here.
+        const reported = filed.measures.length === 0 ? [] : await tx.select({ code: measureVersions.code, nameZh: measureVersions.nameZh })
+          .from(measureVersions).where(and(
+            eq(measureVersions.outsideLocalAuthority, true),
+            or(...filed.measures.map((m) => and(eq(measureVersions.code, m.code), eq(measureVersions.version, m.version)))),
+          ));
+        if (reported.length > 0) {
+          await tx.insert(journal).values({
+            eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, targetId: input.targetId, caseId: filed.caseId,
+            kind: 'reported_upward', rule: 'R4', at: new Date(filed.pushedAt),
+            detail: { measures: reported.map((o) => o.code), route: [filed.authorityId ?? null, 'upward level by level (逐级上报)'] },
+          }).onConflictDoNothing();
+          await notify(tx, {
+            eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, agencyIds: filed.authorityId ? [filed.authorityId] : [],
+            kind: 'report_upward', rule: 'R4', at: filed.pushedAt,
+            subject: `案件 ${filed.document.number} 含须由上级或其他部门实施的措施，请逐级上报`,
+            detail: { caseId: filed.caseId, measures: reported.map((o) => ({ code: o.code, name: o.nameZh })) },
+          });
+        }
       });
     },
 
@@ -193,9 +233,13 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           const length = version?.period.rule === 'fixed' ? version.period.length : version?.period.rule === 'by_decision' ? pinned.period : undefined;
           const end = length ? periodEnd(input.activeFrom, length) : null;
           const feedbackSet = version?.feedbackSet ?? false;
+          // R12: repair cannot release before the legal minimum ends; a lifetime measure never.
+          const minimumEnd = version?.period.rule === 'permanent' ? 'never'
+            : version?.legalMinimum ? periodEnd(input.activeFrom, version.legalMinimum) : null;
           await tx.insert(caseMeasures).values({
             caseId: input.caseId, code, version: pinned.version, implementerId: input.implementerId,
             status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet,
+            minimumEnd: minimumEnd === 'never' ? null : minimumEnd,
           }).onConflictDoNothing();
           await tx.insert(journal).values({
             eventKey: `${input.workflowId}/${input.caseId}/${code}/active`, targetId: input.targetId, caseId: input.caseId,
@@ -203,7 +247,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             at: new Date(`${input.activeFrom}T00:00:00+08:00`),
             detail: { code, version: pinned.version, implementerId: input.implementerId, periodEnd: end },
           }).onConflictDoNothing();
-          out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet });
+          out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet, minimumEnd });
         }
         return out;
       });
@@ -330,6 +374,74 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           eventKey: `${input.workflowId}/${input.caseId}/objection/released`, targetId: input.targetId, caseId: input.caseId,
           kind: 'publicity_stopped', rule: 'R11', at, detail: { by: input.by },
         }).onConflictDoNothing();
+      });
+    },
+
+    /** R12: a repair application is recorded; its review is due in 15 working days. */
+    async recordRepair(input: TargetRef & RepairFiled & { reviewDueAt: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.insert(repairs).values({
+          id: input.repairId, caseId: input.caseId, filedBy: input.by, filedAt: at, reviewDueAt: new Date(input.reviewDueAt), commitment: input.commitment,
+        }).onConflictDoNothing();
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/filed`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'repair_filed', rule: 'R12', at, detail: { repairId: input.repairId, by: input.by, commitment: input.commitment, reviewDueAt: input.reviewDueAt },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /** R12: the review's outcome: approved stops publicity at once; measures held by a legal minimum wait for it. */
+    async recordRepairDecision(input: TargetRef & RepairDecided & { releasedNow: string[]; deferred: { code: string; until: string }[] }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.update(repairs).set({ outcome: input.outcome, decidedBy: input.by, decisionReason: input.reason, decidedAt: at })
+          .where(eq(repairs.id, input.repairId));
+        for (const d of input.deferred) {
+          if (d.until !== 'never') {
+            await tx.update(caseMeasures).set({ periodEnd: sql`least(coalesce(${caseMeasures.periodEnd}, ${d.until}::date), ${d.until}::date)` })
+              .where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, d.code)));
+          }
+        }
+        await tx.update(overdueSteps).set({ closedAt: at })
+          .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'repair_review'), isNull(overdueSteps.closedAt)));
+        await tx.insert(journal).values({
+          eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/decided`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'repair_decided', rule: 'R12', at,
+          detail: { repairId: input.repairId, outcome: input.outcome, by: input.by, reason: input.reason, releasedNow: input.releasedNow, deferred: input.deferred },
+        }).onConflictDoNothing();
+        if (input.outcome === 'approved') {
+          await tx.insert(journal).values({
+            eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/publicity-stopped`, targetId: input.targetId, caseId: input.caseId,
+            kind: 'publicity_stopped', rule: 'R12', at, detail: { repairId: input.repairId },
+          }).onConflictDoNothing();
+        }
+      });
+    },
+
+    /** R12: a dated commitment kept, or broken: a broken one revokes the repair and is itself recorded. */
+    async recordCommitment(input: TargetRef & { caseId: string; repairId: string; kept: boolean; reinstated: string[]; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.transaction(async (tx) => {
+        await tx.update(repairs).set(input.kept ? { commitmentFulfilledAt: at } : { revokedAt: at }).where(eq(repairs.id, input.repairId));
+        if (input.reinstated.length > 0) {
+          await tx.update(caseMeasures).set({ status: 'active', releasedAt: null, releaseReason: null })
+            .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.reinstated)));
+        }
+        const eventKey = `${input.workflowId}/${input.caseId}/repair/${input.repairId}/${input.kept ? 'commitment-kept' : 'commitment-broken'}`;
+        await tx.insert(journal).values({
+          eventKey, targetId: input.targetId, caseId: input.caseId, kind: input.kept ? 'commitment_kept' : 'commitment_broken', rule: 'R12', at,
+          detail: { repairId: input.repairId, reinstated: input.reinstated },
+        }).onConflictDoNothing();
+        if (!input.kept) {
+          const [r] = await tx.select({ filedBy: repairs.filedBy }).from(repairs).where(eq(repairs.id, input.repairId));
+          const implementers = input.reinstated.length === 0 ? [] : await tx.select({ id: caseMeasures.implementerId }).from(caseMeasures)
+            .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.reinstated)));
+          await notify(tx, {
+            eventKey, agencyIds: [...(r ? [r.filedBy] : []), ...implementers.map((i) => i.id)], kind: 'repair_revoked', rule: 'R12', at: input.at,
+            subject: '容缺受理承诺未按期履行，信用修复已撤销，相关措施恢复实施', detail: { caseId: input.caseId, repairId: input.repairId, reinstated: input.reinstated },
+          });
+        }
       });
     },
 

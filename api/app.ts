@@ -9,7 +9,7 @@ import type { WorkingCalendar } from '../domain/working-days';
 import { registerErrorHandler } from './errors';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
-import { caseRoutes, feedbackRoutes, implementationRoutes, objectionRoutes } from './routes/cases';
+import { caseRoutes, feedbackRoutes, implementationRoutes, objectionRoutes, repairRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
@@ -72,6 +72,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(implementationRoutes);
   await app.register(feedbackRoutes);
   await app.register(objectionRoutes);
+  await app.register(repairRoutes);
   await app.register(targetRoutes);
   await app.register(calendarRoutes);
   await app.register(measureRoutes);

@@ -39,6 +39,12 @@ export const cases = pgTable('cases', {
   measures: jsonb('measures').$type<PinnedMeasure[]>().notNull().default(sql`'[]'::jsonb`),
   /** The receiving AUTHORITY chosen at intake (R2, R3). */
   authorityId: text('authority_id'),
+  /** R12: how serious the case is, and whether it repeats an earlier one (limits on repair). */
+  seriousness: text('seriousness', { enum: ['general', 'serious', 'especially_serious'] }).notNull().default('general'),
+  repeated: boolean('repeated').notNull().default(false),
+  /** R2/R3: the push limit and whether the push came after it, as answered at intake. */
+  pushDueOn: date('push_due_on'),
+  late: boolean('late').notNull().default(false),
   status: text('status').notNull(),
   receiptDueAt: timestamp('receipt_due_at', { withTimezone: true }),
   receivedAt: timestamp('received_at', { withTimezone: true }),
@@ -302,6 +308,8 @@ export const caseMeasures = pgTable('case_measures', {
   releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair'] }),
   /** R9: in the monthly feedback set (copied from the pinned version). */
   feedbackSet: boolean('feedback_set').notNull().default(false),
+  /** R12: the end of the legal minimum period, before which repair cannot release it. */
+  minimumEnd: date('minimum_end'),
 }, (t) => [primaryKey({ columns: [t.caseId, t.code] }), index('case_measures_status_idx').on(t.status, t.periodEnd)]);
 
 /** R9: an implementer's monthly report on a target's measures (before the 7th of the next month). */
@@ -329,3 +337,20 @@ export const objections = pgTable('objections', {
   releaseDueAt: timestamp('release_due_at', { withTimezone: true }),
   releasedAt: timestamp('released_at', { withTimezone: true }),
 }, (t) => [index('objections_case_idx').on(t.caseId)]);
+
+/** R12: a credit-repair application on a case, reviewed within 15 working days. */
+export const repairs = pgTable('repairs', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  filedBy: text('filed_by').notNull(),
+  filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
+  /** 容缺受理: secondary materials missing, promised by a date. */
+  commitment: jsonb('commitment').$type<{ materials: string; dueOn: string } | null>(),
+  outcome: text('outcome', { enum: ['approved', 'rejected'] }),
+  decidedBy: text('decided_by'),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  commitmentFulfilledAt: timestamp('commitment_fulfilled_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [index('repairs_case_idx').on(t.caseId)]);

@@ -28,6 +28,14 @@ export interface CaseFiled {
   measures: { code: string; version: number; period?: { years: number } | { months: number } | { days: number } }[];
   /** The receiving AUTHORITY (R2, R3). */
   authorityId?: string;
+  /** R12: seriousness and repetition, which limit credit repair. */
+  seriousness?: 'general' | 'serious' | 'especially_serious';
+  repeated?: boolean;
+  /** R2/R3: the push limit and whether this push came after it. */
+  pushDueOn?: string;
+  late?: boolean;
+  /** The agency that pushed it (ENFORCEMENT or CREDIT). */
+  pushedBy?: string;
   /** When the cause was pushed (ISO instant, taken by the API so it is in history). */
   pushedAt: string;
 }
@@ -78,6 +86,10 @@ export interface MeasureState {
   releasedOn?: string;
   /** R11: the day it was suspended, while it is. */
   suspendedOn?: string;
+  /** R12: end of the legal minimum period ('never' for a lifetime measure); repair cannot release before it. */
+  minimumEnd?: string | null;
+  /** R12: a repair released the case but this measure waits for its legal minimum: released then, for this reason. */
+  pendingRelease?: { reason: 'repair'; originalPeriodEnd: string | null };
   /** R9: in the monthly feedback set. */
   feedbackSet?: boolean;
 }
@@ -121,6 +133,44 @@ export interface ObjectionState {
   releaseDue: DeadlineState | null;
   releaseOverdue: boolean;
   releasedOn: string | null;
+}
+
+/** R12: the target applies for credit repair on a case (recorded by CREDIT); 容缺受理 with a dated commitment. */
+export interface RepairFiled {
+  repairId: string;
+  caseId: string;
+  by: string;
+  commitment: { materials: string; dueOn: string } | null;
+  at: string;
+}
+
+export interface RepairDecided {
+  repairId: string;
+  caseId: string;
+  outcome: 'approved' | 'rejected';
+  by: string;
+  reason: string;
+  at: string;
+}
+
+/** R12: the missing secondary materials were supplied. */
+export interface CommitmentFulfilled {
+  repairId: string;
+  caseId: string;
+  at: string;
+}
+
+export interface RepairState {
+  repairId: string;
+  by: string;
+  reviewDue: DeadlineState;
+  reviewOverdue: boolean;
+  outcome: 'approved' | 'rejected' | null;
+  decidedOn: string | null;
+  commitment: { materials: string; dueOn: string } | null;
+  fulfilledOn: string | null;
+  /** Set when a broken commitment revoked the repair. */
+  revokedOn: string | null;
 }
 
 /** R9: an implementer's report on a month of a target's measures. */
@@ -176,6 +226,8 @@ export interface CaseState {
   activeMeasures?: MeasureState[];
   /** R11: the latest objection; the information is under objection while it is undecided. */
   objection?: ObjectionState;
+  /** R12: the latest credit-repair application. */
+  repair?: RepairState;
 }
 
 export interface TargetState {
@@ -200,7 +252,10 @@ export type TargetMessage =
   | { type: 'feedbackReported'; body: FeedbackReported }
   | { type: 'objectionFiled'; body: ObjectionFiled }
   | { type: 'objectionDecided'; body: ObjectionDecided }
-  | { type: 'caseReleased'; body: CaseReleased };
+  | { type: 'caseReleased'; body: CaseReleased }
+  | { type: 'repairFiled'; body: RepairFiled }
+  | { type: 'repairDecided'; body: RepairDecided }
+  | { type: 'commitmentFulfilled'; body: CommitmentFulfilled };
 
 export const caseFiledSignal = defineSignal<[CaseFiled]>('caseFiled');
 export const caseReceivedSignal = defineSignal<[CaseReceived]>('caseReceived');
@@ -211,6 +266,9 @@ export const feedbackReportedSignal = defineSignal<[FeedbackReported]>('feedback
 export const objectionFiledSignal = defineSignal<[ObjectionFiled]>('objectionFiled');
 export const objectionDecidedSignal = defineSignal<[ObjectionDecided]>('objectionDecided');
 export const caseReleasedSignal = defineSignal<[CaseReleased]>('caseReleased');
+export const repairFiledSignal = defineSignal<[RepairFiled]>('repairFiled');
+export const repairDecidedSignal = defineSignal<[RepairDecided]>('repairDecided');
+export const commitmentFulfilledSignal = defineSignal<[CommitmentFulfilled]>('commitmentFulfilled');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
   CaseFiled, CaseReceived, CaseReleased, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
-  ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, TargetKind, TargetState,
+  CommitmentFulfilled, ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, RepairDecided, RepairFiled,
+  TargetKind, TargetState,
 } from './messages';
 import { endOfShanghaiDay, toEpochDay } from '../domain/dates';
 import { resumeAfterSuspension } from '../domain/periods';
@@ -10,8 +11,9 @@ import { resumeAfterSuspension } from '../domain/periods';
 export interface OpenDeadline {
   caseId: string;
   /** receipt, acknowledgement: steps owed by an agency (R5); period_end: a measure's natural release (R10). */
-  step: 'receipt' | 'acknowledgement' | 'period_end' | 'feedback' | 'objection_verification' | 'objection_release';
-  rule: 'R5' | 'R9' | 'R10' | 'R11';
+  step: 'receipt' | 'acknowledgement' | 'period_end' | 'feedback' | 'objection_verification' | 'objection_release'
+    | 'repair_review' | 'repair_commitment';
+  rule: 'R5' | 'R9' | 'R10' | 'R11' | 'R12';
   /** For an acknowledgement: the implementer that owes it. */
   agencyId?: string;
   /** For a period end: the measure. */
@@ -71,7 +73,8 @@ export class TargetBook {
   nextDeadline(): OpenDeadline | null {
     let next: OpenDeadline | null = null;
     const consider = (d: { dueAt: string; dueAtMs: number }, open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'>) => {
-      const rule = open.step === 'period_end' ? 'R10' : open.step === 'feedback' ? 'R9' : open.step.startsWith('objection') ? 'R11' : 'R5';
+      const rule = open.step === 'period_end' ? 'R10' : open.step === 'feedback' ? 'R9'
+        : open.step.startsWith('objection') ? 'R11' : open.step.startsWith('repair') ? 'R12' : 'R5';
       if (!next || d.dueAtMs < next.dueAtMs) next = { ...open, rule, dueAt: d.dueAt, dueAtMs: d.dueAtMs };
     };
     for (const c of this.pending()) consider(c.receiptDue!, { caseId: c.caseId, step: 'receipt', kind: 'due' });
@@ -96,6 +99,15 @@ export class TargetBook {
       if (!o.outcome && !o.verifyOverdue) consider(o.verifyDue, { caseId: c.caseId, step: 'objection_verification', agencyId: o.by, kind: 'due' });
       if (o.outcome === 'upheld' && o.releaseDue && !o.releasedOn && !o.releaseOverdue) {
         consider(o.releaseDue, { caseId: c.caseId, step: 'objection_release', kind: 'due' });
+      }
+    }
+    for (const c of this.state.cases) {
+      const r = c.repair;
+      if (!r) continue;
+      if (!r.outcome && !r.reviewOverdue) consider(r.reviewDue, { caseId: c.caseId, step: 'repair_review', agencyId: r.by, kind: 'due' });
+      if (r.outcome === 'approved' && r.commitment && !r.fulfilledOn && !r.revokedOn) {
+        const end = endOfShanghaiDay(r.commitment.dueOn);
+        consider({ dueAt: end.at, dueAtMs: end.epochMs }, { caseId: c.caseId, step: 'repair_commitment', kind: 'due' });
       }
     }
     // R9: one timer for the next monthly due date, not one per month.
@@ -132,6 +144,7 @@ export class TargetBook {
     m.status = 'released';
     m.releaseReason = reason;
     m.releasedOn = on;
+    delete m.pendingRelease;
     return true;
   }
 
@@ -200,6 +213,81 @@ export class TargetBook {
     return codes;
   }
 
+  /** R12: a repair application starts its 15-working-day review; null if one is pending. */
+  repairFiled(r: RepairFiled, reviewDue: DeadlineState): boolean {
+    const c = this.find(r.caseId);
+    if (!c || (c.repair && !c.repair.outcome)) return false;
+    c.repair = {
+      repairId: r.repairId, by: r.by, reviewDue, reviewOverdue: false, outcome: null, decidedOn: null,
+      commitment: r.commitment, fulfilledOn: null, revokedOn: null,
+    };
+    return true;
+  }
+
+  /**
+   * R12: an approved repair releases the measures at once, except those whose legal minimum
+   * period has not ended (依照法律、行政法规规定…期限尚未届满的,不得解除): they are released
+   * when it ends, and a lifetime measure never.
+   */
+  repairDecided(d: RepairDecided, on: string): { releasedNow: string[]; deferred: { code: string; until: string | 'never' }[] } | null {
+    const c = this.find(d.caseId);
+    const r = c?.repair;
+    if (!c || !r || r.repairId !== d.repairId || r.outcome) return null;
+    r.outcome = d.outcome;
+    r.decidedOn = on;
+    const releasedNow: string[] = [];
+    const deferred: { code: string; until: string | 'never' }[] = [];
+    if (d.outcome === 'approved') {
+      for (const m of c.activeMeasures ?? []) {
+        if (m.status === 'released') continue;
+        if (m.minimumEnd === 'never') {
+          deferred.push({ code: m.code, until: 'never' });
+        } else if (m.minimumEnd && m.minimumEnd >= on) {
+          m.pendingRelease = { reason: 'repair', originalPeriodEnd: m.periodEnd };
+          if (!m.periodEnd || m.periodEnd > m.minimumEnd) m.periodEnd = m.minimumEnd;
+          deferred.push({ code: m.code, until: m.minimumEnd });
+        } else {
+          m.status = 'released';
+          m.releaseReason = 'repair';
+          m.releasedOn = on;
+          releasedNow.push(m.code);
+        }
+      }
+    }
+    return { releasedNow, deferred };
+  }
+
+  commitmentFulfilled(f: CommitmentFulfilled, on: string): boolean {
+    const r = this.find(f.caseId)?.repair;
+    if (!r || r.repairId !== f.repairId || r.outcome !== 'approved' || !r.commitment || r.fulfilledOn || r.revokedOn) return false;
+    r.fulfilledOn = on;
+    return true;
+  }
+
+  /**
+   * R12: a broken commitment revokes the repair: measures it released whose period has not
+   * ended are in force again, and those waiting for their legal minimum keep their own period.
+   */
+  commitmentBroken(caseId: string, on: string): string[] {
+    const c = this.find(caseId);
+    const r = c?.repair;
+    if (!c || !r || r.revokedOn) return [];
+    r.revokedOn = on;
+    const reinstated: string[] = [];
+    for (const m of c.activeMeasures ?? []) {
+      if (m.pendingRelease) {
+        m.periodEnd = m.pendingRelease.originalPeriodEnd;
+        delete m.pendingRelease;
+      } else if (m.status === 'released' && m.releaseReason === 'repair' && (!m.periodEnd || m.periodEnd >= on)) {
+        m.status = 'active';
+        delete m.releaseReason;
+        delete m.releasedOn;
+        reinstated.push(m.code);
+      }
+    }
+    return reinstated;
+  }
+
   private feedbackMeasures(): { implementerId: string; m: MeasureState }[] {
     return this.state.cases.flatMap((c) => (c.activeMeasures ?? []).filter((m) => m.feedbackSet).map((m) => ({ implementerId: m.implementerId, m })));
   }
@@ -222,12 +310,9 @@ export class TargetBook {
     return this.feedbackMeasures().some(({ m }) => m.status !== 'released' || (m.releasedOn ?? '') >= `${next}-01`) ? next : null;
   }
 
-  /** R9: the month whose reports are awaited next, if none is yet (the month a measure came into force). */
-  awaitFeedbackFrom(month: string): boolean {
-    this.state.feedback ??= { month: null, due: null, reported: [] };
-    if (this.state.feedback.month) return false;
-    this.state.feedback.month = month;
-    return true;
+  /** R9: no month's reports are awaited yet (the next activation of a feedback-set measure starts them). */
+  feedbackIdle(): boolean {
+    return !this.state.feedback?.month;
   }
 
   setFeedbackDue(month: string | null, due: DeadlineState | null): void {
@@ -272,6 +357,7 @@ export class TargetBook {
     if (deadline.step === 'receipt') c.receiptOverdue = true;
     else if (deadline.step === 'objection_verification') c.objection!.verifyOverdue = true;
     else if (deadline.step === 'objection_release') c.objection!.releaseOverdue = true;
+    else if (deadline.step === 'repair_review') c.repair!.reviewOverdue = true;
     else {
       const i = c.implementers?.find((x) => x.agencyId === deadline.agencyId);
       if (i) i.overdue = true;

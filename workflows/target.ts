@@ -8,9 +8,11 @@ import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
   acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal,
-  feedbackReportedSignal, implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, targetStateQuery,
-  type CalendarChanged, type CaseFiled, type CaseReceived, type CaseReleased, type DeadlineState, type FeedbackReported,
-  type ImplementationAcknowledged, type ObjectionDecided, type ObjectionFiled,
+  commitmentFulfilledSignal, feedbackReportedSignal, implementersSelectedSignal, objectionDecidedSignal,
+  objectionFiledSignal, repairDecidedSignal, repairFiledSignal, targetStateQuery,
+  type CalendarChanged, type CaseFiled, type CaseReceived, type CaseReleased, type CommitmentFulfilled, type DeadlineState,
+  type FeedbackReported, type ImplementationAcknowledged, type ObjectionDecided, type ObjectionFiled, type RepairDecided,
+  type RepairFiled,
   type ImplementersSelected, type TargetMessage, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
@@ -32,6 +34,8 @@ export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
 export const OBJECTION_VERIFY_WORKING_DAYS = 15;
 /** R11: after an upheld objection the AUTHORITY releases within 3 working days of the confirmation. */
 export const OBJECTION_RELEASE_WORKING_DAYS = 3;
+/** R12: a repair application is reviewed within 15 working days (002 篇十三). */
+export const REPAIR_REVIEW_WORKING_DAYS = 15;
 
 const deadlineState = (d: Deadline): DeadlineState => ({
   from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, dueAtMs: d.dueAtMs,
@@ -55,6 +59,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   setHandler(objectionFiledSignal, (body) => void inbox.push({ type: 'objectionFiled', body }));
   setHandler(objectionDecidedSignal, (body) => void inbox.push({ type: 'objectionDecided', body }));
   setHandler(caseReleasedSignal, (body) => void inbox.push({ type: 'caseReleased', body }));
+  setHandler(repairFiledSignal, (body) => void inbox.push({ type: 'repairFiled', body }));
+  setHandler(repairDecidedSignal, (body) => void inbox.push({ type: 'repairDecided', body }));
+  setHandler(commitmentFulfilledSignal, (body) => void inbox.push({ type: 'commitmentFulfilled', body }));
   setHandler(targetStateQuery, () => book.state);
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
@@ -89,9 +96,10 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     const active = await acts.activateMeasures({ workflowId, targetId, caseId: ack.caseId, implementerId: ack.agencyId, codes, activeFrom });
     book.activate(ack.caseId, active);
     // R9: from the month a feedback-set measure comes into force, reports are due every month.
-    if (active.some((m) => m.feedbackSet) && patched(PATCH_MONTHLY_FEEDBACK) && book.awaitFeedbackFrom(activeFrom.slice(0, 7))) {
+    if (active.some((m) => m.feedbackSet) && patched(PATCH_MONTHLY_FEEDBACK) && book.feedbackIdle()) {
       const month = activeFrom.slice(0, 7);
-      book.setFeedbackDue(month, deadlineState(await acts.feedbackDue({ month })));
+      const due = await acts.feedbackDue({ month });
+      book.setFeedbackDue(month, deadlineState(due));
     }
   }
 
@@ -138,6 +146,37 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     await acts.recordObjectionRelease({ workflowId, targetId, caseId: r.caseId, by: r.by, at: r.at });
   }
 
+  /** R12: a credit-repair application; reviewed within 15 working days. */
+  async function repairFiled(r: RepairFiled): Promise<void> {
+    const c = book.find(r.caseId);
+    if (!c || (c.repair && !c.repair.outcome)) return;
+    const due = await acts.computeDeadline({ after: r.at, workingDays: REPAIR_REVIEW_WORKING_DAYS });
+    book.repairFiled(r, deadlineState(due));
+    await acts.recordRepair({ workflowId, targetId, ...r, reviewDueAt: due.dueAt });
+  }
+
+  /** R12: approved → publicity stops at once and the measures are released, legal minimums aside. */
+  async function repairDecided(d: RepairDecided): Promise<void> {
+    const result = book.repairDecided(d, shanghaiDateOf(d.at));
+    if (!result) return;
+    for (const code of result.releasedNow) {
+      await acts.releaseMeasure({ workflowId, targetId, caseId: d.caseId, code, reason: 'repair', at: d.at });
+    }
+    await acts.recordRepairDecision({ workflowId, targetId, ...d, ...result });
+  }
+
+  async function commitmentFulfilled(f: CommitmentFulfilled): Promise<void> {
+    if (!book.commitmentFulfilled(f, shanghaiDateOf(f.at))) return;
+    await acts.recordCommitment({ workflowId, targetId, caseId: f.caseId, repairId: f.repairId, kept: true, reinstated: [], at: f.at });
+  }
+
+  /** R12: the promised materials did not arrive by the date: the repair is revoked, and that is recorded. */
+  async function commitmentBroken(deadline: OpenDeadline): Promise<void> {
+    const repairId = book.find(deadline.caseId)!.repair!.repairId;
+    const reinstated = book.commitmentBroken(deadline.caseId, shanghaiDateOf(deadline.dueAtMs - 1));
+    await acts.recordCommitment({ workflowId, targetId, caseId: deadline.caseId, repairId, kept: false, reinstated, at: new Date().toISOString() });
+  }
+
   async function feedbackReported(report: FeedbackReported): Promise<void> {
     if (!book.reported(report)) return;
     await acts.recordFeedback({ workflowId, targetId, ...report });
@@ -145,9 +184,12 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
 
   /** R10: at the end of its period a measure is released and its implementer told. */
   async function periodEnded(deadline: OpenDeadline): Promise<void> {
-    // In force through its last day: released on that day, at 24:00.
-    if (!book.release(deadline.caseId, deadline.code!, 'period_end', shanghaiDateOf(deadline.dueAtMs - 1))) return;
-    await acts.releaseMeasure({ workflowId, targetId, caseId: deadline.caseId, code: deadline.code!, reason: 'period_end', at: new Date().toISOString() });
+    // In force through its last day: released on that day, at 24:00 — for the repair that was
+    // waiting on its legal minimum (R12), or because its period ended (R10).
+    const m = book.find(deadline.caseId)?.activeMeasures?.find((x) => x.code === deadline.code);
+    const reason = m?.pendingRelease?.reason ?? 'period_end';
+    if (!book.release(deadline.caseId, deadline.code!, reason, shanghaiDateOf(deadline.dueAtMs - 1))) return;
+    await acts.releaseMeasure({ workflowId, targetId, caseId: deadline.caseId, code: deadline.code!, reason, at: new Date().toISOString() });
   }
 
   /** R16: recompute provisional deadlines in the loaded years; the main loop re-arms the timer. */
@@ -221,6 +263,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         case 'objectionFiled': await objectionFiled(message.body); break;
         case 'objectionDecided': await objectionDecided(message.body); break;
         case 'caseReleased': await caseReleased(message.body); break;
+        case 'repairFiled': await repairFiled(message.body); break;
+        case 'repairDecided': await repairDecided(message.body); break;
+        case 'commitmentFulfilled': await commitmentFulfilled(message.body); break;
       }
     }
     publishSearchAttributes();
@@ -237,6 +282,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     } else if (!(await condition(() => inbox.length > 0, Math.max(0, next.dueAtMs - Date.now())))) {
       if (next.step === 'period_end') await periodEnded(next);
       else if (next.step === 'feedback') await feedbackDue(next);
+      else if (next.step === 'repair_commitment') await commitmentBroken(next);
       else await overdue(next);
     }
   }

@@ -4,13 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
-import { agencies, caseImplementers, caseMeasures, cases, objections, targets } from '../../db/schema';
+import { agencies, caseImplementers, caseMeasures, cases, objections, repairs, targets } from '../../db/schema';
+import { periodEnd } from '../../domain/periods';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
 import {
   acknowledgedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, feedbackReportedSignal,
-  implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, TASK_QUEUE, targetWorkflowId,
+  commitmentFulfilledSignal, implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, repairDecidedSignal,
+  repairFiledSignal, TASK_QUEUE, targetWorkflowId,
   type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
@@ -73,6 +75,8 @@ const caseBody = {
       },
     },
     authority: { ...text(100), description: 'id of the receiving AUTHORITY' },
+    seriousness: { type: 'string', enum: ['general', 'serious', 'especially_serious'], default: 'general', description: 'R12: limits credit repair' },
+    repeated: { type: 'boolean', default: false, description: 'R12: repeats an earlier serious case' },
   },
 } as const;
 
@@ -98,6 +102,8 @@ interface CaseBody {
   measures: string[];
   periods?: Record<string, { years: number } | { months: number } | { days: number }>;
   authority: string;
+  seriousness: 'general' | 'serious' | 'especially_serious';
+  repeated: boolean;
 }
 
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
@@ -180,8 +186,11 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       late: today > push.due,
     };
 
-    const [existing] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
-    if (existing) return reply.status(200).send(result);
+    // The same issuer and document number again: the same case and the same answer.
+    const [existing] = await db.select({ id: cases.id, pushDueOn: cases.pushDueOn, late: cases.late }).from(cases).where(eq(cases.id, caseId));
+    if (existing) {
+      return reply.status(200).send({ ...result, pushDueOn: existing.pushDueOn ?? result.pushDueOn, late: existing.pushDueOn ? existing.late : result.late });
+    }
 
     await db.insert(targets).values({
       id: targetId,
@@ -199,6 +208,11 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       consultation: body.consultation,
       measures,
       authorityId: authority.id,
+      seriousness: body.seriousness,
+      repeated: body.repeated,
+      pushDueOn: result.pushDueOn,
+      late: result.late,
+      pushedBy: request.agency!.id,
       pushedAt: now().toISOString(),
     };
     await temporal.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
@@ -439,5 +453,103 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
       caseId: c.id, by: request.agency!.id, reason: 'objection', at: now().toISOString(),
     });
     return reply.status(202).send({ caseId: c.id, status: 'accepted' });
+  });
+}
+
+/** R12: credit repair on a case: application (with the serious-case limits), review, commitment. */
+export async function repairRoutes(app: FastifyInstance): Promise<void> {
+  const params = { type: 'object', required: ['caseId'], properties: { caseId: text(64), repairId: text(64) } } as const;
+  const reply202 = { type: 'object', additionalProperties: true } as const;
+  const caseRow = async (caseId: string) => {
+    const [row] = await app.deps.db.select({ c: cases, workflowId: targets.workflowId }).from(cases)
+      .innerJoin(targets, eq(cases.targetId, targets.id)).where(eq(cases.id, caseId));
+    if (!row) throw notFound('caseId', `no case ${caseId}`);
+    return row;
+  };
+
+  app.post<{ Params: { caseId: string }; Body: { commitment?: { materials: string; dueOn: string } } }>('/cases/:caseId/repairs', {
+    onRequest: requireRoles('CREDIT'),
+    schema: {
+      tags: ['cases'],
+      summary: "R12: record the target's credit-repair application (reviewed within 15 working days); with missing secondary materials, on a dated commitment",
+      security: bearerSecurity, params,
+      body: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          commitment: {
+            type: 'object', additionalProperties: false, required: ['materials', 'dueOn'],
+            properties: { materials: { type: 'string', minLength: 2, maxLength: 2000 }, dueOn: { type: 'string', description: 'YYYY-MM-DD' } },
+          },
+        },
+      },
+      response: { 202: reply202, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { c, workflowId } = await caseRow(request.params.caseId);
+    const today = shanghaiDateOf(now());
+    // R12: especially serious cases are never repaired; a first serious case not within a year
+    // of publication, a repeated one not within three (001 §10, 002 篇十三).
+    if (c.seriousness === 'especially_serious') throw badRequest('caseId', 'an especially serious case cannot be repaired (R12)');
+    if (c.seriousness === 'serious') {
+      const [first] = await db.select({ from: caseMeasures.activeFrom }).from(caseMeasures)
+        .where(eq(caseMeasures.caseId, c.id)).orderBy(caseMeasures.activeFrom).limit(1);
+      const published = first?.from ?? shanghaiDateOf(c.createdAt);
+      const from = periodEnd(published, { years: c.repeated ? 3 : 1 });
+      if (today < from) throw badRequest('caseId', `a ${c.repeated ? 'repeated ' : ''}serious case can be repaired from ${from} (R12)`);
+    }
+    const commitment = request.body.commitment ?? null;
+    if (commitment) {
+      if (!parseIsoDate(commitment.dueOn)) throw badRequest('commitment.dueOn', 'is not a real calendar date');
+      if (commitment.dueOn < today) throw badRequest('commitment.dueOn', `is in the past (today is ${today})`);
+    }
+    const [pending] = await db.select({ id: repairs.id }).from(repairs).where(and(eq(repairs.caseId, c.id), isNull(repairs.outcome)));
+    if (pending) throw new DomainError(409, 'conflict', 'caseId', `repair ${pending.id} is still under review`);
+    const repairId = `R${randomBytes(6).toString('hex')}`;
+    await temporal.workflow.getHandle(workflowId).signal(repairFiledSignal, {
+      repairId, caseId: c.id, by: request.agency!.id, commitment, at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, repairId, status: 'accepted' });
+  });
+
+  app.post<{ Params: { caseId: string; repairId: string }; Body: { outcome: 'approved' | 'rejected'; reason: string } }>('/cases/:caseId/repairs/:repairId/decision', {
+    onRequest: requireRoles('CREDIT'),
+    schema: {
+      tags: ['cases'],
+      summary: 'R12: approve (publicity stops at once; measures released, legal minimums aside) or reject a repair',
+      security: bearerSecurity, params,
+      body: {
+        type: 'object', additionalProperties: false, required: ['outcome', 'reason'],
+        properties: { outcome: { type: 'string', enum: ['approved', 'rejected'] }, reason: { type: 'string', minLength: 2, maxLength: 5000 } },
+      },
+      response: { 202: reply202, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { c, workflowId } = await caseRow(request.params.caseId);
+    const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
+    if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
+    if (r.outcome) throw new DomainError(409, 'conflict', 'repairId', `already ${r.outcome}`);
+    await temporal.workflow.getHandle(workflowId).signal(repairDecidedSignal, {
+      repairId: r.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
+    });
+    return reply.status(202).send({ caseId: c.id, repairId: r.id, outcome: request.body.outcome, status: 'accepted' });
+  });
+
+  app.post<{ Params: { caseId: string; repairId: string } }>('/cases/:caseId/repairs/:repairId/materials', {
+    onRequest: requireRoles('CREDIT'),
+    schema: {
+      tags: ['cases'], summary: 'R12: the promised secondary materials were supplied: the commitment is kept', security: bearerSecurity, params,
+      response: { 202: reply202, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const { db, temporal, now } = app.deps;
+    const { c, workflowId } = await caseRow(request.params.caseId);
+    const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
+    if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
+    if (!r.commitment) throw new DomainError(409, 'conflict', 'repairId', 'this repair was not accepted on a commitment');
+    if (r.commitmentFulfilledAt || r.revokedAt) throw new DomainError(409, 'conflict', 'repairId', r.revokedAt ? 'the repair was revoked' : 'already supplied');
+    await temporal.workflow.getHandle(workflowId).signal(commitmentFulfilledSignal, { repairId: r.id, caseId: c.id, at: now().toISOString() });
+    return reply.status(202).send({ caseId: c.id, repairId: r.id, status: 'accepted' });
   });
 }

@@ -165,6 +165,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, caseId));
     expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual([
       'acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'measure_active/R6', 'pushed_to_implementers/R5',
+      'reported_upward/R4', // DM-R7-TAX-PREFERENCE is executed outside the local system
     ]);
     const state = (await look(approval)).json().workflow;
     expect(state.feedback).toMatchObject({ month: today.slice(0, 7) }); // R9: reports awaited from this month

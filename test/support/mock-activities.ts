@@ -8,11 +8,13 @@ import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/work
 type TargetActivities = Pick<Activities,
   'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
   | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'
-  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease'>;
+  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease' | 'recordRepair' | 'recordRepairDecision' | 'recordCommitment'>;
 
 export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null, feedbackSet = false) {
   let calendar = calendarOf(schedules);
   const current = () => calendar;
+  /** R12: legal minimum periods (days from activation) by measure code, set per test. */
+  const minimumDays: Record<string, number> = {};
   /** Stands in for an administrator loading a year into the database. */
   const loadYear = (schedule: YearSchedule) => {
     calendar = calendarOf([...calendar.years.values(), schedule]);
@@ -31,6 +33,9 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     objections: [] as Parameters<Activities['recordObjection']>[0][],
     decisions: [] as Parameters<Activities['recordObjectionDecision']>[0][],
     objectionReleases: [] as Parameters<Activities['recordObjectionRelease']>[0][],
+    repairs: [] as Parameters<Activities['recordRepair']>[0][],
+    repairDecisions: [] as Parameters<Activities['recordRepairDecision']>[0][],
+    commitments: [] as Parameters<Activities['recordCommitment']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -57,6 +62,7 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
       return codes.map((code) => ({
         code, implementerId, status: 'active' as const, activeFrom,
         periodEnd: periodDays === null ? null : addDays(activeFrom, periodDays), feedbackSet,
+        minimumEnd: minimumDays[code] === undefined ? null : addDays(activeFrom, minimumDays[code]),
       }));
     },
     async releaseMeasure(input) {
@@ -80,6 +86,15 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     async recordObjectionRelease(input) {
       calls.objectionReleases.push(input);
     },
+    async recordRepair(input) {
+      calls.repairs.push(input);
+    },
+    async recordRepairDecision(input) {
+      calls.repairDecisions.push(input);
+    },
+    async recordCommitment(input) {
+      calls.commitments.push(input);
+    },
     async recordCase(input) {
       calls.cases.push(input);
     },
@@ -90,5 +105,5 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
       calls.overdue.push(input);
     },
   };
-  return { activities, calls, loadYear };
+  return { activities, calls, loadYear, minimumDays };
 }

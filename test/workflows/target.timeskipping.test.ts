@@ -4,11 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDateOf, weekday, yearOf } from '../../domain/dates';
 import {
   acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, feedbackReportedSignal,
-  implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, targetStateQuery, type CaseFiled,
+  commitmentFulfilledSignal, implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, repairDecidedSignal,
+  repairFiledSignal, targetStateQuery, type CaseFiled,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { eventually } from '../support/eventually';
@@ -23,6 +24,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await env?.teardown();
+});
+
+// A test that fails half-way leaves its workflow running with timers and no worker, and the
+// time-skipping server then waits for it instead of skipping time: end them all after each test.
+const WORKFLOW_IDS = [
+  'target-ts-overdue', 'target-ts-received', 'target-ts-rearm', 'target-ts-past', 'target-ts-r14', 'target-ts-impl',
+  'target-ts-r10', 'target-ts-r9', 'ts-r11-rejected', 'ts-r11-upheld', 'ts-r11-late', 'ts-r12-minimum',
+  'ts-r12-commitment', 'ts-r12-kept',
+];
+afterEach(async () => {
+  await Promise.all(WORKFLOW_IDS.map((id) => env.client.workflow.getHandle(id).terminate('test ended').catch(() => undefined)));
 });
 
 function filed(caseId: string, pushedAt: Date): CaseFiled {
@@ -333,6 +345,7 @@ describe('R9 monthly feedback (time skipping)', () => {
       const first = await eventually(async () => {
         const state = await handle.query(targetStateQuery);
         expect(state.feedback?.month).toBe(month);
+        expect(state.feedback?.due).not.toBeNull();
         return state.feedback!;
       });
       expect(first.due!.due >= `${addDays(`${month}-28`, 4).slice(0, 7)}-07`).toBe(true); // the 7th of the next month or later
@@ -451,6 +464,97 @@ describe('R11 objection (time skipping)', () => {
       await handle.signal(objectionFiledSignal, { objectionId: 'O3', caseId: 'r11', by: 'credit-1', reason: '异议', at: await now() });
       await env.sleep('30 days');
       expect(rec.calls.overdue).toEqual([expect.objectContaining({ step: 'objection_verification', rule: 'R11', responsibleAgencyId: 'credit-1' })]);
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('R12 credit repair (time skipping)', () => {
+  const now = () => env.currentTimeMs().then((ms) => new Date(ms).toISOString());
+
+  /** One case, two measures for one implementer, in force from now for 365 days. */
+  async function twoMeasures(workflowId: string, taskQueue: string) {
+    const start = new Date(await env.currentTimeMs()).toISOString();
+    const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+      workflowId, taskQueue, args: [{ targetId: `E${workflowId}`, kind: 'enterprise' }],
+      signal: caseFiledSignal, signalArgs: [filed('r12', new Date(start))],
+    });
+    await handle.signal(implementersSelectedSignal, {
+      caseId: 'r12', by: 'authority-1', at: start, implementers: [{ agencyId: 'approval', measures: ['FREE', 'HELD'] }],
+    });
+    await handle.signal(acknowledgedSignal, { caseId: 'r12', agencyId: 'approval', at: start });
+    const state = await eventually(async () => {
+      const st = await handle.query(targetStateQuery);
+      expect(st.cases[0].activeMeasures).toHaveLength(2);
+      return st;
+    });
+    return { handle, activeFrom: state.cases[0].activeMeasures![0].activeFrom };
+  }
+
+  it('R12: an approved repair stops publicity and releases at once, except a measure whose legal minimum has not ended, released when it ends', async () => {
+    const rec = recordingActivities([], 365);
+    rec.minimumDays.HELD = 60;
+    const taskQueue = 'ts-r12-minimum';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle, activeFrom } = await twoMeasures('ts-r12-minimum', taskQueue);
+      await env.sleep('10 days');
+      await handle.signal(repairFiledSignal, { repairId: 'R1', caseId: 'r12', by: 'credit-1', commitment: null, at: await now() });
+      await env.sleep('5 days');
+      await handle.signal(repairDecidedSignal, { repairId: 'R1', caseId: 'r12', outcome: 'approved', by: 'credit-1', reason: '已整改', at: await now() });
+      await env.sleep('1 hour');
+      expect(rec.calls.releases.map((r) => [r.code, r.reason])).toEqual([['FREE', 'repair']]);
+      expect(rec.calls.repairDecisions[0]).toMatchObject({ releasedNow: ['FREE'], deferred: [{ code: 'HELD', until: addDays(activeFrom, 60) }] });
+      const held = (await handle.query(targetStateQuery)).cases[0].activeMeasures!.find((m) => m.code === 'HELD')!;
+      expect(held).toMatchObject({ status: 'active', periodEnd: addDays(activeFrom, 60) });
+      await env.sleep(Date.parse(`${addDays(activeFrom, 61)}T01:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.releases.map((r) => [r.code, r.reason])).toEqual([['FREE', 'repair'], ['HELD', 'repair']]);
+      expect(Date.parse(rec.calls.releases[1].at)).toBeGreaterThanOrEqual(Date.parse(`${addDays(activeFrom, 61)}T00:00:00+08:00`));
+      await handle.terminate('test done');
+    });
+  });
+
+  it('R12: a repair accepted on a dated commitment (容缺受理) is revoked when the commitment is broken, and the measures are in force again', async () => {
+    const rec = recordingActivities([], 365);
+    rec.minimumDays.HELD = 60;
+    const taskQueue = 'ts-r12-commitment';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle, activeFrom } = await twoMeasures('ts-r12-commitment', taskQueue);
+      const dueOn = addDays(shanghaiDateOf(await env.currentTimeMs()), 20);
+      await handle.signal(repairFiledSignal, { repairId: 'R2', caseId: 'r12', by: 'credit-1', commitment: { materials: '整改报告原件', dueOn }, at: await now() });
+      await env.sleep('2 days');
+      await handle.signal(repairDecidedSignal, { repairId: 'R2', caseId: 'r12', outcome: 'approved', by: 'credit-1', reason: '容缺受理', at: await now() });
+      await env.sleep(Date.parse(`${addDays(dueOn, 1)}T01:00:00+08:00`) - (await env.currentTimeMs()));
+      expect(rec.calls.commitments).toEqual([expect.objectContaining({ repairId: 'R2', kept: false, reinstated: ['FREE'] })]);
+      const c = (await handle.query(targetStateQuery)).cases[0];
+      expect(c.repair).toMatchObject({ outcome: 'approved', revokedOn: dueOn });
+      expect(c.activeMeasures!.map((m) => [m.code, m.status, m.periodEnd])).toEqual([
+        ['FREE', 'active', addDays(activeFrom, 365)], ['HELD', 'active', addDays(activeFrom, 365)],
+      ]);
+      // HELD is no longer released at its legal minimum: the repair that would have done so is revoked.
+      await env.sleep('60 days');
+      expect(rec.calls.releases.map((r) => r.code)).toEqual(['FREE']);
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(new URL(`../histories/target-repair-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
+      }
+      await handle.terminate('test done');
+    });
+  });
+
+  it('R12: a kept commitment keeps the repair; a review not decided within 15 working days is overdue', async () => {
+    const rec = recordingActivities([], 365);
+    const taskQueue = 'ts-r12-kept';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const { handle } = await twoMeasures('ts-r12-kept', taskQueue);
+      const dueOn = addDays(shanghaiDateOf(await env.currentTimeMs()), 40);
+      await handle.signal(repairFiledSignal, { repairId: 'R3', caseId: 'r12', by: 'credit-1', commitment: { materials: '审计报告', dueOn }, at: await now() });
+      await env.sleep('30 days');
+      expect(rec.calls.overdue).toEqual([expect.objectContaining({ step: 'repair_review', rule: 'R12', responsibleAgencyId: 'credit-1' })]);
+      await handle.signal(repairDecidedSignal, { repairId: 'R3', caseId: 'r12', outcome: 'approved', by: 'credit-1', reason: '逾期后通过', at: await now() });
+      await env.sleep('1 day');
+      await handle.signal(commitmentFulfilledSignal, { repairId: 'R3', caseId: 'r12', at: await now() });
+      await env.sleep('30 days');
+      expect(rec.calls.commitments).toEqual([expect.objectContaining({ kept: true })]);
+      expect((await handle.query(targetStateQuery)).cases[0].activeMeasures!.every((m) => m.status === 'released')).toBe(true);
       await handle.terminate('test done');
     });
   });

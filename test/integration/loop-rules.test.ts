@@ -1,0 +1,133 @@
+// R2 late pushes, R4 measures executed outside the local system, and R12's limits on repair,
+// over HTTP on the dev server and PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readCalendar } from '../../db/calendar-store';
+import { connectDb, type DbHandle } from '../../db/client';
+import { addDays, shanghaiDateOf } from '../../domain/dates';
+import { addWorkingDays } from '../../domain/working-days';
+import { caseImplementers, caseMeasures, cases, journal, notices, overdueSteps, repairs } from '../../db/schema';
+import { agencyWithKey } from '../support/agencies';
+import { appOnEngine } from '../support/apps';
+import { startDevServer } from '../support/engine';
+import { eventually } from '../support/eventually';
+
+let env: TestWorkflowEnvironment;
+let dbh: DbHandle;
+let app: FastifyInstance;
+let closeApp: () => Promise<void>;
+type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
+let enforcement: Agency;
+let authority: Agency;
+let credit: Agency;
+let implementer: Agency;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  dbh = connectDb(inject('databaseUrl'));
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `rules-${randomUUID()}` }));
+  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
+  authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
+  credit = await agencyWithKey(dbh.db, ['CREDIT']);
+  implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER']);
+});
+
+afterAll(async () => {
+  await closeApp?.();
+  await dbh?.close();
+  await env?.teardown();
+});
+
+const push = (payload: object) => app.inject({
+  method: 'POST', url: '/cases', headers: enforcement.headers,
+  payload: {
+    source: 'penalty_decision', consultation: false, authority: authority.id,
+    document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`, issuedOn: shanghaiDateOf(new Date()), issuer: '杭州市市场监督管理局' },
+    target: { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' },
+    measures: ['DM-R8-PUBLICITY-ADVERSE'],
+    ...payload,
+  },
+});
+
+async function caseRow(caseId: string) {
+  return eventually(async () => {
+    const [c] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(c).toBeDefined();
+    return c;
+  });
+}
+
+describe('the loop rules over HTTP', () => {
+  it('R2: a push after 3 working days is accepted, recorded as late and escalated; the same document again answers the same', async () => {
+    // A decision of 30 days ago: its 3 working days are long past, whatever holidays fell in them.
+    const today = shanghaiDateOf(new Date());
+    const issuedOn = addDays(today, -30);
+    const pushDueOn = addWorkingDays(await readCalendar(dbh.db), issuedOn, 3).due;
+    const document = { number: `late-${randomUUID()}`, issuedOn, issuer: '杭州市市场监督管理局' };
+    const late = await push({ document });
+    expect(late.statusCode).toBe(202);
+    expect(late.json()).toMatchObject({ pushDueOn, late: true });
+    const c = await caseRow(late.json().caseId);
+    expect(c).toMatchObject({ late: true, pushDueOn });
+    const again = await push({ document });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(late.json());
+    const [overdue] = await dbh.db.select().from(overdueSteps).where(and(eq(overdueSteps.caseId, c.id), eq(overdueSteps.step, 'push')));
+    expect(overdue).toMatchObject({ rule: 'R2', agencyId: enforcement.id });
+    const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, enforcement.id), eq(notices.kind, 'overdue')));
+    expect(told.some((n) => (n.detail as { caseId?: string }).caseId === c.id)).toBe(true);
+    // Yesterday's decision with consultation (会商): 15 working days, not late.
+    const consultation = await push({ consultation: true, document: { number: `consult-${randomUUID()}`, issuedOn: addDays(today, -1), issuer: '杭州市市场监督管理局' } });
+    expect(consultation.json()).toMatchObject({ late: false, pushDueOn: addWorkingDays(await readCalendar(dbh.db), addDays(today, -1), 15).due });
+  });
+
+  it('R4: a measure executed outside the local system is recorded with its upward route and reported to the AUTHORITY', async () => {
+    const res = await push({ measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R7-TAX-PREFERENCE'] });
+    const { caseId } = res.json();
+    await caseRow(caseId);
+    const line = await eventually(async () => {
+      const [l] = await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'reported_upward')));
+      expect(l).toBeDefined();
+      return l;
+    });
+    expect(line).toMatchObject({ rule: 'R4', detail: expect.objectContaining({ measures: ['DM-R7-TAX-PREFERENCE'] }) });
+    const inbox = (await app.inject({ method: 'GET', url: '/inbox', headers: authority.headers })).json().items;
+    expect(inbox.some((n: { kind: string; detail: { caseId: string } }) => n.kind === 'report_upward' && n.detail.caseId === caseId)).toBe(true);
+  });
+
+  it('R12: an especially serious case is never repaired, a serious one not within a year of publication', async () => {
+    const worst = (await push({ seriousness: 'especially_serious' })).json().caseId;
+    const serious = (await push({ seriousness: 'serious', document: { number: `s-${randomUUID()}`, issuedOn: shanghaiDateOf(new Date()), issuer: 'x' } })).json().caseId;
+    await caseRow(worst);
+    await caseRow(serious);
+    const apply = (caseId: string) => app.inject({ method: 'POST', url: `/cases/${caseId}/repairs`, headers: credit.headers, payload: {} });
+    const never = await apply(worst);
+    expect(never.statusCode).toBe(400);
+    expect(never.json().message).toMatch(/never|especially serious/);
+    const notYet = await apply(serious);
+    expect(notYet.statusCode).toBe(400);
+    expect(notYet.json().message).toMatch(/can be repaired from \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('R12: a general case repaired: publicity stops and the measure is released for repair; the decision cannot be taken twice', async () => {
+    const { caseId } = (await push({ measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } } })).json();
+    await caseRow(caseId);
+    await app.inject({ method: 'POST', url: `/cases/${caseId}/implementers`, headers: authority.headers, payload: { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] } });
+    await eventually(async () => expect(await dbh.db.select().from(caseImplementers).where(eq(caseImplementers.caseId, caseId))).toHaveLength(1));
+    await app.inject({ method: 'POST', url: `/cases/${caseId}/acknowledgement`, headers: implementer.headers });
+    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active'));
+    const applied = await app.inject({ method: 'POST', url: `/cases/${caseId}/repairs`, headers: credit.headers, payload: {} });
+    expect(applied.statusCode).toBe(202);
+    const { repairId } = applied.json();
+    await eventually(async () => expect(await dbh.db.select().from(repairs).where(eq(repairs.id, repairId))).toHaveLength(1));
+    const decide = () => app.inject({ method: 'POST', url: `/cases/${caseId}/repairs/${repairId}/decision`, headers: credit.headers, payload: { outcome: 'approved', reason: '已完成整改' } });
+    expect((await decide()).statusCode).toBe(202);
+    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]).toMatchObject({ status: 'released', releaseReason: 'repair' }));
+    await eventually(async () => expect((await decide()).statusCode).toBe(409));
+    const kinds = (await dbh.db.select().from(journal).where(eq(journal.caseId, caseId))).map((l) => `${l.kind}/${l.rule}`);
+    expect(kinds).toEqual(expect.arrayContaining(['repair_filed/R12', 'repair_decided/R12', 'publicity_stopped/R12', 'measure_released/R12']));
+  });
+});
