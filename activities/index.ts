@@ -445,6 +445,14 @@ export function createActivities({ db, calendar }: ActivityDeps) {
       });
     },
 
+    /** Every measure released and no report owed: the target's loop is closed for now. */
+    async recordTargetClosed(input: TargetRef & { at: string }): Promise<void> {
+      await db.insert(journal).values({
+        eventKey: `${input.workflowId}/closed@${input.at}`, targetId: input.targetId, kind: 'loop_closed', rule: 'R10', at: new Date(input.at),
+        detail: {},
+      }).onConflictDoNothing();
+    },
+
     /** R5: an implementer acknowledged; closes its overdue record if it was late. */
     async recordAcknowledgement(input: TargetRef & ImplementationAcknowledged): Promise<void> {
       const at = new Date(input.at);

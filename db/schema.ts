@@ -354,3 +354,16 @@ export const repairs = pgTable('repairs', {
   commitmentFulfilledAt: timestamp('commitment_fulfilled_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 }, (t) => [index('repairs_case_idx').on(t.caseId)]);
+
+/**
+ * R13: the persons recorded against an enterprise's case (legal representative, principal,
+ * directly responsible persons). Written by the API at intake, so identity numbers never enter
+ * workflow histories; person-only measures of the case apply to them and follow the case.
+ */
+export const casePersons = pgTable('case_persons', {
+  caseId: text('case_id').notNull(),
+  personTargetId: text('person_target_id').notNull(),
+  role: text('role', { enum: ['legal_representative', 'principal', 'responsible_person'] }).notNull(),
+  name: text('name').notNull(),
+  idNumber: text('id_number').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.personTargetId] }), index('case_persons_person_idx').on(t.personTargetId)]);

@@ -53,6 +53,8 @@ export interface TargetWorkflowInput {
   /** Carried over by continue-as-new. */
   state?: TargetState;
   pending?: TargetMessage[];
+  /** Continue as new past this many history events too (tests; the server's suggestion always applies). */
+  historyLimit?: number;
 }
 
 /** pushed → received (R5 receipt) → implementing (pushed to implementers, R5). */

@@ -351,6 +351,47 @@ export class TargetBook {
     if (c) c.receiptNextReminder = next;
   }
 
+  /**
+   * Every step still owed, with its due date: what a supervisor reads on the target's page
+   * (R14). Period ends and the next feedback date are listed too, as what comes next.
+   */
+  openStepList(): { caseId: string | null; step: string; rule: string; agencyId: string | null; dueAt: string; overdue: boolean }[] {
+    const steps: { caseId: string | null; step: string; rule: string; agencyId: string | null; dueAt: string; overdue: boolean }[] = [];
+    for (const c of this.state.cases) {
+      if (c.status === 'pushed' && c.receiptDue) steps.push({ caseId: c.caseId, step: 'receipt', rule: 'R5', agencyId: null, dueAt: c.receiptDue.dueAt, overdue: c.receiptOverdue });
+      for (const i of c.implementers ?? []) {
+        if (!i.acknowledgedAt) steps.push({ caseId: c.caseId, step: 'acknowledgement', rule: 'R5', agencyId: i.agencyId, dueAt: i.acknowledgeDue.dueAt, overdue: i.overdue });
+      }
+      const o = c.objection;
+      if (o && !o.outcome) steps.push({ caseId: c.caseId, step: 'objection_verification', rule: 'R11', agencyId: o.by, dueAt: o.verifyDue.dueAt, overdue: o.verifyOverdue });
+      if (o?.outcome === 'upheld' && o.releaseDue && !o.releasedOn) steps.push({ caseId: c.caseId, step: 'objection_release', rule: 'R11', agencyId: null, dueAt: o.releaseDue.dueAt, overdue: o.releaseOverdue });
+      const r = c.repair;
+      if (r && !r.outcome) steps.push({ caseId: c.caseId, step: 'repair_review', rule: 'R12', agencyId: r.by, dueAt: r.reviewDue.dueAt, overdue: r.reviewOverdue });
+    }
+    const f = this.state.feedback;
+    if (f?.month && f.due) {
+      for (const agencyId of this.owingFor(f.month)) steps.push({ caseId: null, step: `feedback ${f.month}`, rule: 'R9', agencyId, dueAt: f.due.dueAt, overdue: false });
+    }
+    return steps.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  /**
+   * The loop is closed: every case pushed to implementers who all acknowledged, every measure
+   * they carry out released, no objection or repair pending, and no report owed (R10–R12, R9).
+   */
+  finished(): boolean {
+    if (this.state.cases.length === 0 || !this.feedbackIdle()) return false;
+    return this.state.cases.every((c) => {
+      const pushed = (c.implementers ?? []).flatMap((i) => i.measures);
+      return c.status === 'implementing'
+        && (c.implementers ?? []).every((i) => i.acknowledgedAt)
+        && pushed.every((code) => c.activeMeasures?.some((m) => m.code === code && m.status === 'released'))
+        && !(c.objection && (!c.objection.outcome || (c.objection.outcome === 'upheld' && !c.objection.releasedOn)))
+        && !(c.repair && !c.repair.outcome)
+        && !(c.repair?.commitment && c.repair.outcome === 'approved' && !c.repair.fulfilledOn && !c.repair.revokedOn);
+    });
+  }
+
   markOverdue(deadline: OpenDeadline): void {
     const c = this.find(deadline.caseId);
     if (!c) return;

@@ -29,6 +29,7 @@ export const PATCH_PROVISIONAL_YEARS = 'r16-provisional-years-search-attribute';
 export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
 export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknowledgement';
 export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
+export const PATCH_COMPLETE_WHEN_CLOSED = 'r10-complete-when-loop-closed';
 
 /** R11: the verifier answers an objection within 15 working days (002 篇五). */
 export const OBJECTION_VERIFY_WORKING_DAYS = 15;
@@ -270,9 +271,18 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     }
     publishSearchAttributes();
 
-    if (workflowInfo().continueAsNewSuggested) {
+    // The loop is closed for this target: the run completes; a new cause starts a new run
+    // with the same workflow id (signal-with-start), its history kept in PostgreSQL.
+    if (inbox.length === 0 && book.finished() && patched(PATCH_COMPLETE_WHEN_CLOSED)) {
+      await acts.recordTargetClosed({ workflowId, targetId, at: new Date().toISOString() });
+      return;
+    }
+
+    // Long life: a new run carries the state and any message not yet handled.
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (input.historyLimit && info.historyLength > input.historyLimit)) {
       await continueAsNew<typeof targetWorkflow>({
-        targetId, kind: book.state.kind, state: book.state, pending: inbox,
+        targetId, kind: book.state.kind, state: book.state, pending: inbox, historyLimit: input.historyLimit,
       });
     }
 

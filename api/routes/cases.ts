@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
-import { agencies, caseImplementers, caseMeasures, cases, objections, repairs, targets } from '../../db/schema';
+import { agencies, caseImplementers, caseMeasures, casePersons, cases, objections, repairs, targets } from '../../db/schema';
 import { periodEnd } from '../../domain/periods';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
@@ -162,8 +162,12 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       const m = await measureInEffect(db, code, today);
       if (!m) throw badRequest(`measures.${i}`, `${code} is not on either list (R1)`);
       if (m.status === 'retired') throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) has been retired from the list`);
-      if (!m.targetKinds.includes(body.target.kind)) {
-        throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) does not apply to ${body.target.kind === "enterprise" ? "an enterprise" : "a person"}`);
+      // R13: a measure on persons in an enterprise's case applies to the persons listed with it.
+      const onPersons = body.target.kind === 'enterprise' && m.targetKinds.includes('person') && (body.persons ?? []).length > 0;
+      if (!m.targetKinds.includes(body.target.kind) && !onPersons) {
+        throw badRequest(`measures.${i}`, body.target.kind === 'enterprise' && m.targetKinds.includes('person')
+          ? `${code} (${m.nameZh}) applies to persons: list them in persons (R13)`
+          : `${code} (${m.nameZh}) does not apply to ${body.target.kind === 'enterprise' ? 'an enterprise' : 'a person'}`);
       }
       if (measures.some((p) => p.code === code)) throw badRequest(`measures.${i}`, `${code} is listed twice`);
       const period = body.periods?.[code];
@@ -200,6 +204,13 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       idNumber: body.target.idNumber ?? null,
       workflowId,
     }).onConflictDoNothing();
+
+    // R13: the persons of an enterprise's case, under ids that are keyed hashes.
+    if (body.target.kind === 'enterprise' && (body.persons ?? []).length > 0) {
+      await db.insert(casePersons).values(body.persons!.map((p) => ({
+        caseId, personTargetId: targetIdOf(targetIdKey, 'person', p.idNumber), role: p.role as 'principal', name: p.name, idNumber: p.idNumber,
+      }))).onConflictDoNothing();
+    }
 
     const filed: CaseFiled = {
       caseId,

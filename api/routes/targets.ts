@@ -1,8 +1,9 @@
 // Where a target stands: its cases (PostgreSQL) and the live state of its workflow (query).
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { caseImplementers, cases, overdueSteps, targets } from '../../db/schema';
+import { caseImplementers, caseMeasures, casePersons, cases, overdueSteps, targets } from '../../db/schema';
+import { TargetBook } from '../../workflows/target-state';
 import { maskIdNumber } from '../../domain/identifiers';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
 import { bearerSecurity, requireRoles } from '../auth';
@@ -37,8 +38,9 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       request.log.warn({ agency: agency.id, targetId: target.id }, 'access denied: target outside the agency scope');
       throw new DomainError(403, 'forbidden', 'targetId', 'no case of this target is addressed or pushed to this agency');
     }
-    const overdue = caseRows.length === 0 ? [] : await db.select().from(overdueSteps)
-      .where(inArray(overdueSteps.caseId, caseRows.map((c) => c.id)));
+    const overdue = await db.select().from(overdueSteps).where(caseRows.length === 0
+      ? eq(overdueSteps.targetId, target.id)
+      : or(eq(overdueSteps.targetId, target.id), inArray(overdueSteps.caseId, caseRows.map((c) => c.id))));
 
     // The PostgreSQL view stands on its own; the workflow's live state is added when the
     // engine answers within 3 s (a supervisor can still read while the engine is down).
@@ -51,8 +53,10 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       workflowStatus = err instanceof WorkflowNotFoundError ? 'not_found' : 'unavailable';
       if (workflowStatus === 'unavailable') request.log.warn({ err, targetId: target.id }, 'workflow state unavailable');
     }
-    const pushed = caseRows.length === 0 ? [] : await db.select().from(caseImplementers)
-      .where(inArray(caseImplementers.caseId, caseRows.map((c) => c.id)));
+    const ids = caseRows.map((c) => c.id);
+    const pushed = ids.length === 0 ? [] : await db.select().from(caseImplementers).where(inArray(caseImplementers.caseId, ids));
+    const measures = ids.length === 0 ? [] : await db.select().from(caseMeasures).where(inArray(caseMeasures.caseId, ids));
+    const persons = ids.length === 0 ? [] : await db.select().from(casePersons).where(inArray(casePersons.caseId, ids));
     return {
       targetId: target.id,
       kind: target.kind,
@@ -60,7 +64,18 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       creditCode: target.creditCode,
       idNumber: target.idNumber ? maskIdNumber(target.idNumber) : null,
       workflowId: target.workflowId,
-      cases: caseRows.map((c) => ({ ...c, implementers: pushed.filter((p) => p.caseId === c.id) })),
+      cases: caseRows.map((c) => ({
+        ...c,
+        implementers: pushed.filter((p) => p.caseId === c.id),
+        // Each measure as carried out: status, period end, why it was released.
+        measuresInForce: measures.filter((m) => m.caseId === c.id),
+        // R13: recorded persons, their identity numbers masked.
+        persons: persons.filter((p) => p.caseId === c.id).map((p) => ({
+          personTargetId: p.personTargetId, role: p.role, name: p.name, idNumber: maskIdNumber(p.idNumber),
+        })),
+      })),
+      // Every step still owed, with its due date (from the workflow's live state).
+      openSteps: workflow ? new TargetBook(workflow).openStepList() : [],
       overdue,
       workflow,
       workflowStatus,

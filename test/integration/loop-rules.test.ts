@@ -98,6 +98,27 @@ describe('the loop rules over HTTP', () => {
     expect(inbox.some((n: { kind: string; detail: { caseId: string } }) => n.kind === 'report_upward' && n.detail.caseId === caseId)).toBe(true);
   });
 
+  it('R13: measures on persons follow their enterprise\'s case: recorded against the persons listed, identity numbers masked', async () => {
+    const withoutPersons = await push({ measures: ['DM-R6-OFFICE-LEGALREP-3Y'] });
+    expect(withoutPersons.statusCode).toBe(400);
+    expect(withoutPersons.json()).toMatchObject({ field: 'measures.0', message: expect.stringMatching(/R13/) });
+    const idNumber = '11010519491231002X';
+    const res = await push({
+      measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y'],
+      persons: [{ role: 'legal_representative', idNumber, name: '张三' }],
+    });
+    expect(res.statusCode).toBe(202);
+    const { caseId, targetId } = res.json();
+    const c = await caseRow(caseId);
+    expect(c.measures.map((m) => m.code)).toEqual(['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y']);
+    const supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
+    const page = await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: supervisor.headers });
+    const mine = page.json().cases.find((x: { id: string }) => x.id === caseId);
+    expect(mine.persons).toEqual([expect.objectContaining({ role: 'legal_representative', name: '张三', idNumber: '110105********002X' })]);
+    expect(mine.persons[0].personTargetId).toMatch(/^P[0-9a-f]{24}$/);
+    expect(page.body).not.toContain(idNumber);
+  });
+
   it('R12: an especially serious case is never repaired, a serious one not within a year of publication', async () => {
     const worst = (await push({ seriousness: 'especially_serious' })).json().caseId;
     const serious = (await push({ seriousness: 'serious', document: { number: `s-${randomUUID()}`, issuedOn: shanghaiDateOf(new Date()), issuer: 'x' } })).json().caseId;

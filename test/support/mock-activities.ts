@@ -8,7 +8,8 @@ import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/work
 type TargetActivities = Pick<Activities,
   'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
   | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'
-  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease' | 'recordRepair' | 'recordRepairDecision' | 'recordCommitment'>;
+  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease' | 'recordRepair' | 'recordRepairDecision' | 'recordCommitment'
+  | 'recordTargetClosed'>;
 
 export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null, feedbackSet = false) {
   let calendar = calendarOf(schedules);
@@ -36,6 +37,7 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     repairs: [] as Parameters<Activities['recordRepair']>[0][],
     repairDecisions: [] as Parameters<Activities['recordRepairDecision']>[0][],
     commitments: [] as Parameters<Activities['recordCommitment']>[0][],
+    closed: [] as Parameters<Activities['recordTargetClosed']>[0][],
   };
   const activities: TargetActivities = {
     async computeDeadline({ from, after, workingDays }) {
@@ -94,6 +96,9 @@ export function recordingActivities(schedules: YearSchedule[] = [], periodDays: 
     },
     async recordCommitment(input) {
       calls.commitments.push(input);
+    },
+    async recordTargetClosed(input) {
+      calls.closed.push(input);
     },
     async recordCase(input) {
       calls.cases.push(input);

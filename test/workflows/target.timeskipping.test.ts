@@ -28,10 +28,15 @@ afterAll(async () => {
 
 // A test that fails half-way leaves its workflow running with timers and no worker, and the
 // time-skipping server then waits for it instead of skipping time: end them all after each test.
+/** Ends a test's workflow if it is still running (one whose loop closed has completed by itself). */
+async function stop(handle: { terminate(reason: string): Promise<unknown> }): Promise<void> {
+  await handle.terminate('test done').catch(() => undefined);
+}
+
 const WORKFLOW_IDS = [
   'target-ts-overdue', 'target-ts-received', 'target-ts-rearm', 'target-ts-past', 'target-ts-r14', 'target-ts-impl',
   'target-ts-r10', 'target-ts-r9', 'ts-r11-rejected', 'ts-r11-upheld', 'ts-r11-late', 'ts-r12-minimum',
-  'ts-r12-commitment', 'ts-r12-kept',
+  'ts-r12-commitment', 'ts-r12-kept', 'target-ts-can',
 ];
 afterEach(async () => {
   await Promise.all(WORKFLOW_IDS.map((id) => env.client.workflow.getHandle(id).terminate('test ended').catch(() => undefined)));
@@ -83,7 +88,7 @@ describe('target workflow with time skipping', () => {
       // The overdue record is made at (not before) the end of the 3rd working day.
       expect(Date.parse(calls.overdue[0].detectedAt)).toBeGreaterThanOrEqual(state.cases[0].receiptDue!.dueAtMs);
       console.log(`R5 timer of ${((state.cases[0].receiptDue!.dueAtMs - pushedAt.getTime()) / 86_400_000).toFixed(1)} days fired after ${Date.now() - wallStart} ms of wall time`);
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -110,7 +115,7 @@ describe('target workflow with time skipping', () => {
       expect(calls.receipts).toHaveLength(1);
       expect(calls.receipts[0]).toMatchObject({ caseId: '2', by: '市场监管局信用监管处' });
       expect(calls.overdue).toHaveLength(0);
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -171,7 +176,7 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       expect(t.calls.overdue).toHaveLength(1);
       expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
       expect(Date.parse(t.calls.overdue[0].detectedAt)).toBeLessThan(Date.parse(`${addDays(t.wednesday, 1)}T00:00:00+08:00`));
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -198,7 +203,7 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       expect(t.calls.recomputed[0]).toMatchObject({ movedIntoPast: true, newDue: `${t.wednesday}T00:00:00+08:00` });
       expect(t.calls.overdue).toHaveLength(1);
       expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -234,7 +239,7 @@ describe('R14 escalation of an overdue receipt (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-escalation-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -275,7 +280,7 @@ describe('R5 push to implementers (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-implementers-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -311,10 +316,13 @@ describe('R10 natural release (time skipping)', () => {
       // Released at 24:00 of the last day of the period, not before.
       expect(Date.parse(rec.calls.releases[0].at)).toBeGreaterThanOrEqual(Date.parse(`${addDays(periodEnd, 1)}T00:00:00+08:00`));
       expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0]).toMatchObject({ status: 'released', releaseReason: 'period_end' });
+      // Every measure released, no report owed: the loop is closed and the run completes by itself.
+      await handle.result();
+      expect(rec.calls.closed).toHaveLength(1);
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-release-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -367,7 +375,7 @@ describe('R9 monthly feedback (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-feedback-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -421,7 +429,7 @@ describe('R11 objection (time skipping)', () => {
       expect(rec.calls.releases).toHaveLength(0);
       await env.sleep(Date.parse(`${addDays(periodEnd, suspendedDays + 1)}T01:00:00+08:00`) - (await env.currentTimeMs()));
       expect(rec.calls.releases).toEqual([expect.objectContaining({ code: 'DM-R6-MARKET-INDUSTRY-BAN', reason: 'period_end' })]);
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -452,7 +460,7 @@ describe('R11 objection (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-objection-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -464,7 +472,7 @@ describe('R11 objection (time skipping)', () => {
       await handle.signal(objectionFiledSignal, { objectionId: 'O3', caseId: 'r11', by: 'credit-1', reason: '异议', at: await now() });
       await env.sleep('30 days');
       expect(rec.calls.overdue).toEqual([expect.objectContaining({ step: 'objection_verification', rule: 'R11', responsibleAgencyId: 'credit-1' })]);
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 });
@@ -509,7 +517,7 @@ describe('R12 credit repair (time skipping)', () => {
       await env.sleep(Date.parse(`${addDays(activeFrom, 61)}T01:00:00+08:00`) - (await env.currentTimeMs()));
       expect(rec.calls.releases.map((r) => [r.code, r.reason])).toEqual([['FREE', 'repair'], ['HELD', 'repair']]);
       expect(Date.parse(rec.calls.releases[1].at)).toBeGreaterThanOrEqual(Date.parse(`${addDays(activeFrom, 61)}T00:00:00+08:00`));
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -536,7 +544,7 @@ describe('R12 credit repair (time skipping)', () => {
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-repair-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
-      await handle.terminate('test done');
+      await stop(handle);
     });
   });
 
@@ -555,7 +563,43 @@ describe('R12 credit repair (time skipping)', () => {
       await env.sleep('30 days');
       expect(rec.calls.commitments).toEqual([expect.objectContaining({ kept: true })]);
       expect((await handle.query(targetStateQuery)).cases[0].activeMeasures!.every((m) => m.status === 'released')).toBe(true);
-      await handle.terminate('test done');
+      await stop(handle);
+    });
+  });
+});
+
+describe('long life (time skipping)', () => {
+  it('continue-as-new keeps every case, deadline and message: a new run with the same id holds the whole state', async () => {
+    const rec = recordingActivities();
+    const taskQueue = 'ts-can';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const start = await env.currentTimeMs();
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-can', taskQueue,
+        args: [{ targetId: 'Ets-can', kind: 'enterprise', historyLimit: 25 }],
+        signal: caseFiledSignal, signalArgs: [filed('can-1', new Date(start))],
+      });
+      const firstRun = (await handle.describe()).runId;
+      for (let i = 2; i <= 8; i += 1) {
+        await handle.signal(caseFiledSignal, filed(`can-${i}`, new Date(start)));
+        await env.sleep('1 minute');
+      }
+      await handle.signal(caseReceivedSignal, { caseId: 'can-3', by: 'authority-1', receivedAt: new Date(await env.currentTimeMs()).toISOString() });
+      const state = await eventually(async () => {
+        const st = await handle.query(targetStateQuery);
+        expect(st.cases.map((c) => c.caseId)).toEqual(['can-1', 'can-2', 'can-3', 'can-4', 'can-5', 'can-6', 'can-7', 'can-8']);
+        expect(st.cases.find((c) => c.caseId === 'can-3')!.status).toBe('received');
+        return st;
+      });
+      const description = await handle.describe();
+      expect(description.runId).not.toBe(firstRun); // continued as new at least once
+      expect(description.historyLength).toBeLessThan(60);
+      expect(rec.calls.cases).toHaveLength(8); // each case recorded once, across runs
+      // The deadlines survive too: the cases still unreceived fall overdue in the new run.
+      await env.sleep('8 days');
+      expect(rec.calls.overdue.map((o) => o.caseId).sort()).toEqual(['can-1', 'can-2', 'can-4', 'can-5', 'can-6', 'can-7', 'can-8']);
+      expect(state.cases[0].receiptDue).not.toBeNull();
+      await stop(handle);
     });
   });
 });
