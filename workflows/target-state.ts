@@ -380,7 +380,10 @@ export class TargetBook {
    * they carry out released, no objection or repair pending, and no report owed (R10–R12, R9).
    */
   finished(): boolean {
-    if (this.state.cases.length === 0 || !this.feedbackIdle()) return false;
+    const f = this.state.feedback;
+    // No report owed: none awaited, or the awaited month's are all in and no later month follows.
+    const noReportOwed = !f?.month || (this.owingFor(f.month).length === 0 && this.nextFeedbackMonth(f.month) === null);
+    if (this.state.cases.length === 0 || !noReportOwed) return false;
     return this.state.cases.every((c) => {
       const pushed = (c.implementers ?? []).flatMap((i) => i.measures);
       return c.status === 'implementing'

@@ -261,7 +261,8 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       throw err;
     }
     try {
-      const { notified } = await tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`);
+      const { notified } = await app.deps.temporal.connection.withDeadline(Date.now() + 10_000,
+        () => tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`));
       return { ...result, targetsNotified: notified };
     } catch (err) {
       // The year is committed; only telling running targets failed. The same PUT again is safe.

@@ -24,7 +24,9 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     const { sql, temporal } = app.deps;
     const [db, engine] = await Promise.all([
       withTimeout(sql`select 1`, PROBE_TIMEOUT_MS).then(() => 'ok' as const, () => 'down' as const),
-      withTimeout(temporal.connection.workflowService.getSystemInfo({}), PROBE_TIMEOUT_MS)
+      // A gRPC deadline, not only a race: the client stops retrying when the probe gives up.
+      withTimeout(temporal.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS,
+        () => temporal.connection.workflowService.getSystemInfo({})), PROBE_TIMEOUT_MS + 500)
         .then(() => 'ok' as const, () => 'down' as const),
     ]);
     const ok = db === 'ok' && engine === 'ok';

@@ -1,0 +1,148 @@
+// The whole loop over HTTP on the dev server, with the agencies' webhooks received by a local
+// HTTP server and the PostgreSQL rows checked at the end: intake (R2) → receipt and push (R5) →
+// acknowledgement and measures in force (R6–R8) → monthly report (R9) → objection rejected
+// (R11) → credit repair (R12) → every measure released, the loop closed.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDb, type DbHandle } from '../../db/client';
+import {
+  agencies, caseImplementers, caseMeasures, cases, feedbackReports, journal, noticeDeliveries, notices, objections, repairs,
+} from '../../db/schema';
+import { shanghaiDateOf } from '../../domain/dates';
+import { targetStateQuery } from '../../workflows/messages';
+import { startOutbox, signature } from '../../worker/outbox';
+import { agencyWithKey } from '../support/agencies';
+import { appOnEngine } from '../support/apps';
+import { startDevServer } from '../support/engine';
+import { eventually } from '../support/eventually';
+
+let env: TestWorkflowEnvironment;
+let dbh: DbHandle;
+let app: FastifyInstance;
+let closeApp: () => Promise<void>;
+let outbox: { stop(): Promise<void> };
+let hooks: Server;
+const SECRET = 'a-signing-secret-for-the-test';
+const received: { agency: string; body: { kind: string; rule: string; detail: Record<string, unknown> }; valid: boolean }[] = [];
+
+beforeAll(async () => {
+  env = await startDevServer();
+  dbh = connectDb(inject('databaseUrl'));
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `loop-${randomUUID()}` }));
+  hooks = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const valid = req.headers['x-jd-signature'] === signature(SECRET, String(req.headers['x-jd-timestamp']), raw);
+      received.push({ agency: req.url!.slice(1), body: JSON.parse(raw), valid });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  outbox = startOutbox(dbh.db, { intervalMs: 200 });
+});
+
+afterAll(async () => {
+  await outbox?.stop();
+  await new Promise((r) => hooks?.close(r));
+  await closeApp?.();
+  await dbh?.close();
+  await env?.teardown();
+});
+
+async function withWebhook(roles: Parameters<typeof agencyWithKey>[1], name: string) {
+  const a = await agencyWithKey(dbh.db, roles, name);
+  const port = (hooks.address() as AddressInfo).port;
+  await dbh.db.update(agencies).set({ notifyUrl: `http://127.0.0.1:${port}/${a.id}`, notifySecret: SECRET, implementerKind: roles.includes('IMPLEMENTER') ? 'approval_agency' : null })
+    .where(eq(agencies.id, a.id));
+  return a;
+}
+
+describe('the closed loop, end to end', () => {
+  it('R2–R14: one target through intake, push, implementation, feedback, objection, repair and release, told by webhook at each step', async () => {
+    const enforcement = await withWebhook(['ENFORCEMENT'], '执法稽查处');
+    const authority = await withWebhook(['AUTHORITY'], '登记注册处');
+    const credit = await withWebhook(['CREDIT'], '信用监管处');
+    const implementer = await withWebhook(['IMPLEMENTER'], '行政审批服务中心');
+    const supervisor = await withWebhook(['SUPERVISOR'], '督查室');
+    const today = shanghaiDateOf(new Date());
+    const post = (url: string, who: { headers: Record<string, string> }, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
+
+    // R2: intake.
+    const intake = await post('/cases', enforcement, {
+      source: 'penalty_decision', consultation: false, authority: authority.id,
+      document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn: today, issuer: '杭州市市场监督管理局' },
+      target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+      measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } },
+    });
+    expect(intake.statusCode).toBe(202);
+    const { caseId, targetId, workflowId } = intake.json();
+    await eventually(async () => expect(await dbh.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1));
+
+    // R5: receipt, push to the implementer, acknowledgement; R6: the measure is in force.
+    expect((await post(`/cases/${caseId}/receipt`, authority, { by: '登记注册处' })).statusCode).toBe(202);
+    expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(202);
+    await eventually(async () => expect(await dbh.db.select().from(caseImplementers).where(eq(caseImplementers.caseId, caseId))).toHaveLength(1));
+    expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(202);
+    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active'));
+
+    // The supervisor's page: the measure in force and the next report owed (R9).
+    const page = (await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: supervisor.headers })).json();
+    expect(page.openSteps).toEqual([expect.objectContaining({ step: `feedback ${today.slice(0, 7)}`, rule: 'R9', agencyId: implementer.id })]);
+
+    // R9: the monthly report.
+    expect((await post('/feedback', implementer, { targetId, month: today.slice(0, 7), summary: '本月已在审批中落实市场禁入' })).statusCode).toBe(202);
+    await eventually(async () => expect(await dbh.db.select().from(feedbackReports).where(eq(feedbackReports.targetId, targetId))).toHaveLength(1));
+
+    // R11: an objection suspends; rejected the same day, the period end is unchanged.
+    const objection = (await post(`/cases/${caseId}/objections`, credit, { reason: '当事人对处罚决定提出异议' })).json();
+    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('suspended'));
+    await eventually(async () => expect(await dbh.db.select().from(objections).where(eq(objections.id, objection.objectionId))).toHaveLength(1));
+    expect((await post(`/cases/${caseId}/objections/${objection.objectionId}/decision`, credit, { outcome: 'rejected', reason: '异议不成立' })).statusCode).toBe(202);
+    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('active'));
+
+    // R12: repair approved: publicity stops, the measure is released, the loop closes.
+    const repair = (await post(`/cases/${caseId}/repairs`, credit, {})).json();
+    await eventually(async () => expect(await dbh.db.select().from(repairs).where(eq(repairs.id, repair.repairId))).toHaveLength(1));
+    expect((await post(`/cases/${caseId}/repairs/${repair.repairId}/decision`, credit, { outcome: 'approved', reason: '已完成信用修复' })).statusCode).toBe(202);
+    const [released] = await eventually(async () => {
+      const rows = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId));
+      expect(rows[0].status).toBe('released');
+      return rows;
+    });
+    expect(released).toMatchObject({ releaseReason: 'repair', implementerId: implementer.id });
+
+    // The story in the journal, in order, with its rules.
+    const story = (await dbh.db.select().from(journal).where(eq(journal.targetId, targetId)).orderBy(asc(journal.at), asc(journal.id)))
+      .map((l) => `${l.kind}/${l.rule}`);
+    expect(story).toEqual(expect.arrayContaining([
+      'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5', 'acknowledged/R5', 'measure_active/R6',
+      'report_received/R9', 'objection_filed/R11', 'objection_decided/R11', 'repair_filed/R12', 'repair_decided/R12',
+      'publicity_stopped/R12', 'measure_released/R12',
+    ]));
+
+    // The webhooks: each agency told of its part, every body signed with its secret.
+    await eventually(async () => {
+      const undelivered = (await dbh.db.select().from(notices).innerJoin(agencies, eq(notices.agencyId, agencies.id)))
+        .filter((r) => r.agencies.notifyUrl && !r.notices.deliveredAt && [implementer.id, authority.id].includes(r.agencies.id));
+      expect(undelivered).toEqual([]);
+      const kinds = (id: string) => received.filter((r) => r.agency === id).map((r) => r.body.kind);
+      expect(kinds(implementer.id)).toEqual(expect.arrayContaining(['pushed_to_implementer', 'measures_suspended', 'measure_released']));
+    }, 20_000);
+    expect(received.every((r) => r.valid)).toBe(true);
+    const attempts = await dbh.db.select().from(noticeDeliveries).where(eq(noticeDeliveries.agencyId, implementer.id));
+    expect(attempts.every((a) => a.status === 200)).toBe(true);
+
+    // Every measure released, no report owed: the run has completed; the case row says so.
+    const handle = env.client.workflow.getHandle(workflowId);
+    await eventually(async () => expect((await handle.describe()).status.name).toBe('COMPLETED'));
+    expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0].status).toBe('released');
+    const [closed] = await dbh.db.select().from(journal).where(eq(journal.kind, 'loop_closed'));
+    expect(closed).toBeDefined();
+  });
+});
