@@ -172,20 +172,23 @@ export function createActivities({ db, calendar }: ActivityDeps) {
 
     /** R14: the step is still overdue: remind the responsible agency again, tell the supervisors. */
     async recordEscalation(input: TargetRef & {
-      caseId: string; step: string; rule: string; reminder: number; detectedAt: string;
+      caseId?: string; step: string; rule: string; reminder: number; detectedAt: string; responsibleAgencyId?: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
-        const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
-        const eventKey = `${input.workflowId}/${input.caseId}/${input.step}/reminder-${input.reminder}`;
+        const [c] = input.caseId
+          ? await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId))
+          : [];
+        const responsible = input.responsibleAgencyId ?? c?.authorityId;
+        const eventKey = `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/reminder-${input.reminder}`;
         await tx.insert(journal).values({
-          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'escalated', rule: 'R14',
-          at: new Date(input.detectedAt), detail: { step: input.step, stepRule: input.rule, reminder: input.reminder },
+          eventKey, targetId: input.targetId, caseId: input.caseId ?? null, kind: 'escalated', rule: 'R14',
+          at: new Date(input.detectedAt), detail: { step: input.step, stepRule: input.rule, reminder: input.reminder, agencyId: responsible ?? null },
         }).onConflictDoNothing();
         await notify(tx, {
-          eventKey, agencyIds: [...(c?.authorityId ? [c.authorityId] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
+          eventKey, agencyIds: [...(responsible ? [responsible] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
           kind: 'escalated', rule: 'R14', at: input.detectedAt,
-          subject: `案件 ${c?.documentNumber ?? input.caseId} 的${stepName(input.step)}仍未完成（第 ${input.reminder} 次催办）`,
-          detail: { caseId: input.caseId, step: input.step, rule: input.rule, reminder: input.reminder },
+          subject: `${c ? `案件 ${c.documentNumber}` : `惩戒对象 ${input.targetId}`} 的${stepName(input.step)}仍未完成（第 ${input.reminder} 次催办）`,
+          detail: { caseId: input.caseId ?? null, step: input.step, rule: input.rule, reminder: input.reminder },
         });
       });
     },
@@ -265,6 +268,15 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           rule: RELEASE_RULE[input.reason],
           at: new Date(input.at), detail: { code: input.code, reason: input.reason, periodEnd: m?.periodEnd ?? null },
         }).onConflictDoNothing();
+        // R8: publicity starts and stops with the measure.
+        const [v] = m ? await tx.select({ category: measureVersions.category }).from(measureVersions)
+          .where(and(eq(measureVersions.code, m.code), eq(measureVersions.version, m.version))) : [];
+        if (v?.category === 'R8') {
+          await tx.insert(journal).values({
+            eventKey: `${eventKey}/publicity-stopped`, targetId: input.targetId, caseId: input.caseId, kind: 'publicity_stopped', rule: 'R8',
+            at: new Date(input.at), detail: { code: input.code, reason: input.reason },
+          }).onConflictDoNothing();
+        }
         if (m) {
           const why = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' }[input.reason];
           await notify(tx, {

@@ -232,11 +232,22 @@ export interface CaseState {
   repair?: RepairState;
 }
 
+/** R14: reminders of an overdue step other than the receipt (which keeps its own fields). */
+export interface ReminderState {
+  caseId: string | null;
+  step: string;
+  agencyId: string | null;
+  month: string | null;
+  count: number;
+  next: DeadlineState | null;
+}
+
 export interface TargetState {
   targetId: string;
   kind: TargetKind;
   cases: CaseState[];
   feedback?: FeedbackState;
+  reminders?: ReminderState[];
 }
 
 /** R16: a year of the schedule was loaded or corrected; provisional deadlines in it are recomputed. */

@@ -2,7 +2,8 @@
 // function wires handlers and timers around this; unit tests call it without an engine.
 import type {
   CaseFiled, CaseReceived, CaseReleased, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
-  CommitmentFulfilled, ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, RepairDecided, RepairFiled,
+  CommitmentFulfilled, ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, ReminderState, RepairDecided,
+  RepairFiled,
   TargetKind, TargetState,
 } from './messages';
 import { endOfShanghaiDay, toEpochDay } from '../domain/dates';
@@ -109,6 +110,15 @@ export class TargetBook {
         const end = endOfShanghaiDay(r.commitment.dueOn);
         consider({ dueAt: end.at, dueAtMs: end.epochMs }, { caseId: c.caseId, step: 'repair_commitment', kind: 'due' });
       }
+    }
+    // R14: the next reminder of every other step still overdue and open.
+    for (const r of this.state.reminders ?? []) {
+      if (!r.next) continue;
+      const open: Omit<OpenDeadline, 'dueAt' | 'dueAtMs' | 'rule'> = {
+        caseId: r.caseId ?? '', step: r.step as OpenDeadline['step'], kind: 'reminder',
+        ...(r.agencyId ? { agencyId: r.agencyId } : {}), ...(r.month ? { month: r.month } : {}),
+      };
+      if (this.stillOpen(open)) consider(r.next, open);
     }
     // R9: one timer for the next monthly due date, not one per month.
     const f = this.state.feedback;
@@ -336,6 +346,34 @@ export class TargetBook {
     if (!i || i.acknowledgedAt) return false;
     i.acknowledgedAt = ack.at;
     return true;
+  }
+
+  /** R14: whether the step a deadline belongs to is still owed. */
+  stillOpen(d: Pick<OpenDeadline, 'caseId' | 'step' | 'agencyId' | 'month'>): boolean {
+    const c = this.find(d.caseId);
+    switch (d.step) {
+      case 'receipt': return c?.status === 'pushed';
+      case 'acknowledgement': return Boolean(c?.implementers?.some((i) => i.agencyId === d.agencyId && !i.acknowledgedAt));
+      case 'objection_verification': return Boolean(c?.objection && !c.objection.outcome);
+      case 'objection_release': return c?.objection?.outcome === 'upheld' && !c.objection.releasedOn;
+      case 'repair_review': return Boolean(c?.repair && !c.repair.outcome);
+      case 'feedback': return !this.state.feedback?.reported.includes(`${d.month}|${d.agencyId}`);
+      default: return false;
+    }
+  }
+
+  /** R14: the reminders of a step other than the receipt: count one more and set the next. Returns the count. */
+  remindStep(d: Pick<OpenDeadline, 'caseId' | 'step' | 'agencyId' | 'month'>, counted: boolean, next: DeadlineState | null): number {
+    this.state.reminders ??= [];
+    const same = (r: ReminderState) => (r.caseId ?? '') === d.caseId && r.step === d.step && r.agencyId === (d.agencyId ?? null) && r.month === (d.month ?? null);
+    let r = this.state.reminders.find(same);
+    if (!r) {
+      r = { caseId: d.caseId || null, step: d.step, agencyId: d.agencyId ?? null, month: d.month ?? null, count: 0, next: null };
+      this.state.reminders.push(r);
+    }
+    if (counted) r.count += 1;
+    r.next = next;
+    return r.count;
   }
 
   /** R14: a reminder went out; the next one is due at `next`. Returns the reminder's number. */

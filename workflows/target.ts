@@ -30,6 +30,7 @@ export const PATCH_ESCALATION_REPEATS = 'r14-escalation-repeats';
 export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknowledgement';
 export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
 export const PATCH_COMPLETE_WHEN_CLOSED = 'r10-complete-when-loop-closed';
+export const PATCH_ESCALATE_ALL_STEPS = 'r14-reminders-for-every-step';
 
 /** R11: the verifier answers an objection within 15 working days (002 篇五). */
 export const OBJECTION_VERIFY_WORKING_DAYS = 15;
@@ -108,11 +109,17 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   async function feedbackDue(deadline: OpenDeadline): Promise<void> {
     const month = deadline.month!;
     const detectedAt = new Date().toISOString();
-    for (const implementerId of book.owingFor(month)) {
+    const owing = book.owingFor(month);
+    for (const implementerId of owing) {
       await acts.recordOverdue({
         workflowId, targetId, step: `feedback:${month}:${implementerId}`, rule: 'R9',
         dueAt: deadline.dueAt, detectedAt, responsibleAgencyId: implementerId,
       });
+    }
+    // R14: each missing report is reminded until it arrives.
+    if (owing.length > 0 && patched(PATCH_ESCALATE_ALL_STEPS)) {
+      const next = await acts.nextReminder({ from: shanghaiDateOf(deadline.dueAtMs - 1), step: 'feedback' });
+      for (const agencyId of owing) book.remindStep({ caseId: '', step: 'feedback', agencyId, month }, false, deadlineState(next));
     }
     const next = book.nextFeedbackMonth(month);
     book.setFeedbackDue(next, next ? deadlineState(await acts.feedbackDue({ month: next })) : null);
@@ -217,22 +224,37 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       book.markOverdue(deadline);
       await acts.recordOverdue({
         workflowId, targetId, caseId: deadline.caseId,
-        step: deadline.step === 'acknowledgement' ? `${deadline.step}:${deadline.agencyId}` : deadline.step,
+        step: stepKey(deadline),
         rule: deadline.rule, dueAt: deadline.dueAt, detectedAt, responsibleAgencyId: deadline.agencyId,
       });
-    } else {
+    } else if (deadline.step === 'receipt') {
       const reminder = book.remind(deadline.caseId, null);
       await acts.recordEscalation({
-        workflowId, targetId, caseId: deadline.caseId, step: deadline.step, rule: deadline.rule,
-        reminder, detectedAt,
+        workflowId, targetId, caseId: deadline.caseId, step: deadline.step, rule: deadline.rule, reminder, detectedAt,
+      });
+    } else {
+      const reminder = book.remindStep(deadline, true, null);
+      await acts.recordEscalation({
+        workflowId, targetId, caseId: deadline.caseId || undefined, step: stepKey(deadline), rule: deadline.rule,
+        reminder, detectedAt, responsibleAgencyId: deadline.agencyId,
       });
     }
-    // Reminders repeat for the receipt step (the acknowledgement's own come with the rest of R14).
+    // Counted from the day the deadline (or the last reminder) ended: every N working days.
+    const from = shanghaiDateOf(deadline.dueAtMs - 1);
     if (deadline.step === 'receipt' && patched(PATCH_ESCALATION_REPEATS)) {
-      // Counted from the day the deadline (or the last reminder) ended: every N working days.
-      const next = await acts.nextReminder({ from: shanghaiDateOf(deadline.dueAtMs - 1), step: deadline.step });
+      const next = await acts.nextReminder({ from, step: deadline.step });
       book.scheduleReminder(deadline.caseId, deadlineState(next));
+    } else if (deadline.step !== 'receipt' && book.stillOpen(deadline) && patched(PATCH_ESCALATE_ALL_STEPS)) {
+      const next = await acts.nextReminder({ from, step: deadline.step });
+      book.remindStep(deadline, false, deadlineState(next));
     }
+  }
+
+  /** The overdue record's step: per implementer for acknowledgements, per month and implementer for reports. */
+  function stepKey(d: OpenDeadline): string {
+    if (d.step === 'acknowledgement') return `acknowledgement:${d.agencyId}`;
+    if (d.step === 'feedback') return `feedback:${d.month}:${d.agencyId}`;
+    return d.step;
   }
 
   function publishSearchAttributes(): void {

@@ -6,7 +6,7 @@ import {
 } from '../../db/calendar-store';
 
 /** The steps whose overdue state is escalated with repeated reminders (R14). */
-const ESCALATED_STEPS = ['receipt'];
+const ESCALATED_STEPS = ['receipt', 'acknowledgement', 'feedback', 'objection_verification', 'objection_release', 'repair_review'];
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
 import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';

@@ -72,7 +72,7 @@ describe('R14 escalation on PostgreSQL', () => {
     expect(set.statusCode).toBe(200);
     expect((await acts.nextReminder({ from: '2026-11-06', step: 'receipt' })).due).toBe('2026-11-13');
     const listed = await app.inject({ method: 'GET', url: '/escalation-intervals' });
-    expect(listed.json().items).toEqual([{ step: 'receipt', intervalWorkingDays: 5 }]);
+    expect(listed.json().items).toEqual(expect.arrayContaining([{ step: 'receipt', intervalWorkingDays: 5 }, { step: 'feedback', intervalWorkingDays: 2 }]));
     const bad = await app.inject({ method: 'PUT', url: '/escalation-intervals/receipt', headers: admin.headers, payload: { intervalWorkingDays: 0 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ field: 'intervalWorkingDays' });

@@ -144,5 +144,26 @@ describe('the closed loop, end to end', () => {
     expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0].status).toBe('released');
     const [closed] = await dbh.db.select().from(journal).where(eq(journal.kind, 'loop_closed'));
     expect(closed).toBeDefined();
+
+    // A new cause afterwards: a new run with the same workflow id; the target's history stays.
+    const firstRun = (await handle.describe()).runId;
+    const again = await post('/cases', enforcement, {
+      source: 'penalty_decision', consultation: false, authority: authority.id,
+      document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn: today, issuer: '杭州市市场监督管理局' },
+      target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+      measures: ['DM-R8-PUBLICITY-ADVERSE'],
+    });
+    expect(again.json()).toMatchObject({ targetId, workflowId });
+    await eventually(async () => {
+      const d = await env.client.workflow.getHandle(workflowId).describe();
+      expect(d.status.name).toBe('RUNNING');
+      expect(d.runId).not.toBe(firstRun);
+    });
+    const all = await eventually(async () => {
+      const rows = await dbh.db.select().from(cases).where(eq(cases.targetId, targetId));
+      expect(rows).toHaveLength(2);
+      return rows;
+    });
+    expect(all.map((c) => c.id)).toContain(caseId);
   });
 });

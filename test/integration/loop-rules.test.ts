@@ -13,6 +13,7 @@ import { caseImplementers, caseMeasures, cases, journal, notices, overdueSteps, 
 import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
+import { targetStateQuery } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 
 let env: TestWorkflowEnvironment;
@@ -82,6 +83,19 @@ describe('the loop rules over HTTP', () => {
     // Yesterday's decision with consultation (会商): 15 working days, not late.
     const consultation = await push({ consultation: true, document: { number: `consult-${randomUUID()}`, issuedOn: addDays(today, -1), issuer: '杭州市市场监督管理局' } });
     expect(consultation.json()).toMatchObject({ late: false, pushDueOn: addWorkingDays(await readCalendar(dbh.db), addDays(today, -1), 15).due });
+  });
+
+  it('a second cause against a target joins its running workflow', async () => {
+    const creditCode = '91440300708461136T';
+    const one = (await push({ target: { kind: 'enterprise', creditCode, name: '深圳某某公司' } })).json();
+    const two = (await push({ target: { kind: 'enterprise', creditCode, name: '深圳某某公司' }, document: { number: `second-${randomUUID()}`, issuedOn: shanghaiDateOf(new Date()), issuer: '深圳市市场监督管理局' } })).json();
+    expect(two.targetId).toBe(one.targetId);
+    expect(two.workflowId).toBe(one.workflowId);
+    expect(two.caseId).not.toBe(one.caseId);
+    await eventually(async () => {
+      const state = await env.client.workflow.getHandle(one.workflowId).query(targetStateQuery);
+      expect(state.cases.map((c) => c.caseId).sort()).toEqual([one.caseId, two.caseId].sort());
+    });
   });
 
   it('R4: a measure executed outside the local system is recorded with its upward route and reported to the AUTHORITY', async () => {

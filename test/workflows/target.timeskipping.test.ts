@@ -277,6 +277,14 @@ describe('R5 push to implementers (time skipping)', () => {
       expect(state.cases[0].implementers!.map((i) => [i.agencyId, Boolean(i.acknowledgedAt), i.overdue])).toEqual([
         ['approval', true, false], ['association', false, true],
       ]);
+      // R14: the silent implementer is reminded every 2 working days until it acknowledges.
+      expect(rec.calls.escalations.length).toBeGreaterThanOrEqual(1);
+      expect(rec.calls.escalations.every((e) => e.step === 'acknowledgement:association' && e.responsibleAgencyId === 'association')).toBe(true);
+      await handle.signal(acknowledgedSignal, { caseId: 'r5-impl', agencyId: 'association', at: new Date(await env.currentTimeMs()).toISOString() });
+      await env.sleep('1 hour');
+      const reminders = rec.calls.escalations.length;
+      await env.sleep('20 days');
+      expect(rec.calls.escalations).toHaveLength(reminders);
       if (process.env.RECORD_HISTORIES) {
         writeFileSync(new URL(`../histories/target-implementers-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
       }
