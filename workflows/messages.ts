@@ -1,6 +1,6 @@
 // The contract between api/ and workflows/: the task queue, workflow ids, every signal,
 // query and update with its argument and result types. Nothing else crosses.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const TASK_QUEUE = 'joint-discipline';
 
@@ -323,3 +323,14 @@ export interface MeasureReviewState {
 
 export const reviewDecisionSignal = defineSignal<[ReviewDecisionMessage]>('reviewDecision');
 export const measureReviewStateQuery = defineQuery<MeasureReviewState>('measureReviewState');
+
+/**
+ * An agency's action on a target, as an Update: the workflow's validator refuses what its own
+ * state does not allow (the caller hears why), and the call returns once the action is handled.
+ */
+export type TargetAction = Exclude<TargetMessage, { type: 'caseFiled' } | { type: 'calendarChanged' }>;
+export interface ActionResult {
+  accepted: true;
+  type: TargetAction['type'];
+}
+export const targetActionUpdate = defineUpdate<ActionResult, [TargetAction]>('targetAction');

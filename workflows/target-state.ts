@@ -3,7 +3,7 @@
 import type {
   CaseFiled, CaseReceived, CaseReleased, CaseState, DeadlineState, FeedbackReported, ImplementationAcknowledged,
   CommitmentFulfilled, ImplementersSelected, MeasureState, ObjectionDecided, ObjectionFiled, ReminderState, RepairDecided,
-  RepairFiled,
+  RepairFiled, TargetAction,
   TargetKind, TargetState,
 } from './messages';
 import { endOfShanghaiDay, toEpochDay } from '../domain/dates';
@@ -346,6 +346,43 @@ export class TargetBook {
     if (!i || i.acknowledgedAt) return false;
     i.acknowledgedAt = ack.at;
     return true;
+  }
+
+  /** Why the workflow refuses an agency's action in its present state, or null to accept it. */
+  refusal(action: TargetAction): string | null {
+    const b = action.body as { caseId?: string };
+    const c = b.caseId ? this.find(b.caseId) : undefined;
+    if (b.caseId && !c) return `no case ${b.caseId} on this target`;
+    switch (action.type) {
+      case 'caseReceived':
+        return c!.status === 'pushed' ? null : 'the case has already been received';
+      case 'implementersSelected':
+        return c!.status === 'implementing' ? 'the case has already been pushed to implementers' : null;
+      case 'acknowledged': {
+        const i = c!.implementers?.find((x) => x.agencyId === action.body.agencyId);
+        if (!i) return 'the case was not pushed to this implementer';
+        return i.acknowledgedAt ? 'already acknowledged' : null;
+      }
+      case 'objectionFiled':
+        return c!.objection && !c!.objection.outcome ? 'an objection is still being verified' : null;
+      case 'objectionDecided':
+        return c!.objection?.objectionId === action.body.objectionId && !c!.objection.outcome ? null : 'no such objection awaits a decision';
+      case 'caseReleased':
+        return c!.objection?.outcome === 'upheld' && !c!.objection.releasedOn ? null : 'no upheld objection awaits release on this case';
+      case 'repairFiled':
+        return c!.repair && !c!.repair.outcome ? 'a repair application is still under review' : null;
+      case 'repairDecided':
+        return c!.repair?.repairId === action.body.repairId && !c!.repair.outcome ? null : 'no such repair awaits a decision';
+      case 'commitmentFulfilled': {
+        const r = c!.repair;
+        return r?.repairId === action.body.repairId && r.outcome === 'approved' && r.commitment && !r.fulfilledOn && !r.revokedOn
+          ? null : 'no commitment of this repair is awaited';
+      }
+      case 'feedbackReported':
+        return this.state.feedback?.reported.includes(`${action.body.month}|${action.body.implementerId}`) ? 'this month has already been reported' : null;
+      default:
+        return null;
+    }
   }
 
   /** R14: whether the step a deadline belongs to is still owed. */

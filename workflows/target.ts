@@ -1,13 +1,14 @@
 // One long-lived workflow per disciplinary target (enterprise or person). It holds every
 // case against the target; causes arrive by signal-with-start, deadlines are timers.
 import {
-  condition, continueAsNew, patched, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { acts } from './activities';
 import { shanghaiDateOf } from '../domain/dates';
 import type { Deadline } from '../domain/working-days';
 import {
-  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal,
+  acknowledgedSignal, calendarChangedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, targetActionUpdate,
   commitmentFulfilledSignal, feedbackReportedSignal, implementersSelectedSignal, objectionDecidedSignal,
   objectionFiledSignal, repairDecidedSignal, repairFiledSignal, targetStateQuery,
   type CalendarChanged, type CaseFiled, type CaseReceived, type CaseReleased, type CommitmentFulfilled, type DeadlineState,
@@ -47,24 +48,43 @@ const deadlineState = (d: Deadline): DeadlineState => ({
 export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> {
   const book = input.state ? new TargetBook(input.state) : TargetBook.open(input.targetId, input.kind);
   const inbox: TargetMessage[] = [...(input.pending ?? [])];
+  // Messages are handled in arrival order; an Update waits until its own has been.
+  let queued = inbox.length;
+  let handled = 0;
+  const enqueue = (message: TargetMessage): number => {
+    inbox.push(message);
+    return ++queued;
+  };
   const workflowId = workflowInfo().workflowId;
   const targetId = book.state.targetId;
   let openSteps = -1;
   let searchAttributes = '';
 
-  setHandler(caseFiledSignal, (body) => void inbox.push({ type: 'caseFiled', body }));
-  setHandler(caseReceivedSignal, (body) => void inbox.push({ type: 'caseReceived', body }));
-  setHandler(calendarChangedSignal, (body) => void inbox.push({ type: 'calendarChanged', body }));
-  setHandler(implementersSelectedSignal, (body) => void inbox.push({ type: 'implementersSelected', body }));
-  setHandler(acknowledgedSignal, (body) => void inbox.push({ type: 'acknowledged', body }));
-  setHandler(feedbackReportedSignal, (body) => void inbox.push({ type: 'feedbackReported', body }));
-  setHandler(objectionFiledSignal, (body) => void inbox.push({ type: 'objectionFiled', body }));
-  setHandler(objectionDecidedSignal, (body) => void inbox.push({ type: 'objectionDecided', body }));
-  setHandler(caseReleasedSignal, (body) => void inbox.push({ type: 'caseReleased', body }));
-  setHandler(repairFiledSignal, (body) => void inbox.push({ type: 'repairFiled', body }));
-  setHandler(repairDecidedSignal, (body) => void inbox.push({ type: 'repairDecided', body }));
-  setHandler(commitmentFulfilledSignal, (body) => void inbox.push({ type: 'commitmentFulfilled', body }));
+  setHandler(caseFiledSignal, (body) => void enqueue({ type: 'caseFiled', body }));
+  setHandler(caseReceivedSignal, (body) => void enqueue({ type: 'caseReceived', body }));
+  setHandler(calendarChangedSignal, (body) => void enqueue({ type: 'calendarChanged', body }));
+  setHandler(implementersSelectedSignal, (body) => void enqueue({ type: 'implementersSelected', body }));
+  setHandler(acknowledgedSignal, (body) => void enqueue({ type: 'acknowledged', body }));
+  setHandler(feedbackReportedSignal, (body) => void enqueue({ type: 'feedbackReported', body }));
+  setHandler(objectionFiledSignal, (body) => void enqueue({ type: 'objectionFiled', body }));
+  setHandler(objectionDecidedSignal, (body) => void enqueue({ type: 'objectionDecided', body }));
+  setHandler(caseReleasedSignal, (body) => void enqueue({ type: 'caseReleased', body }));
+  setHandler(repairFiledSignal, (body) => void enqueue({ type: 'repairFiled', body }));
+  setHandler(repairDecidedSignal, (body) => void enqueue({ type: 'repairDecided', body }));
+  setHandler(commitmentFulfilledSignal, (body) => void enqueue({ type: 'commitmentFulfilled', body }));
   setHandler(targetStateQuery, () => book.state);
+
+  // Agencies' actions as Updates: refused by the validator with the reason, or answered once handled.
+  setHandler(targetActionUpdate, async (action) => {
+    const position = enqueue(action);
+    await condition(() => handled >= position);
+    return { accepted: true, type: action.type };
+  }, {
+    validator: (action) => {
+      const why = book.refusal(action);
+      if (why) throw ApplicationFailure.nonRetryable(why, 'ActionRefused');
+    },
+  });
 
   async function caseFiled(filed: CaseFiled): Promise<void> {
     if (book.has(filed.caseId)) return;
@@ -290,6 +310,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         case 'repairDecided': await repairDecided(message.body); break;
         case 'commitmentFulfilled': await commitmentFulfilled(message.body); break;
       }
+      handled += 1; // after its activities: an Update waiting on it answers now
     }
     publishSearchAttributes();
 
@@ -297,12 +318,14 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     // with the same workflow id (signal-with-start), its history kept in PostgreSQL.
     if (inbox.length === 0 && book.finished() && patched(PATCH_COMPLETE_WHEN_CLOSED)) {
       await acts.recordTargetClosed({ workflowId, targetId, at: new Date().toISOString() });
+      await condition(allHandlersFinished);
       return;
     }
 
     // Long life: a new run carries the state and any message not yet handled.
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (input.historyLimit && info.historyLength > input.historyLimit)) {
+      await condition(allHandlersFinished);
       await continueAsNew<typeof targetWorkflow>({
         targetId, kind: book.state.kind, state: book.state, pending: inbox, historyLimit: input.historyLimit,
       });

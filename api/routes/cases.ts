@@ -2,6 +2,7 @@
 // target's long-lived workflow: a new cause against a known target joins its workflow.
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { measureInEffect } from '../../db/measures';
 import { agencies, caseImplementers, caseMeasures, casePersons, cases, objections, repairs, targets } from '../../db/schema';
@@ -10,10 +11,7 @@ import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, idNumberProblem } from '../../domain/identifiers';
 import { addWorkingDays } from '../../domain/working-days';
 import {
-  acknowledgedSignal, caseFiledSignal, caseReceivedSignal, caseReleasedSignal, feedbackReportedSignal,
-  commitmentFulfilledSignal, implementersSelectedSignal, objectionDecidedSignal, objectionFiledSignal, repairDecidedSignal,
-  repairFiledSignal, TASK_QUEUE, targetWorkflowId,
-  type CaseFiled,
+  caseFiledSignal, TASK_QUEUE, targetActionUpdate, targetWorkflowId, type CaseFiled, type TargetAction,
 } from '../../workflows/messages';
 import type { targetWorkflow } from '../../workflows/target';
 import { targetKindKey } from '../../workflows/search-attributes';
@@ -250,17 +248,32 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       },
       response: {
         202: { type: 'object', properties: { caseId: { type: 'string' }, status: { type: 'string' } } },
-        400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema,
+        400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema,
       },
     },
   }, async (request, reply) => {
-    const { temporal, now } = app.deps;
+    const { now } = app.deps;
     const row = await addressedCase(app, request, request.params.caseId);
-    await temporal.workflow.getHandle(targetWorkflowId(row.targetId)).signal(caseReceivedSignal, {
-      caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString(),
+    await act(app, targetWorkflowId(row.targetId), {
+      type: 'caseReceived', body: { caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString() },
     });
     return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
   });
+}
+
+/**
+ * An agency's action on a target's workflow, as an Update: the workflow refuses what its state
+ * does not allow (→ 409 with its reason, naming `field`) and answers once the action is handled.
+ */
+async function act(app: FastifyInstance, workflowId: string, action: TargetAction, field = 'caseId'): Promise<void> {
+  try {
+    await app.deps.temporal.workflow.getHandle(workflowId).executeUpdate(targetActionUpdate, { args: [action] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new DomainError(409, 'conflict', field, err.cause?.message ?? err.message);
+    }
+    throw err;
+  }
 }
 
 /** The case, if the calling AUTHORITY is the one it is addressed to (R5 scope). */
@@ -298,7 +311,7 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const c = await addressedCase(app, request, request.params.caseId);
     if (c.status === 'implementing') throw new DomainError(409, 'conflict', 'caseId', 'the case has already been pushed to implementers');
     const onCase = new Set(c.measures.map((m) => m.code));
@@ -317,8 +330,8 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
       }
     }
     const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
-    await temporal.workflow.getHandle(target.workflowId).signal(implementersSelectedSignal, {
-      caseId: c.id, by: request.agency!.id, implementers: request.body.implementers, at: now().toISOString(),
+    await act(app, target.workflowId, {
+      type: 'implementersSelected', body: { caseId: c.id, by: request.agency!.id, implementers: request.body.implementers, at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, status: 'accepted' });
   });
@@ -333,7 +346,7 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
       response: { 202: { type: 'object', additionalProperties: true }, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const [row] = await db.select({ pushed: caseImplementers, workflowId: targets.workflowId }).from(caseImplementers)
       .innerJoin(cases, eq(caseImplementers.caseId, cases.id)).innerJoin(targets, eq(cases.targetId, targets.id))
       .where(and(eq(caseImplementers.caseId, request.params.caseId), eq(caseImplementers.agencyId, request.agency!.id)));
@@ -344,8 +357,8 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
       throw new DomainError(403, 'forbidden', 'caseId', 'this case was not pushed to this implementer');
     }
     if (row.pushed.acknowledgedAt) throw new DomainError(409, 'conflict', 'caseId', 'already acknowledged');
-    await temporal.workflow.getHandle(row.workflowId).signal(acknowledgedSignal, {
-      caseId: request.params.caseId, agencyId: request.agency!.id, at: now().toISOString(),
+    await act(app, row.workflowId, {
+      type: 'acknowledged', body: { caseId: request.params.caseId, agencyId: request.agency!.id, at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
   });
@@ -369,7 +382,7 @@ export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { targetId, month, summary } = request.body;
     const thisMonth = shanghaiDateOf(now()).slice(0, 7);
     if (month > thisMonth) throw badRequest('month', `is after this month (${thisMonth})`);
@@ -381,9 +394,9 @@ export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
       request.log.warn({ agency: request.agency!.id, targetId }, 'access denied: no measure of this target carried out by this implementer');
       throw new DomainError(403, 'forbidden', 'targetId', 'this implementer carries out no measure of this target');
     }
-    await temporal.workflow.getHandle(target.workflowId).signal(feedbackReportedSignal, {
-      month, implementerId: request.agency!.id, summary, at: now().toISOString(),
-    });
+    await act(app, target.workflowId, {
+      type: 'feedbackReported', body: { month, implementerId: request.agency!.id, summary, at: now().toISOString() },
+    }, 'month');
     return reply.status(202).send({ targetId, month, status: 'accepted' });
   });
 }
@@ -408,14 +421,14 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
     const [pending] = await db.select({ id: objections.id }).from(objections)
       .where(and(eq(objections.caseId, c.id), isNull(objections.outcome)));
     if (pending) throw new DomainError(409, 'conflict', 'caseId', `objection ${pending.id} is still being verified`);
     const objectionId = `O${randomBytes(6).toString('hex')}`;
-    await temporal.workflow.getHandle(workflowId).signal(objectionFiledSignal, {
-      objectionId, caseId: c.id, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
+    await act(app, workflowId, {
+      type: 'objectionFiled', body: { objectionId, caseId: c.id, by: request.agency!.id, reason: request.body.reason, at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, objectionId, status: 'accepted' });
   });
@@ -433,14 +446,15 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
     const [o] = await db.select().from(objections).where(and(eq(objections.id, request.params.objectionId), eq(objections.caseId, c.id)));
     if (!o) throw notFound('objectionId', `no objection ${request.params.objectionId} on this case`);
     if (o.outcome) throw new DomainError(409, 'conflict', 'objectionId', `already decided: ${o.outcome}`);
-    await temporal.workflow.getHandle(workflowId).signal(objectionDecidedSignal, {
-      objectionId: o.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
-    });
+    await act(app, workflowId, {
+      type: 'objectionDecided',
+      body: { objectionId: o.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString() },
+    }, 'objectionId');
     return reply.status(202).send({ caseId: c.id, objectionId: o.id, outcome: request.body.outcome, status: 'accepted' });
   });
 
@@ -454,14 +468,14 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const c = await addressedCase(app, request, request.params.caseId);
     const [o] = await db.select().from(objections)
       .where(and(eq(objections.caseId, c.id), eq(objections.outcome, 'upheld'), isNull(objections.releasedAt)));
     if (!o) throw new DomainError(409, 'conflict', 'caseId', 'no upheld objection awaits release on this case');
     const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
-    await temporal.workflow.getHandle(target.workflowId).signal(caseReleasedSignal, {
-      caseId: c.id, by: request.agency!.id, reason: 'objection', at: now().toISOString(),
+    await act(app, target.workflowId, {
+      type: 'caseReleased', body: { caseId: c.id, by: request.agency!.id, reason: 'objection', at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, status: 'accepted' });
   });
@@ -496,7 +510,7 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: reply202, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { c, workflowId } = await caseRow(request.params.caseId);
     const today = shanghaiDateOf(now());
     // R12: especially serious cases are never repaired; a first serious case not within a year
@@ -517,8 +531,8 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
     const [pending] = await db.select({ id: repairs.id }).from(repairs).where(and(eq(repairs.caseId, c.id), isNull(repairs.outcome)));
     if (pending) throw new DomainError(409, 'conflict', 'caseId', `repair ${pending.id} is still under review`);
     const repairId = `R${randomBytes(6).toString('hex')}`;
-    await temporal.workflow.getHandle(workflowId).signal(repairFiledSignal, {
-      repairId, caseId: c.id, by: request.agency!.id, commitment, at: now().toISOString(),
+    await act(app, workflowId, {
+      type: 'repairFiled', body: { repairId, caseId: c.id, by: request.agency!.id, commitment, at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, repairId, status: 'accepted' });
   });
@@ -536,14 +550,15 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: reply202, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { c, workflowId } = await caseRow(request.params.caseId);
     const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
     if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
     if (r.outcome) throw new DomainError(409, 'conflict', 'repairId', `already ${r.outcome}`);
-    await temporal.workflow.getHandle(workflowId).signal(repairDecidedSignal, {
-      repairId: r.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString(),
-    });
+    await act(app, workflowId, {
+      type: 'repairDecided',
+      body: { repairId: r.id, caseId: c.id, outcome: request.body.outcome, by: request.agency!.id, reason: request.body.reason, at: now().toISOString() },
+    }, 'repairId');
     return reply.status(202).send({ caseId: c.id, repairId: r.id, outcome: request.body.outcome, status: 'accepted' });
   });
 
@@ -554,13 +569,13 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
       response: { 202: reply202, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
-    const { db, temporal, now } = app.deps;
+    const { db, now } = app.deps;
     const { c, workflowId } = await caseRow(request.params.caseId);
     const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
     if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
     if (!r.commitment) throw new DomainError(409, 'conflict', 'repairId', 'this repair was not accepted on a commitment');
     if (r.commitmentFulfilledAt || r.revokedAt) throw new DomainError(409, 'conflict', 'repairId', r.revokedAt ? 'the repair was revoked' : 'already supplied');
-    await temporal.workflow.getHandle(workflowId).signal(commitmentFulfilledSignal, { repairId: r.id, caseId: c.id, at: now().toISOString() });
+    await act(app, workflowId, { type: 'commitmentFulfilled', body: { repairId: r.id, caseId: c.id, at: now().toISOString() } }, 'repairId');
     return reply.status(202).send({ caseId: c.id, repairId: r.id, status: 'accepted' });
   });
 }

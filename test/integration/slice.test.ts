@@ -94,10 +94,14 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
       method: 'POST', url: `/cases/${created.caseId}/receipt`, headers: authority.headers, payload: { by: '杭州市市场监管局信用监管处' },
     });
     expect(receipt.statusCode).toBe(202);
-    await eventually(async () => {
-      const [after] = await dbh.db.select().from(cases).where(eq(cases.id, created.caseId));
-      expect(after.status).toBe('received');
+    // An Update answers once handled: the row is there now, and the workflow refuses a second receipt, saying why.
+    const [after] = await dbh.db.select().from(cases).where(eq(cases.id, created.caseId));
+    expect(after.status).toBe('received');
+    const twice = await app.inject({
+      method: 'POST', url: `/cases/${created.caseId}/receipt`, headers: authority.headers, payload: { by: '杭州市市场监管局信用监管处' },
     });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ field: 'caseId', message: 'caseId: the case has already been received' });
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, created.caseId));
     expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual(['case_pushed/R2', 'case_received/R5']);
 
