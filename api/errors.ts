@@ -47,7 +47,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err.validation) {
       const field = fieldOf(err);
       const v = err.validation[0];
-      const params = v.params as Record<string, unknown>;
       const reason = v.keyword === 'required' ? 'is required'
         : v.keyword === 'additionalProperties' ? 'is not an allowed property'
         : v.message ?? 'is invalid';
