@@ -52,17 +52,22 @@ export function createActivities({ db, calendar }: ActivityDeps) {
 
     /** R16: a provisional deadline recomputed after a schedule load: old due, new due, why. */
     async recordDeadlineRecomputed(input: TargetRef & {
-      caseId: string; step: string; rule: string; oldDue: string; newDue: string;
+      /** Absent for a step of the target itself (the R9 report due date). */
+      caseId?: string; step: string; rule: string; oldDue: string; newDue: string;
       provisional: boolean; reason: string; movedIntoPast: boolean; at: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
-        if (input.step === 'receipt') {
+        if (input.step === 'receipt' && input.caseId) {
           await tx.update(cases).set({ receiptDueAt: new Date(input.newDue) }).where(eq(cases.id, input.caseId));
         }
+        if (input.step.startsWith('acknowledgement:') && input.caseId) {
+          await tx.update(caseImplementers).set({ acknowledgeDueAt: new Date(input.newDue) })
+            .where(and(eq(caseImplementers.caseId, input.caseId), eq(caseImplementers.agencyId, input.step.slice('acknowledgement:'.length))));
+        }
         await tx.insert(journal).values({
-          eventKey: `${input.workflowId}/${input.caseId}/${input.step}/recomputed@${input.at}`,
+          eventKey: `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/recomputed@${input.at}`,
           targetId: input.targetId,
-          caseId: input.caseId,
+          caseId: input.caseId ?? null,
           kind: 'deadline_recomputed',
           rule: 'R16',
           at: new Date(input.at),

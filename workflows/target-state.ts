@@ -488,26 +488,64 @@ export class TargetBook {
       + (c.implementers ?? []).filter((i) => !i.acknowledgedAt).length, 0);
   }
 
-  /** R16: the unloaded years that pending deadlines were counted in, for the search attribute. */
-  provisionalYears(): string[] {
+  /**
+   * R16: every deadline still running, with a way to replace it once recomputed. `everyStep`
+   * false keeps to the R5 receipt, as workflows did before the other steps were healed too.
+   */
+  runningDeadlines(everyStep: boolean): PendingDeadline[] {
+    const out: PendingDeadline[] = [];
+    for (const c of this.state.cases) {
+      if (c.status === 'pushed' && !c.receiptOverdue && c.receiptDue) {
+        out.push({ caseId: c.caseId, step: 'receipt', rule: 'R5', deadline: c.receiptDue, replace: (d) => { c.receiptDue = d; } });
+      }
+      if (!everyStep) continue;
+      for (const i of c.implementers ?? []) {
+        if (i.acknowledgedAt || i.overdue) continue;
+        out.push({ caseId: c.caseId, step: `acknowledgement:${i.agencyId}`, rule: 'R5', deadline: i.acknowledgeDue, replace: (d) => { i.acknowledgeDue = d; } });
+      }
+      const o = c.objection;
+      if (o && !o.outcome && !o.verifyOverdue) {
+        out.push({ caseId: c.caseId, step: 'objection_verification', rule: 'R11', deadline: o.verifyDue, replace: (d) => { o.verifyDue = d; } });
+      }
+      if (o?.outcome === 'upheld' && o.releaseDue && !o.releasedOn && !o.releaseOverdue) {
+        out.push({ caseId: c.caseId, step: 'objection_release', rule: 'R11', deadline: o.releaseDue, replace: (d) => { o.releaseDue = d; } });
+      }
+      const r = c.repair;
+      if (r && !r.outcome && !r.reviewOverdue) {
+        out.push({ caseId: c.caseId, step: 'repair_review', rule: 'R12', deadline: r.reviewDue, replace: (d) => { r.reviewDue = d; } });
+      }
+    }
+    const f = this.state.feedback;
+    if (everyStep && f?.month && f.due) {
+      out.push({ caseId: null, step: `feedback:${f.month}`, rule: 'R9', month: f.month, deadline: f.due, replace: (d) => { f.due = d; } });
+    }
+    return out;
+  }
+
+  /** R16: the unloaded years that running deadlines were counted in, for the search attribute. */
+  provisionalYears(everyStep = false): string[] {
     const years = new Set<number>();
-    for (const c of this.pending()) {
-      if (c.receiptDue!.provisional) missingYearsOf(c.receiptDue!).forEach((y) => years.add(y));
+    for (const { deadline } of this.runningDeadlines(everyStep)) {
+      if (deadline.provisional) missingYearsOf(deadline).forEach((y) => years.add(y));
     }
     return [...years].sort((a, b) => a - b).map(String);
   }
 
-  /** R16: pending provisional deadlines that were counted in one of `years`. */
-  provisionalDeadlinesIn(years: number[]): { caseId: string; deadline: DeadlineState }[] {
-    return this.pending()
-      .filter((c) => c.receiptDue!.provisional && missingYearsOf(c.receiptDue!).some((y) => years.includes(y)))
-      .map((c) => ({ caseId: c.caseId, deadline: c.receiptDue! }));
+  /** R16: running provisional deadlines that were counted in one of `years`. */
+  provisionalDeadlinesIn(years: number[], everyStep = false): PendingDeadline[] {
+    return this.runningDeadlines(everyStep)
+      .filter(({ deadline }) => deadline.provisional && missingYearsOf(deadline).some((y) => years.includes(y)));
   }
+}
 
-  replaceReceiptDue(caseId: string, deadline: DeadlineState): void {
-    const c = this.find(caseId);
-    if (c) c.receiptDue = deadline;
-  }
+export interface PendingDeadline {
+  caseId: string | null;
+  step: string;
+  rule: string;
+  /** For the R9 feedback due date, which is the 7th of the next month, not N working days. */
+  month?: string;
+  deadline: DeadlineState;
+  replace(d: DeadlineState): void;
 }
 
 /** Deadlines recorded before missingYears was kept: every year the count spans. */

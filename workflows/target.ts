@@ -32,6 +32,7 @@ export const PATCH_ACTIVATE_ON_ACKNOWLEDGEMENT = 'r6-activate-measures-on-acknow
 export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
 export const PATCH_COMPLETE_WHEN_CLOSED = 'r10-complete-when-loop-closed';
 export const PATCH_ESCALATE_ALL_STEPS = 'r14-reminders-for-every-step';
+export const PATCH_HEAL_EVERY_DEADLINE = 'r16-heal-every-deadline';
 
 /** R11: the verifier answers an objection within 15 working days (002 篇五). */
 export const OBJECTION_VERIFY_WORKING_DAYS = 15;
@@ -222,12 +223,15 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
 
   /** R16: recompute provisional deadlines in the loaded years; the main loop re-arms the timer. */
   async function calendarChanged(change: CalendarChanged): Promise<void> {
-    for (const { caseId, deadline } of book.provisionalDeadlinesIn(change.years)) {
-      const fresh = await acts.computeDeadline({ from: deadline.from, workingDays: deadline.workingDays });
-      book.replaceReceiptDue(caseId, deadlineState(fresh));
+    for (const pending of book.provisionalDeadlinesIn(change.years, patched(PATCH_HEAL_EVERY_DEADLINE))) {
+      const { deadline } = pending;
+      const fresh = pending.month
+        ? await acts.feedbackDue({ month: pending.month })
+        : await acts.computeDeadline({ from: deadline.from, workingDays: deadline.workingDays });
+      pending.replace(deadlineState(fresh));
       if (fresh.dueAtMs === deadline.dueAtMs && fresh.provisional === deadline.provisional) continue;
       await acts.recordDeadlineRecomputed({
-        workflowId, targetId, caseId, step: 'receipt', rule: 'R5',
+        workflowId, targetId, caseId: pending.caseId ?? undefined, step: pending.step, rule: pending.rule,
         oldDue: deadline.dueAt, newDue: fresh.dueAt, provisional: fresh.provisional,
         reason: change.reason,
         // A deadline moved before now is flagged; the step then falls overdue at once.
@@ -279,7 +283,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
 
   function publishSearchAttributes(): void {
     if (patched(PATCH_PROVISIONAL_YEARS)) {
-      const years = book.provisionalYears();
+      const years = book.provisionalYears(patched(PATCH_HEAL_EVERY_DEADLINE));
       const next = `${book.openSteps()}|${years.join(',')}`;
       if (next === searchAttributes) return;
       searchAttributes = next;

@@ -36,7 +36,7 @@ async function stop(handle: { terminate(reason: string): Promise<unknown> }): Pr
 const WORKFLOW_IDS = [
   'target-ts-overdue', 'target-ts-received', 'target-ts-rearm', 'target-ts-past', 'target-ts-r14', 'target-ts-impl',
   'target-ts-r10', 'target-ts-r9', 'ts-r11-rejected', 'ts-r11-upheld', 'ts-r11-late', 'ts-r12-minimum',
-  'ts-r12-commitment', 'ts-r12-kept', 'target-ts-can',
+  'ts-r12-commitment', 'ts-r12-kept', 'target-ts-can', 'target-ts-r16-ack',
 ];
 afterEach(async () => {
   await Promise.all(WORKFLOW_IDS.map((id) => env.client.workflow.getHandle(id).terminate('test ended').catch(() => undefined)));
@@ -203,6 +203,41 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       expect(t.calls.recomputed[0]).toMatchObject({ movedIntoPast: true, newDue: `${t.wednesday}T00:00:00+08:00` });
       expect(t.calls.overdue).toHaveLength(1);
       expect(t.calls.overdue[0].dueAt).toBe(`${t.wednesday}T00:00:00+08:00`);
+      await stop(handle);
+    });
+  });
+});
+
+describe('R16 healing reaches every running deadline (time skipping)', () => {
+  it('R16: an acknowledgement deadline counted in an unloaded year is recomputed when the year is loaded', async () => {
+    const rec = recordingActivities();
+    const taskQueue = 'ts-r16-ack';
+    await withWorker(taskQueue, rec.activities, async () => {
+      const friday = nextFriday10(await env.currentTimeMs());
+      await env.sleep(friday - (await env.currentTimeMs()));
+      const fridayDate = shanghaiDateOf(friday);
+      const saturday = addDays(fridayDate, 1);
+      const years = [...new Set([yearOf(fridayDate), yearOf(addDays(fridayDate, 5))])];
+      const handle = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
+        workflowId: 'target-ts-r16-ack', taskQueue, args: [{ targetId: 'Ets-r16-ack', kind: 'enterprise' }],
+        signal: caseFiledSignal, signalArgs: [filed('r16-ack', new Date(friday))],
+      });
+      await handle.signal(implementersSelectedSignal, {
+        caseId: 'r16-ack', by: 'authority-1', at: new Date(friday).toISOString(), implementers: [{ agencyId: 'approval', measures: ['X'] }],
+      });
+      await eventually(async () => {
+        const st = await handle.query(targetStateQuery);
+        expect(st.cases[0].implementers?.[0].acknowledgeDue).toMatchObject({ due: addDays(fridayDate, 5), provisional: true });
+      });
+      for (const year of years) rec.loadYear({ year, holidays: new Map(), makeupWorkdays: new Set(yearOf(saturday) === year ? [saturday] : []) });
+      await handle.signal(calendarChangedSignal, { years, reason: 'schedule loaded' });
+      await eventually(async () => {
+        const st = await handle.query(targetStateQuery);
+        expect(st.cases[0].implementers?.[0].acknowledgeDue).toMatchObject({ due: addDays(fridayDate, 4), provisional: false });
+      });
+      expect(rec.calls.recomputed).toEqual([expect.objectContaining({
+        caseId: 'r16-ack', step: 'acknowledgement:approval', rule: 'R5', newDue: `${addDays(fridayDate, 5)}T00:00:00+08:00`,
+      })]);
       await stop(handle);
     });
   });
