@@ -3,8 +3,10 @@
 // acknowledgement and measures in force (R6–R8) → monthly report (R9) → objection rejected
 // (R11) → credit repair (R12) → every measure released, the loop closed.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -147,6 +149,10 @@ describe('the closed loop, end to end', () => {
 
     // A new cause afterwards: a new run with the same workflow id; the target's history stays.
     const firstRun = (await handle.describe()).runId;
+    if (process.env.RECORD_HISTORIES) {
+      const history = await env.client.workflow.getHandle(workflowId, firstRun).fetchHistory();
+      writeFileSync(new URL(`../histories/target-full-loop-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(history));
+    }
     const again = await post('/cases', enforcement, {
       source: 'penalty_decision', consultation: false, authority: authority.id,
       document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn: today, issuer: '杭州市市场监督管理局' },
