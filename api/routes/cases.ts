@@ -253,8 +253,8 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { now } = app.deps;
-    const row = await addressedCase(app, request, request.params.caseId);
-    await act(app, targetWorkflowId(row.targetId), {
+    const { workflowId } = await addressedCase(app, request, request.params.caseId);
+    await act(app, workflowId, {
       type: 'caseReceived', body: { caseId: request.params.caseId, by: request.body.by, receivedAt: now().toISOString() },
     });
     return reply.status(202).send({ caseId: request.params.caseId, status: 'accepted' });
@@ -276,11 +276,18 @@ async function act(app: FastifyInstance, workflowId: string, action: TargetActio
   }
 }
 
+/** A case and its target's workflow id, or 404 naming the case. */
+async function caseWithWorkflow(app: FastifyInstance, caseId: string) {
+  const [row] = await app.deps.db.select({ c: cases, workflowId: targets.workflowId }).from(cases)
+    .innerJoin(targets, eq(cases.targetId, targets.id)).where(eq(cases.id, caseId));
+  if (!row) throw notFound('caseId', `no case ${caseId}`);
+  return row;
+}
+
 /** The case, if the calling AUTHORITY is the one it is addressed to (R5 scope). */
 async function addressedCase(app: FastifyInstance, request: FastifyRequest, caseId: string) {
-  const [row] = await app.deps.db.select().from(cases).where(eq(cases.id, caseId));
-  if (!row) throw notFound('caseId', `no case ${caseId}`);
-  if (row.authorityId !== request.agency!.id) {
+  const row = await caseWithWorkflow(app, caseId);
+  if (row.c.authorityId !== request.agency!.id) {
     request.log.warn({ agency: request.agency!.id, caseId }, 'access denied: case addressed to another authority');
     throw new DomainError(403, 'forbidden', 'caseId', 'this case is addressed to another AUTHORITY');
   }
@@ -312,7 +319,7 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const c = await addressedCase(app, request, request.params.caseId);
+    const { c, workflowId } = await addressedCase(app, request, request.params.caseId);
     if (c.status === 'implementing') throw new DomainError(409, 'conflict', 'caseId', 'the case has already been pushed to implementers');
     const onCase = new Set(c.measures.map((m) => m.code));
     const seen = new Set<string>();
@@ -329,8 +336,7 @@ export async function implementationRoutes(app: FastifyInstance): Promise<void> 
         if (m?.outsideLocalAuthority) throw badRequest(`implementers.${i}.measures.${j}`, `${code} is executed outside the local system (R4)`);
       }
     }
-    const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
-    await act(app, target.workflowId, {
+    await act(app, workflowId, {
       type: 'implementersSelected', body: { caseId: c.id, by: request.agency!.id, implementers: request.body.implementers, at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, status: 'accepted' });
@@ -403,12 +409,6 @@ export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
 
 /** R11: objections to a case's cause, their verification, and the release after an upheld one. */
 export async function objectionRoutes(app: FastifyInstance): Promise<void> {
-  const caseWithWorkflow = async (caseId: string) => {
-    const [row] = await app.deps.db.select({ c: cases, workflowId: targets.workflowId }).from(cases)
-      .innerJoin(targets, eq(cases.targetId, targets.id)).where(eq(cases.id, caseId));
-    if (!row) throw notFound('caseId', `no case ${caseId}`);
-    return row;
-  };
   const params = { type: 'object', required: ['caseId'], properties: { caseId: text(64), objectionId: text(64) } } as const;
 
   app.post<{ Params: { caseId: string }; Body: { reason: string } }>('/cases/:caseId/objections', {
@@ -422,7 +422,7 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
+    const { c, workflowId } = await caseWithWorkflow(app, request.params.caseId);
     const [pending] = await db.select({ id: objections.id }).from(objections)
       .where(and(eq(objections.caseId, c.id), isNull(objections.outcome)));
     if (pending) throw new DomainError(409, 'conflict', 'caseId', `objection ${pending.id} is still being verified`);
@@ -447,7 +447,7 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { c, workflowId } = await caseWithWorkflow(request.params.caseId);
+    const { c, workflowId } = await caseWithWorkflow(app, request.params.caseId);
     const [o] = await db.select().from(objections).where(and(eq(objections.id, request.params.objectionId), eq(objections.caseId, c.id)));
     if (!o) throw notFound('objectionId', `no objection ${request.params.objectionId} on this case`);
     if (o.outcome) throw new DomainError(409, 'conflict', 'objectionId', `already decided: ${o.outcome}`);
@@ -469,12 +469,11 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const c = await addressedCase(app, request, request.params.caseId);
+    const { c, workflowId } = await addressedCase(app, request, request.params.caseId);
     const [o] = await db.select().from(objections)
       .where(and(eq(objections.caseId, c.id), eq(objections.outcome, 'upheld'), isNull(objections.releasedAt)));
     if (!o) throw new DomainError(409, 'conflict', 'caseId', 'no upheld objection awaits release on this case');
-    const [target] = await db.select({ workflowId: targets.workflowId }).from(targets).where(eq(targets.id, c.targetId));
-    await act(app, target.workflowId, {
+    await act(app, workflowId, {
       type: 'caseReleased', body: { caseId: c.id, by: request.agency!.id, reason: 'objection', at: now().toISOString() },
     });
     return reply.status(202).send({ caseId: c.id, status: 'accepted' });
@@ -485,12 +484,6 @@ export async function objectionRoutes(app: FastifyInstance): Promise<void> {
 export async function repairRoutes(app: FastifyInstance): Promise<void> {
   const params = { type: 'object', required: ['caseId'], properties: { caseId: text(64), repairId: text(64) } } as const;
   const reply202 = { type: 'object', additionalProperties: true } as const;
-  const caseRow = async (caseId: string) => {
-    const [row] = await app.deps.db.select({ c: cases, workflowId: targets.workflowId }).from(cases)
-      .innerJoin(targets, eq(cases.targetId, targets.id)).where(eq(cases.id, caseId));
-    if (!row) throw notFound('caseId', `no case ${caseId}`);
-    return row;
-  };
 
   app.post<{ Params: { caseId: string }; Body: { commitment?: { materials: string; dueOn: string } } }>('/cases/:caseId/repairs', {
     onRequest: requireRoles('CREDIT'),
@@ -511,7 +504,7 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { c, workflowId } = await caseRow(request.params.caseId);
+    const { c, workflowId } = await caseWithWorkflow(app, request.params.caseId);
     const today = shanghaiDateOf(now());
     // R12: especially serious cases are never repaired; a first serious case not within a year
     // of publication, a repeated one not within three (001 §10, 002 篇十三).
@@ -551,7 +544,7 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { c, workflowId } = await caseRow(request.params.caseId);
+    const { c, workflowId } = await caseWithWorkflow(app, request.params.caseId);
     const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
     if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
     if (r.outcome) throw new DomainError(409, 'conflict', 'repairId', `already ${r.outcome}`);
@@ -570,7 +563,7 @@ export async function repairRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { c, workflowId } = await caseRow(request.params.caseId);
+    const { c, workflowId } = await caseWithWorkflow(app, request.params.caseId);
     const [r] = await db.select().from(repairs).where(and(eq(repairs.id, request.params.repairId), eq(repairs.caseId, c.id)));
     if (!r) throw notFound('repairId', `no repair ${request.params.repairId} on this case`);
     if (!r.commitment) throw new DomainError(409, 'conflict', 'repairId', 'this repair was not accepted on a commitment');
