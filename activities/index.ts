@@ -1,9 +1,10 @@
 // Every side effect of the target workflow. Built by a factory that receives its
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
+import { activityInfo } from '@temporalio/activity';
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
-  caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, objections, overdueSteps, repairs,
+  caseImplementers, caseMeasures, cases, feedbackReports, journal, measureVersions, objections, overdueSteps, repairs, targets,
 } from '../db/schema';
 import { endOfShanghaiDay } from '../domain/dates';
 import { feedbackDueOn7th, periodEnd } from '../domain/periods';
@@ -24,6 +25,38 @@ const STEP_NAMES: Record<string, string> = {
 };
 const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
 const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;
+
+/**
+ * A journal line with who acted and where it came from: the acting agency (explicit, or the
+ * `by` / `agencyId` / `implementerId` of its detail; null for the system) and the workflow run
+ * and activity that wrote it, so the supervisors' timeline can link to the engine's event.
+ */
+function journalLine(row: typeof journal.$inferInsert): typeof journal.$inferInsert {
+  const detail = (row.detail ?? {}) as Record<string, unknown>;
+  const named = [detail.by, detail.agencyId, detail.implementerId].find((v) => typeof v === 'string') as string | undefined;
+  let provenance: { runId?: string; activityId?: string } = {};
+  try {
+    const info = activityInfo();
+    provenance = { runId: info.workflowExecution?.runId, activityId: info.activityId };
+  } catch {
+    // Called outside an activity (a test calling the function directly): no engine event to link.
+  }
+  return { ...row, agencyId: row.agencyId !== undefined ? row.agencyId : named ?? null, ...provenance };
+}
+
+/**
+ * When a measure came into force, for the story: the instant the workflow asked for it (the
+ * acknowledgement being handled, on the engine's clock), or the start of its first day when that
+ * is later. Not midnight of the day, which would put it before the acknowledgement in the timeline.
+ */
+function activationInstant(activeFrom: string): Date {
+  const dayStart = new Date(`${activeFrom}T00:00:00+08:00`).getTime();
+  try {
+    return new Date(Math.max(dayStart, activityInfo().scheduledTimestampMs));
+  } catch {
+    return new Date(dayStart);
+  }
+}
 
 export interface ActivityDeps {
   db: Db;
@@ -64,7 +97,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           await tx.update(caseImplementers).set({ acknowledgeDueAt: new Date(input.newDue) })
             .where(and(eq(caseImplementers.caseId, input.caseId), eq(caseImplementers.agencyId, input.step.slice('acknowledgement:'.length))));
         }
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/recomputed@${input.at}`,
           targetId: input.targetId,
           caseId: input.caseId ?? null,
@@ -75,7 +108,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             step: input.step, stepRule: input.rule, oldDue: input.oldDue, newDue: input.newDue,
             provisional: input.provisional, reason: input.reason, movedIntoPast: input.movedIntoPast,
           },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -97,10 +130,15 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           repeated: filed.repeated ?? false,
           pushDueOn: filed.pushDueOn ?? null,
           late: filed.late ?? false,
+          pushedBy: filed.pushedBy ?? null,
+          pushedAt: new Date(filed.pushedAt),
           status: 'pushed',
           receiptDueAt: input.receiptDueAt ? new Date(input.receiptDueAt) : null,
         }).onConflictDoNothing();
-        await tx.insert(journal).values({
+        // A new cause puts a closed target back in the loop (R10: a new run with the same id).
+        await tx.update(targets).set({ status: 'open', updatedAt: new Date(filed.pushedAt) }).where(eq(targets.id, input.targetId));
+        await tx.insert(journal).values(journalLine({
+          agencyId: filed.pushedBy ?? null,
           eventKey: `${input.workflowId}/${filed.caseId}/pushed`,
           targetId: input.targetId,
           caseId: filed.caseId,
@@ -108,7 +146,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           rule: filed.source === 'penalty_decision' ? 'R2' : 'R3',
           at: new Date(filed.pushedAt),
           detail: { document: filed.document, receiptDueAt: input.receiptDueAt, pushDueOn: filed.pushDueOn, late: filed.late ?? false },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         const rule = filed.source === 'penalty_decision' ? 'R2' : 'R3';
         // R2/R3: a push after its limit is accepted, recorded as late and escalated (R14).
         if (filed.late && filed.pushDueOn) {
@@ -133,11 +171,11 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             or(...filed.measures.map((m) => and(eq(measureVersions.code, m.code), eq(measureVersions.version, m.version)))),
           ));
         if (reported.length > 0) {
-          await tx.insert(journal).values({
+          await tx.insert(journal).values(journalLine({
             eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, targetId: input.targetId, caseId: filed.caseId,
-            kind: 'reported_upward', rule: 'R4', at: new Date(filed.pushedAt),
+            agencyId: filed.pushedBy ?? null, kind: 'reported_upward', rule: 'R4', at: new Date(filed.pushedAt),
             detail: { measures: reported.map((o) => o.code), route: [filed.authorityId ?? null, 'upward level by level (逐级上报)'] },
-          }).onConflictDoNothing();
+          })).onConflictDoNothing();
           await notify(tx, {
             eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, agencyIds: filed.authorityId ? [filed.authorityId] : [],
             kind: 'report_upward', rule: 'R4', at: filed.pushedAt,
@@ -158,7 +196,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         await tx.update(overdueSteps)
           .set({ closedAt: at })
           .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'receipt'), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/received`,
           targetId: input.targetId,
           caseId: input.caseId,
@@ -166,7 +204,7 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           rule: 'R5',
           at,
           detail: { by: input.by },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -185,10 +223,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           : [];
         const responsible = input.responsibleAgencyId ?? c?.authorityId;
         const eventKey = `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/reminder-${input.reminder}`;
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey, targetId: input.targetId, caseId: input.caseId ?? null, kind: 'escalated', rule: 'R14',
           at: new Date(input.detectedAt), detail: { step: input.step, stepRule: input.rule, reminder: input.reminder, agencyId: responsible ?? null },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         await notify(tx, {
           eventKey, agencyIds: [...(responsible ? [responsible] : []), ...await agenciesWithRoles(tx, ['SUPERVISOR'])],
           kind: 'escalated', rule: 'R14', at: input.detectedAt,
@@ -208,10 +246,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         await tx.update(cases).set({ status: 'implementing', updatedAt: at }).where(eq(cases.id, input.caseId));
         const [c] = await tx.select({ documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
         const eventKey = `${input.workflowId}/${input.caseId}/pushed-to-implementers`;
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'pushed_to_implementers', rule: 'R5', at,
           detail: { by: input.by, implementers: input.implementers, acknowledgeDueAt: input.acknowledgeDueAt },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         for (const i of input.implementers) {
           await notify(tx, {
             eventKey, agencyIds: [i.agencyId], kind: 'pushed_to_implementer', rule: 'R5', at: input.at,
@@ -249,12 +287,12 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet,
             minimumEnd: minimumEnd === 'never' ? null : minimumEnd,
           }).onConflictDoNothing();
-          await tx.insert(journal).values({
+          await tx.insert(journal).values(journalLine({
             eventKey: `${input.workflowId}/${input.caseId}/${code}/active`, targetId: input.targetId, caseId: input.caseId,
             kind: version?.category === 'R8' ? 'measure_active_publicity_started' : 'measure_active', rule: version?.category ?? 'R6',
-            at: new Date(`${input.activeFrom}T00:00:00+08:00`),
+            at: activationInstant(input.activeFrom),
             detail: { code, version: pinned.version, implementerId: input.implementerId, periodEnd: end },
-          }).onConflictDoNothing();
+          })).onConflictDoNothing();
           out.push({ code, implementerId: input.implementerId, status: 'active', activeFrom: input.activeFrom, periodEnd: end, feedbackSet, minimumEnd });
         }
         return out;
@@ -268,19 +306,19 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           .where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, input.code))).returning();
         const [c] = await tx.select({ documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
         const eventKey = `${input.workflowId}/${input.caseId}/${input.code}/released`;
-        await tx.insert(journal).values({
-          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'measure_released',
+        await tx.insert(journal).values(journalLine({
+          eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'measure_released', agencyId: m?.implementerId ?? null,
           rule: RELEASE_RULE[input.reason],
           at: new Date(input.at), detail: { code: input.code, reason: input.reason, periodEnd: m?.periodEnd ?? null },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         // R8: publicity starts and stops with the measure.
         const [v] = m ? await tx.select({ category: measureVersions.category }).from(measureVersions)
           .where(and(eq(measureVersions.code, m.code), eq(measureVersions.version, m.version))) : [];
         if (v?.category === 'R8') {
-          await tx.insert(journal).values({
-            eventKey: `${eventKey}/publicity-stopped`, targetId: input.targetId, caseId: input.caseId, kind: 'publicity_stopped', rule: 'R8',
+          await tx.insert(journal).values(journalLine({
+            eventKey: `${eventKey}/publicity-stopped`, targetId: input.targetId, caseId: input.caseId, kind: 'publicity_stopped', rule: 'R8', agencyId: null,
             at: new Date(input.at), detail: { code: input.code, reason: input.reason },
-          }).onConflictDoNothing();
+          })).onConflictDoNothing();
         }
         if (m) {
           const why = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' }[input.reason];
@@ -307,17 +345,20 @@ export function createActivities({ db, calendar }: ActivityDeps) {
     /** R9: a monthly report arrived; a late one closes its overdue record. */
     async recordFeedback(input: TargetRef & FeedbackReported): Promise<void> {
       const at = new Date(input.at);
+      // Kept with the report so statistics can tell on time from late (R14).
+      const due = feedbackDueOn7th(await calendar(), input.month, await deadlineRule(db, 'monthly_feedback'));
       await db.transaction(async (tx) => {
         await tx.insert(feedbackReports).values({
           targetId: input.targetId, implementerId: input.implementerId, month: input.month, summary: input.summary, reportedAt: at,
+          dueAt: new Date(endOfShanghaiDay(due.due).epochMs),
         }).onConflictDoNothing();
         await tx.update(overdueSteps).set({ closedAt: at })
           .where(and(eq(overdueSteps.targetId, input.targetId), eq(overdueSteps.step, `feedback:${input.month}:${input.implementerId}`), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/feedback/${input.month}/${input.implementerId}`,
           targetId: input.targetId, kind: 'report_received', rule: 'R9', at,
           detail: { month: input.month, implementerId: input.implementerId, summary: input.summary },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -332,11 +373,17 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           await tx.update(caseMeasures).set({ status: 'suspended' })
             .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.suspended)));
         }
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/filed`, targetId: input.targetId, caseId: input.caseId,
           kind: 'objection_filed', rule: 'R11', at,
           detail: { objectionId: input.objectionId, by: input.by, reason: input.reason, suspended: input.suspended, verifyDueAt: input.verifyDueAt, underObjection: true },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
+        if (input.suspended.length > 0) {
+          await tx.insert(journal).values(journalLine({
+            eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/suspended`, targetId: input.targetId, caseId: input.caseId,
+            kind: 'measures_suspended', rule: 'R11', at, agencyId: null, detail: { objectionId: input.objectionId, codes: input.suspended },
+          })).onConflictDoNothing();
+        }
         const implementers = await tx.select({ id: caseMeasures.implementerId }).from(caseMeasures)
           .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.suspended.length ? input.suspended : ['-'])));
         await notify(tx, {
@@ -363,11 +410,17 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         }
         await tx.update(overdueSteps).set({ closedAt: at })
           .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'objection_verification'), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/decided`, targetId: input.targetId, caseId: input.caseId,
           kind: 'objection_decided', rule: 'R11', at,
           detail: { objectionId: input.objectionId, outcome: input.outcome, by: input.by, reason: input.reason, resumed: input.resumed, releaseDueAt: input.releaseDueAt },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
+        if (input.resumed.length > 0) {
+          await tx.insert(journal).values(journalLine({
+            eventKey: `${input.workflowId}/${input.caseId}/objection/${input.objectionId}/resumed`, targetId: input.targetId, caseId: input.caseId,
+            kind: 'measures_resumed', rule: 'R11', at, agencyId: null, detail: { objectionId: input.objectionId, resumed: input.resumed },
+          })).onConflictDoNothing();
+        }
         if (input.outcome === 'upheld') {
           const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
           await notify(tx, {
@@ -387,10 +440,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld'), isNull(objections.releasedAt)));
         await tx.update(overdueSteps).set({ closedAt: at })
           .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'objection_release'), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/objection/released`, targetId: input.targetId, caseId: input.caseId,
           kind: 'publicity_stopped', rule: 'R11', at, detail: { by: input.by },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -401,10 +454,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         await tx.insert(repairs).values({
           id: input.repairId, caseId: input.caseId, filedBy: input.by, filedAt: at, reviewDueAt: new Date(input.reviewDueAt), commitment: input.commitment,
         }).onConflictDoNothing();
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/filed`, targetId: input.targetId, caseId: input.caseId,
           kind: 'repair_filed', rule: 'R12', at, detail: { repairId: input.repairId, by: input.by, commitment: input.commitment, reviewDueAt: input.reviewDueAt },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -422,16 +475,16 @@ export function createActivities({ db, calendar }: ActivityDeps) {
         }
         await tx.update(overdueSteps).set({ closedAt: at })
           .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, 'repair_review'), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/decided`, targetId: input.targetId, caseId: input.caseId,
           kind: 'repair_decided', rule: 'R12', at,
           detail: { repairId: input.repairId, outcome: input.outcome, by: input.by, reason: input.reason, releasedNow: input.releasedNow, deferred: input.deferred },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         if (input.outcome === 'approved') {
-          await tx.insert(journal).values({
+          await tx.insert(journal).values(journalLine({
             eventKey: `${input.workflowId}/${input.caseId}/repair/${input.repairId}/publicity-stopped`, targetId: input.targetId, caseId: input.caseId,
             kind: 'publicity_stopped', rule: 'R12', at, detail: { repairId: input.repairId },
-          }).onConflictDoNothing();
+          })).onConflictDoNothing();
         }
       });
     },
@@ -446,10 +499,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
             .where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.reinstated)));
         }
         const eventKey = `${input.workflowId}/${input.caseId}/repair/${input.repairId}/${input.kept ? 'commitment-kept' : 'commitment-broken'}`;
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey, targetId: input.targetId, caseId: input.caseId, kind: input.kept ? 'commitment_kept' : 'commitment_broken', rule: 'R12', at,
           detail: { repairId: input.repairId, reinstated: input.reinstated },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
         if (!input.kept) {
           const [r] = await tx.select({ filedBy: repairs.filedBy }).from(repairs).where(eq(repairs.id, input.repairId));
           const implementers = input.reinstated.length === 0 ? [] : await tx.select({ id: caseMeasures.implementerId }).from(caseMeasures)
@@ -464,10 +517,11 @@ export function createActivities({ db, calendar }: ActivityDeps) {
 
     /** Every measure released and no report owed: the target's loop is closed for now. */
     async recordTargetClosed(input: TargetRef & { at: string }): Promise<void> {
-      await db.insert(journal).values({
+      await db.update(targets).set({ status: 'closed', updatedAt: new Date(input.at) }).where(eq(targets.id, input.targetId));
+      await db.insert(journal).values(journalLine({
         eventKey: `${input.workflowId}/closed@${input.at}`, targetId: input.targetId, kind: 'loop_closed', rule: 'R10', at: new Date(input.at),
         detail: {},
-      }).onConflictDoNothing();
+      })).onConflictDoNothing();
     },
 
     /** R5: an implementer acknowledged; closes its overdue record if it was late. */
@@ -478,10 +532,10 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           .where(and(eq(caseImplementers.caseId, input.caseId), eq(caseImplementers.agencyId, input.agencyId), isNull(caseImplementers.acknowledgedAt)));
         await tx.update(overdueSteps).set({ closedAt: at })
           .where(and(eq(overdueSteps.caseId, input.caseId), eq(overdueSteps.step, `acknowledgement:${input.agencyId}`), isNull(overdueSteps.closedAt)));
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId}/acknowledged/${input.agencyId}`,
           targetId: input.targetId, caseId: input.caseId, kind: 'acknowledged', rule: 'R5', at, detail: { agencyId: input.agencyId },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
 
@@ -515,15 +569,16 @@ export function createActivities({ db, calendar }: ActivityDeps) {
           dueAt: new Date(input.dueAt),
           detectedAt: new Date(input.detectedAt),
         }).onConflictDoNothing();
-        await tx.insert(journal).values({
+        await tx.insert(journal).values(journalLine({
           eventKey: `${input.workflowId}/${input.caseId ?? 'target'}/${input.step}/overdue`,
           targetId: input.targetId,
           caseId: input.caseId ?? null,
           kind: 'overdue',
           rule: input.rule,
+          agencyId: responsible ?? null,
           at: new Date(input.detectedAt),
           detail: { step: input.step, dueAt: input.dueAt },
-        }).onConflictDoNothing();
+        })).onConflictDoNothing();
       });
     },
   };

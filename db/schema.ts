@@ -16,8 +16,16 @@ export const targets = pgTable('targets', {
   /** Resident identity number of a person: kept only here, masked in every response. */
   idNumber: text('id_number'),
   workflowId: text('workflow_id').notNull(),
+  /** open: in the loop; closed: every measure released and no report owed (R10). */
+  status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  // Supervision search: "name contains", credit code prefix, status (measured in the README).
+  index('targets_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+  index('targets_credit_code_idx').on(t.creditCode.op('text_pattern_ops')),
+  index('targets_status_idx').on(t.status, t.updatedAt),
+]);
 
 export interface PinnedMeasure {
   code: string;
@@ -45,6 +53,9 @@ export const cases = pgTable('cases', {
   /** R2/R3: the push limit and whether the push came after it, as answered at intake. */
   pushDueOn: date('push_due_on'),
   late: boolean('late').notNull().default(false),
+  /** R2/R3: who pushed it and when (the step's completion, counted in statistics, R14). */
+  pushedBy: text('pushed_by'),
+  pushedAt: timestamp('pushed_at', { withTimezone: true }),
   status: text('status').notNull(),
   receiptDueAt: timestamp('receipt_due_at', { withTimezone: true }),
   receivedAt: timestamp('received_at', { withTimezone: true }),
@@ -53,6 +64,7 @@ export const cases = pgTable('cases', {
 }, (t) => [
   uniqueIndex('cases_document_uq').on(t.documentIssuer, t.documentNumber),
   index('cases_target_idx').on(t.targetId),
+  index('cases_authority_idx').on(t.authorityId),
 ]);
 
 /** An overdue step (R14): one row per case and step, closed when the step is done. */
@@ -73,6 +85,8 @@ export const overdueSteps = pgTable('overdue_steps', {
   uniqueIndex('overdue_steps_case_step_uq').on(t.caseId, t.step),
   uniqueIndex('overdue_steps_change_step_uq').on(t.changeId, t.step),
   uniqueIndex('overdue_steps_target_step_uq').on(t.targetId, t.step),
+  // The overdue board and the "overdue only" search read the open records.
+  index('overdue_steps_open_idx').on(t.dueAt).where(sql`${t.closedAt} is null`),
 ]);
 
 /**
@@ -88,6 +102,11 @@ export const journal = pgTable('journal', {
   rule: text('rule'),
   at: timestamp('at', { withTimezone: true }).notNull(),
   detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  /** The agency that acted (or, for an overdue step, the one responsible); null for the system. */
+  agencyId: text('agency_id'),
+  /** The workflow run and activity that wrote the line: its event in the Temporal UI. */
+  runId: text('run_id'),
+  activityId: text('activity_id'),
 }, (t) => [
   uniqueIndex('journal_event_key_uq').on(t.eventKey),
   index('journal_target_idx').on(t.targetId, t.at),
@@ -310,7 +329,11 @@ export const caseMeasures = pgTable('case_measures', {
   feedbackSet: boolean('feedback_set').notNull().default(false),
   /** R12: the end of the legal minimum period, before which repair cannot release it. */
   minimumEnd: date('minimum_end'),
-}, (t) => [primaryKey({ columns: [t.caseId, t.code] }), index('case_measures_status_idx').on(t.status, t.periodEnd)]);
+}, (t) => [
+  primaryKey({ columns: [t.caseId, t.code] }),
+  index('case_measures_status_idx').on(t.status, t.periodEnd),
+  index('case_measures_code_idx').on(t.code),
+]);
 
 /** R9: an implementer's monthly report on a target's measures (before the 7th of the next month). */
 export const feedbackReports = pgTable('feedback_reports', {
@@ -320,6 +343,8 @@ export const feedbackReports = pgTable('feedback_reports', {
   month: text('month').notNull(),
   summary: text('summary').notNull(),
   reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+  /** When it was due (R9: the 7th of the next month, per the non-working-day rule): on time or late. */
+  dueAt: timestamp('due_at', { withTimezone: true }),
 }, (t) => [primaryKey({ columns: [t.targetId, t.implementerId, t.month] })]);
 
 /** R11: an objection to a case's cause: measures suspended while it is verified. */
