@@ -7,12 +7,15 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import { registerErrorHandler } from './errors';
+import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
+import { dashboardRoutes } from './routes/dashboard';
 import { caseRoutes, feedbackRoutes, implementationRoutes, objectionRoutes, repairRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
+import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
 export interface AppDeps {
@@ -23,6 +26,8 @@ export interface AppDeps {
   targetIdKey: string;
   /** The clock of the API (requests are stamped with it before they enter history). */
   now?: () => Date;
+  /** Where the supervisors' timeline links to the engine's events. */
+  temporalUi?: TemporalUi;
 }
 
 declare module 'fastify' {
@@ -37,7 +42,11 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
     ...opts,
   });
-  app.decorate('deps', { ...deps, now: deps.now ?? (() => new Date()) });
+  app.decorate('deps', {
+    ...deps,
+    now: deps.now ?? (() => new Date()),
+    temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+  });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);
 
@@ -78,5 +87,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(measureRoutes);
   await app.register(inboxRoutes);
   await app.register(agencyRoutes);
+  await app.register(statsRoutes);
+  await app.register(dashboardRoutes);
   return app;
 }

@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const connection = Connection.lazy({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = await buildApp(
-    { db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey },
+    {
+      db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey,
+      temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace },
+    },
     { logger: { level: config.logLevel } },
   );
 

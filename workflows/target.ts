@@ -188,10 +188,13 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   async function repairDecided(d: RepairDecided): Promise<void> {
     const result = book.repairDecided(d, shanghaiDateOf(d.at));
     if (!result) return;
+    // The decision is recorded before the releases it causes, so the story reads in that order.
+    const decisionFirst = patched('r12-decision-before-release');
+    if (decisionFirst) await acts.recordRepairDecision({ workflowId, targetId, ...d, ...result });
     for (const code of result.releasedNow) {
       await acts.releaseMeasure({ workflowId, targetId, caseId: d.caseId, code, reason: 'repair', at: d.at });
     }
-    await acts.recordRepairDecision({ workflowId, targetId, ...d, ...result });
+    if (!decisionFirst) await acts.recordRepairDecision({ workflowId, targetId, ...d, ...result });
   }
 
   async function commitmentFulfilled(f: CommitmentFulfilled): Promise<void> {

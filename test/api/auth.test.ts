@@ -50,6 +50,11 @@ const routes: Guarded[] = [
   { name: 'R12 deciding a repair', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/decision', payload: {}, roles: ['CREDIT'] },
   { name: 'R12 materials supplied', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/materials', roles: ['CREDIT'] },
   { name: 'a target', method: 'GET', url: '/targets/E000000000000000000000000', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R14 a target history', method: 'GET', url: '/targets/E000000000000000000000000/history', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R14 searching targets', method: 'GET', url: '/targets?limit=1', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R14 the overdue board', method: 'GET', url: '/overdue?limit=1', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R14 monthly statistics', method: 'GET', url: '/stats?month=2026-01', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'who am I', method: 'GET', url: '/me', roles: ALL },
   { name: 'R16 loading a year', method: 'PUT', url: '/calendar/years/2039', payload: {}, roles: ['ADMIN'] },
   { name: 'R9 the non-working-day rule', method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', payload: {}, roles: ['ADMIN'] },
   { name: 'R1 proposing a list change', method: 'POST', url: '/measures/changes', payload: {}, roles: ['AUTHORITY'] },
@@ -86,7 +91,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/', '/dashboard/app.js',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose

@@ -3,7 +3,7 @@
 // acknowledgement and measures in force (R6–R8) → monthly report (R9) → objection rejected
 // (R11) → credit repair (R12) → every measure released, the loop closed.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -171,5 +171,48 @@ describe('the closed loop, end to end', () => {
       return rows;
     });
     expect(all.map((c) => c.id)).toContain(caseId);
+
+    // R14: the supervisor reads the same story, in order, in the words of DOMAIN.md: both runs
+    // as one timeline, each line with its agency, rule and its event in the Temporal UI.
+    const history = await eventually(async () => {
+      const res = await app.inject({ method: 'GET', url: `/targets/${targetId}/history`, headers: supervisor.headers });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.items.filter((i: { kind: string }) => i.kind === 'case_pushed')).toHaveLength(2);
+      return body as { engine: string; runs: { runId: string; status: string }[]; items: Record<string, string>[] };
+    });
+    const lines = history.items;
+    mkdirSync(new URL('../../test-output/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../../test-output/full-loop-history.txt', import.meta.url),
+      lines.map((l) => `${l.at}  ${l.label}  ${l.summary}${l.agency ? `（${l.agency}）` : ''}  ${l.rule ?? ''}`).join('\n'));
+    expect(lines.map((l) => l.at)).toEqual([...lines.map((l) => l.at)].sort());
+    expect(lines.every((l) => l.at.endsWith('+08:00'))).toBe(true);
+    const kinds = lines.map((l) => l.kind);
+    const inOrder = ['case_pushed', 'case_received', 'pushed_to_implementers', 'acknowledged', 'measure_active', 'report_received',
+      'objection_filed', 'measures_suspended', 'objection_decided', 'repair_filed', 'repair_decided', 'measure_released', 'loop_closed', 'case_pushed'];
+    let from = 0;
+    for (const kind of inOrder) {
+      const at = kinds.indexOf(kind, from);
+      expect(at, `${kind} after ${inOrder[inOrder.indexOf(kind) - 1]} in ${kinds.join(', ')}`).toBeGreaterThanOrEqual(from);
+      from = at + 1;
+    }
+    const line = (kind: string) => lines.find((l) => l.kind === kind)!;
+    expect(line('case_received')).toMatchObject({ agency: '登记注册处', rule: 'R5', label: '接收' });
+    expect(line('acknowledged')).toMatchObject({ agency: '行政审批服务中心', rule: 'R5' });
+    expect(line('report_received').summary).toBe(`行政审批服务中心 报送 ${today.slice(0, 7)} 月度实施情况`);
+    expect(line('objection_decided').summary).toMatch(/^异议被驳回（信用监管处）：异议不成立/);
+    expect(line('measure_released').summary).toBe('措施「市场和行业禁入」因信用修复解除');
+    expect(line('pushed_to_implementers').summary).toContain('行政审批服务中心（「市场和行业禁入」）');
+    // No engine words in the story a supervisor reads.
+    for (const l of lines) expect(l.summary).not.toMatch(/workflow|activity|signal|update|run|undefined|\[object/i);
+    // Two runs, one story; each line written by an activity links to its own scheduling event.
+    expect(history.engine).toBe('ok');
+    expect(history.runs.map((r) => r.status)).toEqual(['COMPLETED', 'RUNNING']);
+    const receiptLink = line('case_received').link;
+    const [, runId, eventId] = receiptLink.match(/\/workflows\/[^/]+\/([^/]+)\/history\/events\/(\d+)$/)!;
+    expect(runId).toBe(firstRun);
+    const event = (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events!.find((e) => String(e.eventId) === eventId)!;
+    expect(event.activityTaskScheduledEventAttributes?.activityType?.name).toBe('recordReceipt');
+    expect(lines.filter((l) => l.kind === 'case_pushed')[1].link).toContain(history.runs[1].runId);
   });
 });
