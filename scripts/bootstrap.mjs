@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.mjs';
 import { provision } from './provision.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +64,12 @@ switch (command) {
     handOver(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', ...process.argv.slice(3)]);
     break;
   case 'test':
+    try {
+      process.env.CHROMIUM_PATH = ensureChromium();
+    } catch (err) {
+      process.stderr.write(`\n[bootstrap] ${err.message}\n`);
+      process.exit(2);
+    }
     runStep(bin('tsc'), ['--noEmit']);
     handOver(bin('vitest'), ['run', ...process.argv.slice(3)]);
     break;
