@@ -1,7 +1,7 @@
 // What supervisors read (R14): target search, the overdue board and the monthly statistics.
 // Every query runs on indexed columns (targets: trigram name, credit code, status; cases:
 // authority; case_implementers: agency; overdue_steps: open records); figures in the README.
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { targets } from '../db/schema';
 import { toShanghaiIso } from '../domain/dates';
@@ -25,11 +25,14 @@ const TARGET_ID = sql.raw('"targets"."id"');
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Open overdue records of a target: its own (R9 reports) and those of its cases. */
-const openOverdueOf = (targetId: SQL) => sql`(
-  select count(*) from overdue_steps os
-  where os.closed_at is null
-    and (os.target_id = ${targetId} or os.case_id in (select c.id from cases c where c.target_id = ${targetId})))`;
+/**
+ * A target has an open overdue record: its own (R9 reports) or one of its cases'. Two EXISTS
+ * rather than one OR, so each side uses its index.
+ */
+const hasOpenOverdue = sql`(
+  exists (select 1 from overdue_steps os where os.closed_at is null and os.target_id = ${TARGET_ID})
+  or exists (select 1 from overdue_steps os join cases c on c.id = os.case_id
+             where os.closed_at is null and c.target_id = ${TARGET_ID}))`;
 
 /** Targets of an agency: it pushed, received or implements one of their cases. */
 const involves = (agencyId: string) => sql`(
@@ -56,11 +59,15 @@ export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?:
     where.push(sql`exists (select 1 from cases c where c.target_id = ${TARGET_ID}
                            and c.measures @> ${JSON.stringify([{ code: query.measure }])}::jsonb)`);
   }
-  if (query.overdue) where.push(sql`${openOverdueOf(TARGET_ID)} > 0`);
+  if (query.overdue) where.push(hasOpenOverdue);
   const condition = where.length ? and(...where) : undefined;
 
   const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(targets).where(condition);
-  const rows = await db.select({
+  // The page first, then its figures: the per-target counts run for the rows shown only.
+  const page = await db.select({ id: targets.id }).from(targets).where(condition)
+    .orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset);
+  const ids = page.map((p) => p.id);
+  const rows = ids.length === 0 ? [] : await db.select({
     targetId: targets.id,
     kind: targets.kind,
     name: targets.name,
@@ -70,8 +77,10 @@ export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?:
     cases: sql<number>`(select count(*)::int from cases c where c.target_id = ${TARGET_ID})`,
     measuresInForce: sql<number>`(select count(*)::int from case_measures cm join cases c on c.id = cm.case_id
                                   where c.target_id = ${TARGET_ID} and cm.status = 'active')`,
-    openOverdue: sql<number>`${openOverdueOf(TARGET_ID)}::int`,
-  }).from(targets).where(condition).orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset);
+    openOverdue: sql<number>`(
+      (select count(*)::int from overdue_steps os where os.closed_at is null and os.target_id = ${TARGET_ID})
+      + (select count(*)::int from overdue_steps os join cases c on c.id = os.case_id where os.closed_at is null and c.target_id = ${TARGET_ID}))`,
+  }).from(targets).where(inArray(targets.id, ids)).orderBy(desc(targets.updatedAt), targets.id);
   return {
     items: rows.map((r) => ({ ...r, updatedAt: toShanghaiIso(r.updatedAt) })),
     total,

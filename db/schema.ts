@@ -25,6 +25,8 @@ export const targets = pgTable('targets', {
   index('targets_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   index('targets_credit_code_idx').on(t.creditCode.op('text_pattern_ops')),
   index('targets_status_idx').on(t.status, t.updatedAt),
+  // The default order of the search: the latest change first.
+  index('targets_updated_idx').on(t.updatedAt),
 ]);
 
 export interface PinnedMeasure {

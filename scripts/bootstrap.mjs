@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start` and `npm test` on a fresh clone. Node built-ins only until the
+// Entry point of `npm start`, `npm test` and the benchmarks on a fresh clone. Node built-ins only until the
 // dependencies exist: install them when missing or stale, provision the engine, then hand
 // over to the real command.
 import { spawn, spawnSync } from 'node:child_process';
@@ -73,7 +73,13 @@ switch (command) {
     runStep(bin('tsc'), ['--noEmit']);
     handOver(bin('vitest'), ['run', ...process.argv.slice(3)]);
     break;
+  case 'bench':
+    handOver(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', ...process.argv.slice(3)]);
+    break;
+  case 'bench-search':
+    handOver(process.execPath, ['--import', 'tsx', 'scripts/bench-search.ts', ...process.argv.slice(3)]);
+    break;
   default:
-    process.stderr.write('usage: node scripts/bootstrap.mjs start|test\n');
+    process.stderr.write('usage: node scripts/bootstrap.mjs start|test|bench|bench-search\n');
     process.exit(64);
 }

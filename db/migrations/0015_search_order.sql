@@ -1,0 +1,1 @@
+CREATE INDEX "targets_updated_idx" ON "targets" USING btree ("updated_at");
