@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
-import { registerErrorHandler } from './errors';
+import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
@@ -36,6 +36,18 @@ declare module 'fastify' {
   }
 }
 
+/** The path of the first string holding U+0000 (`a.b[2]`), '' for the value itself, or null. */
+function nulAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
+    const found = nulAt(v, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -49,6 +61,14 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);
+  // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
+  // rather than failing deep inside a query.
+  app.addHook('preHandler', async (request) => {
+    for (const [part, value] of [['query', request.query], ['params', request.params], ['body', request.body]] as const) {
+      const at = nulAt(value, '');
+      if (at !== null) throw badRequest(at || part, 'must not contain the NUL character (U+0000)');
+    }
+  });
 
   await app.register(swagger, {
     openapi: {
