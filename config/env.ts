@@ -22,6 +22,11 @@ export interface Config {
   /** Key of the keyed hash that turns identity numbers into target ids (TARGET_ID_KEY). */
   targetIdKey: string | undefined;
   logLevel: string;
+  /**
+   * Workflows the worker keeps in memory (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default
+   * from the heap size. An evicted target costs a replay on its next event (README, "Memory").
+   */
+  workerMaxCachedWorkflows: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +42,14 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new ConfigError(name, `must be a TCP port between 1 and 65535, got "${raw}"`);
   }
+  return n;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -65,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: env.TEMPORAL_UI_URL || `http://127.0.0.1:${temporalUiPort}`,
     targetIdKey: env.TARGET_ID_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    workerMaxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS'),
   };
 }

@@ -79,7 +79,10 @@ switch (command) {
   case 'bench-search':
     handOver(process.execPath, ['--import', 'tsx', 'scripts/bench-search.ts', ...process.argv.slice(3)]);
     break;
+  case 'bench-memory':
+    handOver(process.execPath, ['--import', 'tsx', 'scripts/bench-worker-memory.ts', ...process.argv.slice(3)]);
+    break;
   default:
-    process.stderr.write('usage: node scripts/bootstrap.mjs start|test|bench|bench-search\n');
+    process.stderr.write('usage: node scripts/bootstrap.mjs start|test|bench|bench-search|bench-memory\n');
     process.exit(64);
 }

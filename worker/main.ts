@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporalNamespace,
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });
     // Signed webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
     const outbox = startOutbox(dbHandle.db, { onError: (err) => console.error('outbox:', err) });

@@ -1,0 +1,183 @@
+// `npm run bench:memory`: how much memory the worker needs per open target, and what a small
+// workflow cache costs in time, with reuseV8Context on and off — the figures behind the
+// worker's settings (README, "Memory and caching").
+//
+// The parent starts one Temporal dev server; for each setting a child process runs a worker
+// (the real target workflow; activities that compute deadlines but write nothing, so the
+// measurement is the workflow cache and not PostgreSQL), opens N targets, each with a measure
+// in force and a report due, then reads its own memory after a forced GC. A second round
+// signals every target again: with every target cached that is a cache hit, otherwise a replay.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { addDays, endOfShanghaiDay, shanghaiDateOf } from '../domain/dates';
+import { feedbackDueOn7th } from '../domain/periods';
+import { addWorkingDays, calendarOf } from '../domain/working-days';
+import { createActivities } from '../activities';
+import { workflowsPath } from '../worker/worker';
+import {
+  acknowledgedSignal, caseFiledSignal, feedbackReportedSignal, implementersSelectedSignal, targetStateQuery, type CaseFiled,
+} from '../workflows/messages';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { readEnginePaths } from './engine-paths.mjs';
+
+const { values: flags } = parseArgs({
+  options: {
+    child: { type: 'boolean', default: false },
+    address: { type: 'string' },
+    targets: { type: 'string', default: '1000' },
+    reuse: { type: 'string', default: 'true' },
+    cache: { type: 'string' },
+    queue: { type: 'string' },
+  },
+});
+
+const MB = 1024 * 1024;
+
+/** Activities that answer what the workflow needs and record nothing. */
+function quietActivities() {
+  const calendar = calendarOf([]);
+  const nothing = async () => {};
+  // Every activity the worker would host, as a no-op unless overridden below.
+  const names = Object.keys(createActivities({ db: null as never, calendar: async () => calendar }));
+  const overrides: Record<string, unknown> = {
+    async computeDeadline({ from, after, workingDays }: { from?: string; after?: string; workingDays: number }) {
+      return addWorkingDays(calendar, from ?? shanghaiDateOf(after!), workingDays);
+    },
+    async nextReminder({ from }: { from: string }) {
+      return addWorkingDays(calendar, from, 2);
+    },
+    async activateMeasures({ codes, implementerId, activeFrom }: { codes: string[]; implementerId: string; activeFrom: string }) {
+      return codes.map((code) => ({ code, implementerId, status: 'active', activeFrom, periodEnd: addDays(activeFrom, 365), feedbackSet: true, minimumEnd: null }));
+    },
+    async feedbackDue({ month }: { month: string }) {
+      const d = feedbackDueOn7th(calendar, month);
+      const end = endOfShanghaiDay(d.due);
+      return { from: `${month}-01`, workingDays: 0, due: d.due, dueAt: end.at, dueAtMs: end.epochMs, provisional: d.provisional, missingYears: [] };
+    },
+  };
+  return Object.fromEntries(names.map((name) => [name, overrides[name] ?? nothing])) as Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+async function child(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const n = Number(flags.targets);
+  const reuseV8Context = flags.reuse === 'true';
+  const maxCachedWorkflows = flags.cache ? Number(flags.cache) : undefined;
+  const taskQueue = flags.queue!;
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const connection = await NativeConnection.connect({ address: flags.address! });
+  const client = new Client({ connection: await Connection.connect({ address: flags.address! }) });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const worker = await Worker.create({
+    connection, taskQueue, workflowBundle, activities: quietActivities(), reuseV8Context,
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
+  });
+  const running = worker.run();
+  gc();
+  const baseline = process.memoryUsage();
+
+  const now = new Date().toISOString();
+  const ids = Array.from({ length: n }, (_, i) => `${taskQueue}-${i}`);
+  const t0 = performance.now();
+  await inBatches(ids, 50, async (id) => {
+    const filed: CaseFiled = {
+      caseId: `${id}-c`, source: 'penalty_decision', document: { number: id, issuedOn: now.slice(0, 10), issuer: 'bench' },
+      consultation: false, measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, period: { years: 1 } }], authorityId: 'A', pushedAt: now,
+    };
+    const handle = await client.workflow.signalWithStart('targetWorkflow', {
+      workflowId: id, taskQueue, args: [{ targetId: id, kind: 'enterprise' }], signal: caseFiledSignal, signalArgs: [filed],
+    });
+    await handle.signal(implementersSelectedSignal, { caseId: filed.caseId, by: 'A', implementers: [{ agencyId: 'I', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }], at: now });
+    await handle.signal(acknowledgedSignal, { caseId: filed.caseId, agencyId: 'I', at: now });
+    // The measure is in force once the workflow has handled the acknowledgement.
+    for (let i = 0; i < 200; i++) {
+      const s = await handle.query(targetStateQuery);
+      if (s.cases[0]?.activeMeasures?.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  const openMs = performance.now() - t0;
+  gc();
+  const open = process.memoryUsage();
+
+  // Round two: a report on every target (a cache hit, or a replay of its history when evicted).
+  const t1 = performance.now();
+  await inBatches(ids, 50, async (id) => {
+    const handle = client.workflow.getHandle(id);
+    await handle.signal(feedbackReportedSignal, { implementerId: 'I', month: now.slice(0, 7), summary: 'bench', at: new Date().toISOString() });
+    await handle.query(targetStateQuery);
+  });
+  const touchMs = performance.now() - t1;
+  gc();
+  const after = process.memoryUsage();
+
+  worker.shutdown();
+  await running;
+  await connection.close();
+  process.stdout.write(`${JSON.stringify({
+    reuseV8Context, maxCachedWorkflows: maxCachedWorkflows ?? 'default', targets: n,
+    rssMB: Math.round(open.rss / MB), heapUsedMB: Math.round(open.heapUsed / MB),
+    baselineRssMB: Math.round(baseline.rss / MB),
+    perTargetKB: Math.round((open.rss - baseline.rss) / 1024 / n),
+    heapPerTargetKB: Math.round((open.heapUsed - baseline.heapUsed) / 1024 / n),
+    afterSecondRoundRssMB: Math.round(after.rss / MB),
+    openTargetsPerSecond: Math.round((n / openMs) * 1000),
+    secondRoundMs: Math.round(touchMs), secondRoundPerTargetMs: Math.round((touchMs / n) * 100) / 100,
+  })}\n`);
+  process.exit(0);
+}
+
+function runChild(address: string, reuse: boolean, cache: number | undefined, targets: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const args = ['--expose-gc', '--import', 'tsx', 'scripts/bench-worker-memory.ts', '--child', `--address=${address}`,
+      `--targets=${targets}`, `--reuse=${reuse}`, `--queue=mem-${reuse}-${cache ?? 'd'}-${Date.now()}`, ...(cache === undefined ? [] : [`--cache=${cache}`])];
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function parent(): Promise<void> {
+  const targets = Number(flags.targets);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: readEnginePaths().temporalCli }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: ['--log-level', 'error'] },
+  });
+  try {
+    const address = env.address;
+    const settings: [boolean, number | undefined][] = [[true, undefined], [false, undefined], [true, Math.floor(targets / 4)], [false, Math.floor(targets / 4)]];
+    const runs = [];
+    for (const [reuse, cache] of settings) {
+      process.stderr.write(`reuseV8Context=${reuse} maxCachedWorkflows=${cache ?? 'default'} …\n`);
+      runs.push(await runChild(address, reuse, cache, targets));
+    }
+    const result = {
+      benchmark: 'worker-memory',
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      targets,
+      runs,
+    };
+    const out = JSON.stringify(result, null, 2);
+    process.stdout.write(`${out}\n`);
+    const dir = new URL('../bench/results/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new URL(`worker-memory-${result.at.replace(/[:.]/g, '-')}.json`, dir), out);
+  } finally {
+    await env.teardown();
+  }
+}
+
+(flags.child ? child() : parent()).catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
