@@ -163,6 +163,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Joint discipline closed loop is up:',
+    `  Dashboard    ${api}/   (sign in with a SUPERVISOR key below)`,
     `  API          ${api}`,
     `  OpenAPI      ${api}/openapi.json   (browse: ${api}/docs)`,
     `  Health       ${api}/health`,
