@@ -33,6 +33,9 @@ export const PATCH_MONTHLY_FEEDBACK = 'r9-monthly-feedback';
 export const PATCH_COMPLETE_WHEN_CLOSED = 'r10-complete-when-loop-closed';
 export const PATCH_ESCALATE_ALL_STEPS = 'r14-reminders-for-every-step';
 export const PATCH_HEAL_EVERY_DEADLINE = 'r16-heal-every-deadline';
+/** R14 on R9: a missing report's reminder is a reminder, not the month's due date again. */
+export const PATCH_FEEDBACK_REMINDER_ROUTED = 'r14-feedback-reminder-routed';
+export const PATCH_REPAIR_DECISION_FIRST = 'r12-decision-before-release';
 
 /** R11: the verifier answers an objection within 15 working days (002 篇五). */
 export const OBJECTION_VERIFY_WORKING_DAYS = 15;
@@ -189,7 +192,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     const result = book.repairDecided(d, shanghaiDateOf(d.at));
     if (!result) return;
     // The decision is recorded before the releases it causes, so the story reads in that order.
-    const decisionFirst = patched('r12-decision-before-release');
+    const decisionFirst = patched(PATCH_REPAIR_DECISION_FIRST);
     if (decisionFirst) await acts.recordRepairDecision({ workflowId, targetId, ...d, ...result });
     for (const code of result.releasedNow) {
       await acts.releaseMeasure({ workflowId, targetId, caseId: d.caseId, code, reason: 'repair', at: d.at });
@@ -343,7 +346,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       await condition(() => inbox.length > 0);
     } else if (!(await condition(() => inbox.length > 0, Math.max(0, next.dueAtMs - Date.now())))) {
       if (next.step === 'period_end') await periodEnded(next);
-      else if (next.step === 'feedback') await feedbackDue(next);
+      // A reminder of a missing report was once taken for the month's due date (which re-armed
+      // an old date and looped); runs from before the fix replay the old way.
+      else if (next.step === 'feedback' && (next.kind === 'due' || !patched(PATCH_FEEDBACK_REMINDER_ROUTED))) await feedbackDue(next);
       else if (next.step === 'repair_commitment') await commitmentBroken(next);
       else await overdue(next);
     }
