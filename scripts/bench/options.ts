@@ -1,0 +1,76 @@
+// `npm run bench -- --intake=2000 --concurrency=32 --only=intake,feedback`: every size has a
+// default that runs the whole bench in a few minutes on a 2-core machine.
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['intake', 'targets', 'escalation', 'feedback', 'history'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  only: Scenario[];
+  /** Cases pushed over HTTP, and empty workflows signalled-with-start for the engine's limit. */
+  intake: number;
+  /** Requests in flight at once (intake, activation, escalation). */
+  concurrency: number;
+  /** Targets with a measure in force, held open while memory, size and reads are measured. */
+  targets: number;
+  /** GET /targets/:id and search requests timed, one at a time. */
+  reads: number;
+  /** Cases pushed past their R2 limit, each written with an overdue record. */
+  escalation: number;
+  /** R9 monthly reports posted at once. */
+  feedback: number;
+  /** Targets driven through the whole loop over HTTP for their history length. */
+  loops: number;
+  /** Simulated years of a target's life on the time-skipping server (0: skip). */
+  years: number;
+  /** Keep the stack's temporary data directory after the run. */
+  keepData: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--only=${SCENARIOS.join(',')}] [--intake=N] [--concurrency=C]
+       [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--loops=L] [--years=Y] [--keep-data]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      intake: { type: 'string', default: '1000' },
+      concurrency: { type: 'string', default: '16' },
+      targets: { type: 'string', default: '300' },
+      reads: { type: 'string', default: '200' },
+      escalation: { type: 'string', default: '200' },
+      feedback: { type: 'string', default: '200' },
+      loops: { type: 'string', default: '2' },
+      years: { type: 'string', default: '1' },
+      'keep-data': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const count = (name: keyof typeof values, min: number): number => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${values[name]}"\n${USAGE}`);
+    return n;
+  };
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...SCENARIOS];
+  for (const s of only) {
+    if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
+  }
+  return {
+    only: only as Scenario[],
+    intake: count('intake', 1),
+    concurrency: count('concurrency', 1),
+    targets: count('targets', 1),
+    reads: count('reads', 1),
+    escalation: count('escalation', 1),
+    feedback: count('feedback', 1),
+    loops: count('loops', 0),
+    years: count('years', 0),
+    keepData: values['keep-data'] ?? false,
+  };
+}
