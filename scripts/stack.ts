@@ -35,12 +35,29 @@ function prefixed(name: string, proc: ChildProcess): void {
   }
 }
 
+/** Crash restarts of the worker and the API in the last minute, by name. */
+const restarts = new Map<string, number[]>();
+
+/**
+ * Starts a child. The worker and the API are stateless (workflows live in Temporal, data in
+ * PostgreSQL), so a crash is answered as docker-compose.yml's restart policy would: start it
+ * again, up to 5 times a minute. The engine or the database stopping stops everything.
+ */
 function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   prefixed(name, proc);
-  children.push({ name, proc });
+  const entry = { name, proc };
+  children.push(entry);
   proc.on('exit', (code, signal) => {
     if (stopping) return;
+    const recent = (restarts.get(name) ?? []).filter((t) => Date.now() - t < 60_000);
+    if ((name === 'worker' || name === 'api') && recent.length < 5) {
+      restarts.set(name, [...recent, Date.now()]);
+      say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); starting it again`);
+      children.splice(children.indexOf(entry), 1);
+      setTimeout(() => { if (!stopping) launch(name, cmd, args, env); }, 1000);
+      return;
+    }
     say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
     void shutdown(1);
   });
