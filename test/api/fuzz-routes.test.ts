@@ -9,6 +9,7 @@ import { connectDb, type DbHandle } from '../../db/client';
 import { ROLES } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
+import { expectFieldedAnswer } from '../support/fielded';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
@@ -25,15 +26,6 @@ afterAll(async () => {
   await closeApp?.();
   await dbh?.close();
 });
-
-function expectFieldedAnswer(res: { statusCode: number; json: () => { field?: unknown; message?: unknown } }, what: string) {
-  expect(res.statusCode, what).toBeLessThan(500);
-  if (res.statusCode >= 400) {
-    const body = res.json();
-    expect(typeof body.message, what).toBe('string');
-    if (res.statusCode !== 404) expect(typeof body.field, `${what} → ${JSON.stringify(body)}`).toBe('string');
-  }
-}
 
 /** Values a query parameter might carry: junk, numbers, months, dates, booleans, codes. */
 const value = fc.oneof(

@@ -9,6 +9,7 @@ import { connectDb, type DbHandle } from '../../db/client';
 import { ROLES } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
+import { expectFieldedAnswer } from '../support/fielded';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
@@ -50,15 +51,6 @@ const caseBody = fc.record({
   measures: fc.oneof(fc.array(fc.oneof(fc.constantFrom('DM-R8-PUBLICITY-ADVERSE', 'DM-R6-PROFESSION-BAN', 'DM-R7-NOPE'), fc.string())), anyJson),
   authority: fc.oneof(fc.constantFrom('nobody'), fc.string()),
 }, { requiredKeys: [] });
-
-function expectFieldedAnswer(res: { statusCode: number; json: () => { field?: unknown; message?: unknown } }, what: string) {
-  expect(res.statusCode, what).toBeLessThan(500);
-  if (res.statusCode >= 400) {
-    const body = res.json();
-    expect(typeof body.message, what).toBe('string');
-    if (res.statusCode !== 404) expect(typeof body.field, `${what} → ${JSON.stringify(body)}`).toBe('string');
-  }
-}
 
 describe('fuzzing the API', () => {
   it('POST /cases never answers 5xx and names the field of every refusal', async () => {
