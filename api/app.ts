@@ -51,6 +51,16 @@ function nulAt(value: unknown, path: string, depth = 0): string | null {
 export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: 256 * 1024,
+    // A request Node cannot even parse (e.g. raw, unencoded UTF-8 in the URL) gets the same
+    // error shape as every other refusal, naming what to fix.
+    clientErrorHandler(err, socket) {
+      if (!socket.writable) return;
+      const body = JSON.stringify({
+        error: 'bad_request', field: 'url',
+        message: `the request could not be parsed as HTTP (${(err as { code?: string }).code ?? err.message}); percent-encode non-ASCII characters in the URL`,
+      });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
     ...opts,
   });

@@ -1,5 +1,6 @@
 // The API skeleton with app.inject(): health, one error shape, OpenAPI. PostgreSQL is the
 // real test database; Temporal is pointed at a closed port where the test needs it down.
+import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,6 +9,7 @@ import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
 import { agencies } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
+import { appWithoutEngine } from '../support/apps';
 import { freePort } from '../support/ports';
 
 let dbh: DbHandle;
@@ -124,6 +126,30 @@ describe('one error shape: 4xx name the field and the reason', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('hunter2');
     expect(res.json()).toMatchObject({ error: 'internal', requestId: expect.any(String) });
+  });
+});
+
+describe('requests Node cannot parse', () => {
+  it('raw UTF-8 in the URL is refused with the same error shape, naming the url', async () => {
+    const { app: listening, close } = await appWithoutEngine(dbh);
+    try {
+      const address = await listening.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = new URL(address);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(Buffer.concat([Buffer.from('GET /targets?q='), Buffer.from('某某', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));
+        });
+        let raw = '';
+        socket.on('data', (d) => (raw += d));
+        socket.on('end', () => resolve(raw));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(body).toMatchObject({ error: 'bad_request', field: 'url', message: expect.stringContaining('percent-encode') });
+    } finally {
+      await close();
+    }
   });
 });
 
