@@ -1,6 +1,6 @@
 // Every side effect of the target workflow. Built by a factory that receives its
 // dependencies; every write is idempotent (a retried activity never duplicates a row).
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, type Info as ActivityInfo } from '@temporalio/activity';
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
@@ -26,6 +26,15 @@ const STEP_NAMES: Record<string, string> = {
 const stepName = (step: string) => STEP_NAMES[step.split(':')[0]] ?? step;
 const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;
 
+/** The running activity's info; null when called outside one (a test calling the function directly). */
+function currentActivity(): ActivityInfo | null {
+  try {
+    return activityInfo();
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A journal line with who acted and where it came from: the acting agency (explicit, or the
  * `by` / `agencyId` / `implementerId` of its detail; null for the system) and the workflow run
@@ -34,13 +43,8 @@ const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as c
 function journalLine(row: typeof journal.$inferInsert): typeof journal.$inferInsert {
   const detail = (row.detail ?? {}) as Record<string, unknown>;
   const named = [detail.by, detail.agencyId, detail.implementerId].find((v) => typeof v === 'string') as string | undefined;
-  let provenance: { runId?: string; activityId?: string } = {};
-  try {
-    const info = activityInfo();
-    provenance = { runId: info.workflowExecution?.runId, activityId: info.activityId };
-  } catch {
-    // Called outside an activity (a test calling the function directly): no engine event to link.
-  }
+  const info = currentActivity();
+  const provenance = info ? { runId: info.workflowExecution?.runId, activityId: info.activityId } : {};
   return { ...row, agencyId: row.agencyId !== undefined ? row.agencyId : named ?? null, ...provenance };
 }
 
@@ -51,11 +55,7 @@ function journalLine(row: typeof journal.$inferInsert): typeof journal.$inferIns
  */
 function activationInstant(activeFrom: string): Date {
   const dayStart = new Date(`${activeFrom}T00:00:00+08:00`).getTime();
-  try {
-    return new Date(Math.max(dayStart, activityInfo().scheduledTimestampMs));
-  } catch {
-    return new Date(dayStart);
-  }
+  return new Date(Math.max(dayStart, currentActivity()?.scheduledTimestampMs ?? 0));
 }
 
 export interface ActivityDeps {

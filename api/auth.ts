@@ -13,6 +13,10 @@ declare module 'fastify' {
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
+/** Roles that oversee the whole loop; an AUTHORITY or IMPLEMENTER reads only its own targets and steps. */
+const OVERSEERS: readonly Role[] = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'];
+export const oversees = (agency: Agency): boolean => agency.roles.some((r) => OVERSEERS.includes(r));
+
 // onRequest, so that a call without a key is 401 before its body is even parsed or validated.
 export function requireRoles(...roles: Role[]): onRequestAsyncHookHandler {
   return async function authorize(this: unknown, request: FastifyRequest, _reply: FastifyReply) {

@@ -12,7 +12,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { addDays, endOfShanghaiDay, shanghaiDateOf } from '../domain/dates';
 import { feedbackDueOn7th } from '../domain/periods';
@@ -22,8 +21,7 @@ import { workflowsPath } from '../worker/worker';
 import {
   acknowledgedSignal, caseFiledSignal, feedbackReportedSignal, implementersSelectedSignal, targetStateQuery, type CaseFiled,
 } from '../workflows/messages';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
-import { readEnginePaths } from './engine-paths.mjs';
+import { startDevServer } from './engine-envs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -149,9 +147,7 @@ function runChild(address: string, reuse: boolean, cache: number | undefined, ta
 
 async function parent(): Promise<void> {
   const targets = Number(flags.targets);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: readEnginePaths().temporalCli }, searchAttributes: SEARCH_ATTRIBUTE_KEYS, extraArgs: ['--log-level', 'error'] },
-  });
+  const env = await startDevServer();
   try {
     const address = env.address;
     const settings: [boolean, number | undefined][] = [[true, undefined], [false, undefined], [true, Math.floor(targets / 4)], [false, Math.floor(targets / 4)]];

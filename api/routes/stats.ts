@@ -1,7 +1,7 @@
 // GET /stats: the monthly statistics of R14 as JSON, or CSV for the report upward.
 import type { FastifyInstance } from 'fastify';
 import { shanghaiDateOf } from '../../domain/dates';
-import { bearerSecurity, requireRoles } from '../auth';
+import { bearerSecurity, oversees, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
 import { monthlyStats, statsCsv } from '../stats';
 
@@ -49,11 +49,11 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     if (from > to) throw badRequest('from', `from (${from}) is after to (${to})`);
     if (monthsBetween(from, to) >= 36) throw badRequest('from', 'at most 36 months at a time');
     const agency = request.agency!;
-    const oversees = agency.roles.some((r) => ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'].includes(r));
-    if (!oversees && q.agencyId && q.agencyId !== agency.id) {
+    const overseer = oversees(agency);
+    if (!overseer && q.agencyId && q.agencyId !== agency.id) {
       throw badRequest('agencyId', 'an AUTHORITY or IMPLEMENTER reads only its own figures');
     }
-    const stats = await monthlyStats(app.deps.db, { from, to, agencyId: oversees ? q.agencyId : agency.id }, app.deps.now());
+    const stats = await monthlyStats(app.deps.db, { from, to, agencyId: overseer ? q.agencyId : agency.id }, app.deps.now());
     if (q.format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')

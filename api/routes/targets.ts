@@ -2,12 +2,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Agency } from '../../db/agencies';
 import { caseImplementers, caseMeasures, casePersons, cases, overdueSteps, targets } from '../../db/schema';
 import { TargetBook } from '../../workflows/target-state';
 import { maskIdNumber } from '../../domain/identifiers';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
-import { bearerSecurity, requireRoles } from '../auth';
+import { bearerSecurity, oversees, requireRoles } from '../auth';
 import { targetHistory } from '../history';
 import { overdueBoard, searchTargets, type TargetSearch } from '../supervision';
 import { DomainError, errorSchema, notFound } from '../errors';
@@ -16,10 +15,6 @@ const targetIdParams = {
   type: 'object', required: ['targetId'],
   properties: { targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' } },
 } as const;
-
-/** Roles that oversee the whole loop; an AUTHORITY or IMPLEMENTER sees only its own targets. */
-const OVERSEERS = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'] as const;
-const oversees = (agency: Agency) => agency.roles.some((r) => (OVERSEERS as readonly string[]).includes(r));
 
 /**
  * The target and its cases, or 404; 403 outside the agency's scope: an AUTHORITY sees targets

@@ -3,13 +3,13 @@
 // memory of its processes from /proc, since "how much does the system take" is a figure too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { embeddedUrl } from '../../db/embedded';
 import type { DemoAgency } from '../../db/agencies';
+import { freePort } from '../ports';
 import { log, waitUntil } from './measure';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,17 +33,6 @@ export interface ProcessMemory {
   rssMiB: number;
   /** Sum of Pss: shared pages divided among their processes, so the parts add up. */
   pssMiB: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startLocalStack(opts: { keepData: boolean }): Promise<LocalStack> {
