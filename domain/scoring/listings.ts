@@ -138,8 +138,8 @@ function firingEscalation(policy: ScoringPolicy, acts: readonly Act[], listing: 
 function fires(escalation: Escalation, acts: readonly Act[], listing: Listing, day: IsoDate): Firing | null {
   const { trigger } = escalation;
   if (trigger.kind === 'newActDuringTier') {
-    // A new act: dated after the listing's first day (acts of that day listed the party).
-    const act = acts.find((a) => a.date === day && a.date > listing.from && trigger.classes.includes(a.class));
+    // The listing in force was started on an earlier day: the acts that listed the party are not new.
+    const act = acts.find((a) => a.date === day && trigger.classes.includes(a.class));
     return act ? { escalation, actId: act.id, reason: `new ${act.class} act ${act.id} on ${day}, while listed since ${listing.from}` } : null;
   }
   for (const act of relevantActs(acts, listing, day, trigger.classes)) {
