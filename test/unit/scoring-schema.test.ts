@@ -1,5 +1,6 @@
 // R15: a scoring policy is refused, naming the JSON path and why, when a field is missing or
 // wrong (policies/scoring-policy.schema.json), or when its parts do not refer to each other.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../db/measures';
 import { loadScoringPolicy, ScoringPolicyError, validateScoringPolicy, type PolicyError } from '../../db/scoring-policies';
@@ -21,6 +22,13 @@ describe('R15 scoring-policy schema and loader', () => {
   it.each(['nanning-urban-credit.json', 'urban-management-credit.json'])('R15: the shipped policy %s is valid and its measure codes are in the catalog', (file) => {
     const policy = loadScoringPolicy(policyUrl(file), { measureCodes: catalog });
     expect(policy.tiers.length).toBe(3);
+  });
+
+  it('R15: the example in docs/scoring-policy.md is a valid policy', () => {
+    const md = readFileSync(new URL('../../docs/scoring-policy.md', import.meta.url), 'utf8');
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(md)![1]);
+    const check = validateScoringPolicy(example, { measureCodes: catalog });
+    expect(check.ok && check.policy.tiers.map((t) => t.minPoints)).toEqual([10]);
   });
 
   it('R15: every rule and threshold of the shipped policies cites its seed article', () => {
