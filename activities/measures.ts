@@ -1,9 +1,9 @@
 // R1 Side effects of a reviewed change to the two lists: the change row, the new version,
 // notices to reviewers, supervisors and authorities, and the overdue record of a late review.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { measureInEffect, nextVersion, pick, type CatalogEntry } from '../db/measures';
-import { cases, measureChanges, measureVersions, overdueSteps, type ReviewDecision } from '../db/schema';
+import { measureChanges, measureVersions, steps, type ReviewDecision } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import type { ReviewDecisionMessage } from '../workflows/messages';
 import { agenciesWithRoles, notify } from './notices';
@@ -15,6 +15,13 @@ async function changeRow(tx: DbOrTx, changeId: string) {
   return row;
 }
 
+/** The R1 review as a step (domain/steps.ts measure_review): owed by the CREDIT and LEGAL reviewers. */
+const reviewStepId = (changeId: string) => `change/${changeId}`;
+
+async function closeReviewStep(tx: DbOrTx, changeId: string, at: string): Promise<void> {
+  await tx.update(steps).set({ doneAt: new Date(at), outcome: 'done' }).where(and(eq(steps.id, reviewStepId(changeId)), isNull(steps.doneAt)));
+}
+
 export function createMeasureActivities({ db }: { db: Db }) {
   return {
     /** R1: the review starts; every CREDIT and LEGAL agency is asked to decide by the due day. */
@@ -22,6 +29,10 @@ export function createMeasureActivities({ db }: { db: Db }) {
       await db.transaction(async (tx) => {
         const change = await changeRow(tx, input.changeId);
         await tx.update(measureChanges).set({ reviewDueAt: new Date(input.reviewDueAt) }).where(eq(measureChanges.id, input.changeId));
+        await tx.insert(steps).values({
+          id: reviewStepId(input.changeId), kind: 'measure_review', rule: 'R1', changeId: input.changeId,
+          openedAt: new Date(input.at), dueAt: new Date(input.reviewDueAt),
+        }).onConflictDoNothing();
         await notify(tx, {
           eventKey: `${input.changeId}/review-requested`, agencyIds: await agenciesWithRoles(tx, ['CREDIT', 'LEGAL']),
           kind: 'review_requested', rule: 'R1', at: input.at,
@@ -43,10 +54,8 @@ export function createMeasureActivities({ db }: { db: Db }) {
     async escalateMeasureReview(input: { changeId: string; dueAt: string; detectedAt: string; waitingFor: ('CREDIT' | 'LEGAL')[] }): Promise<void> {
       await db.transaction(async (tx) => {
         const change = await changeRow(tx, input.changeId);
-        await tx.insert(overdueSteps).values({
-          changeId: input.changeId, step: 'measure_review', rule: 'R1',
-          dueAt: new Date(input.dueAt), detectedAt: new Date(input.detectedAt),
-        }).onConflictDoNothing();
+        await tx.update(steps).set({ overdueAt: new Date(input.detectedAt) })
+          .where(and(eq(steps.id, reviewStepId(input.changeId)), isNull(steps.overdueAt)));
         const detail = { changeId: input.changeId, code: change.code, dueAt: input.dueAt, waitingFor: input.waitingFor };
         await notify(tx, {
           eventKey: `${input.changeId}/review-reminder`, agencyIds: await agenciesWithRoles(tx, input.waitingFor),
@@ -64,8 +73,7 @@ export function createMeasureActivities({ db }: { db: Db }) {
       await db.transaction(async (tx) => {
         const change = await changeRow(tx, input.changeId);
         await tx.update(measureChanges).set({ status: input.status, closedAt: new Date(input.at) }).where(eq(measureChanges.id, input.changeId));
-        await tx.update(overdueSteps).set({ closedAt: new Date(input.at) })
-          .where(and(eq(overdueSteps.changeId, input.changeId), isNull(overdueSteps.closedAt)));
+        await closeReviewStep(tx, input.changeId, input.at);
         const rejection = [change.creditDecision, change.legalDecision].find((d) => d && !d.approve);
         await notify(tx, {
           eventKey: `${input.changeId}/rejected`, agencyIds: [change.proposedBy], kind: 'change_rejected', rule: 'R1', at: input.at,
@@ -91,8 +99,7 @@ export function createMeasureActivities({ db }: { db: Db }) {
         }
         await tx.update(measureChanges).set({ status: 'approved', effectiveFrom: input.effectiveFrom })
           .where(eq(measureChanges.id, input.changeId));
-        await tx.update(overdueSteps).set({ closedAt: new Date(input.at) })
-          .where(and(eq(overdueSteps.changeId, input.changeId), isNull(overdueSteps.closedAt)));
+        await closeReviewStep(tx, input.changeId, input.at);
         await notify(tx, {
           eventKey: `${input.changeId}/approved`, agencyIds: [change.proposedBy], kind: 'change_approved', rule: 'R1', at: input.at,
           subject: `清单变更 ${change.code} 已通过审核，${input.effectiveFrom} 起施行`, detail: { changeId: input.changeId, effectiveFrom: input.effectiveFrom },
@@ -100,22 +107,24 @@ export function createMeasureActivities({ db }: { db: Db }) {
       });
     },
 
-    /** R1: the version is in effect; a retirement tells the AUTHORITY of every open case using it. */
+    /**
+     * R1: the version is in effect; a retirement tells the AUTHORITY of every case where the
+     * measure is still pushed, received or in force (not yet released, the case not closed).
+     */
     async measureChangeTookEffect(input: { changeId: string; at: string }): Promise<{ casesTold: number }> {
       return db.transaction(async (tx) => {
         const change = await changeRow(tx, input.changeId);
         await tx.update(measureChanges).set({ status: 'effective', closedAt: new Date(input.at) }).where(eq(measureChanges.id, input.changeId));
         if (change.kind !== 'retire') return { casesTold: 0 };
-        const open = await tx.select({ id: cases.id, authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases)
-          .where(and(
-            sql`${cases.measures} @> ${JSON.stringify([{ code: change.code }])}::jsonb`,
-            inArray(cases.status, ['pushed', 'received']),
-          ));
+        const open = await tx.execute<{ id: string; authority_id: string | null; document_number: string }>(sql`
+          select c.id, c.authority_id, c.document_number from cases c join targets t on t.id = c.target_id
+          where c.measures @> ${JSON.stringify([{ code: change.code }])}::jsonb and c.status <> 'released' and t.status = 'open'
+            and not exists (select 1 from case_measures cm where cm.case_id = c.id and cm.code = ${change.code} and cm.status = 'released')`);
         for (const c of open) {
-          if (!c.authorityId) continue;
+          if (!c.authority_id) continue;
           await notify(tx, {
-            eventKey: `${input.changeId}/retired/${c.id}`, agencyIds: [c.authorityId], kind: 'measure_retired', rule: 'R1', at: input.at,
-            subject: `措施 ${change.code} 已从清单退出，请调整案件 ${c.documentNumber}`,
+            eventKey: `${input.changeId}/retired/${c.id}`, agencyIds: [c.authority_id], kind: 'measure_retired', rule: 'R1', at: input.at,
+            subject: `措施 ${change.code} 已从清单退出，请调整案件 ${c.document_number}`,
             detail: { changeId: input.changeId, code: change.code, caseId: c.id, reason: change.reason },
           });
         }

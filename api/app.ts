@@ -11,7 +11,8 @@ import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
-import { caseRoutes, feedbackRoutes, implementationRoutes, objectionRoutes, repairRoutes } from './routes/cases';
+import { actionRoutes } from './routes/actions';
+import { intakeRoutes } from './routes/intake';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
@@ -28,7 +29,12 @@ export interface AppDeps {
   now?: () => Date;
   /** Where the supervisors' timeline links to the engine's events. */
   temporalUi?: TemporalUi;
+  /** How long a request waits for the engine before answering 503 (an action never hangs). */
+  engineDeadlineMs?: number;
 }
+
+/** Under 10 s for the whole answer, with room for the database around the engine call. */
+export const ENGINE_DEADLINE_MS = 8000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,6 +74,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     ...deps,
     now: deps.now ?? (() => new Date()),
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+    engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
   });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);
@@ -107,11 +114,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
-  await app.register(caseRoutes);
-  await app.register(implementationRoutes);
-  await app.register(feedbackRoutes);
-  await app.register(objectionRoutes);
-  await app.register(repairRoutes);
+  await app.register(intakeRoutes);
+  await app.register(actionRoutes);
   await app.register(targetRoutes);
   await app.register(calendarRoutes);
   await app.register(measureRoutes);

@@ -2,7 +2,7 @@
 // no key is 401, a key whose roles do not allow the route is 403, and a denial is logged.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { agencyByKey, type Agency } from '../db/agencies';
-import type { Role } from '../db/schema';
+import { OVERSEEING_ROLES, type Role } from '../domain/roles';
 import { DomainError } from './errors';
 
 declare module 'fastify' {
@@ -13,9 +13,8 @@ declare module 'fastify' {
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
-/** Roles that oversee the whole loop; an AUTHORITY or IMPLEMENTER reads only its own targets and steps. */
-const OVERSEERS: readonly Role[] = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'];
-export const oversees = (agency: Agency): boolean => agency.roles.some((r) => OVERSEERS.includes(r));
+/** An agency in an overseeing role reads the whole loop; an AUTHORITY or IMPLEMENTER only its own targets and steps. */
+export const oversees = (agency: Agency): boolean => agency.roles.some((r) => OVERSEEING_ROLES.includes(r));
 
 // onRequest, so that a call without a key is 401 before its body is even parsed or validated.
 export function requireRoles(...roles: Role[]): onRequestAsyncHookHandler {

@@ -8,6 +8,8 @@ export class DomainError extends Error {
     readonly code: string,
     readonly field: string | null,
     readonly reason: string,
+    /** Headers the answer carries (e.g. Retry-After on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(field ? `${field}: ${reason}` : reason);
   }
@@ -15,6 +17,8 @@ export class DomainError extends Error {
 
 export const badRequest = (field: string, reason: string) => new DomainError(400, 'bad_request', field, reason);
 export const notFound = (field: string, reason: string) => new DomainError(404, 'not_found', field, reason);
+export const forbidden = (field: string, reason: string) => new DomainError(403, 'forbidden', field, reason);
+export const conflict = (field: string | null, reason: string) => new DomainError(409, 'conflict', field, reason);
 
 export const errorSchema = {
   type: 'object',
@@ -42,7 +46,7 @@ function fieldOf(err: FastifyError): string | null {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof DomainError) {
-      return reply.status(err.statusCode).send({ error: err.code, field: err.field, message: err.message });
+      return reply.status(err.statusCode).headers(err.headers).send({ error: err.code, field: err.field, message: err.message });
     }
     if (err.validation) {
       const field = fieldOf(err);

@@ -24,6 +24,11 @@ export async function revokeKey(db: Db, keyId: string, at = new Date()): Promise
   return rows.length > 0;
 }
 
+export async function agencyById(db: Db, id: string): Promise<Agency | null> {
+  const [row] = await db.select().from(agencies).where(eq(agencies.id, id));
+  return row ?? null;
+}
+
 /** The agency a live (unrevoked) key belongs to, or null. */
 export async function agencyByKey(db: Db, apiKey: string): Promise<Agency | null> {
   const [row] = await db.select({ agency: agencies }).from(apiKeys)

@@ -6,7 +6,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { validateYearFile, type YearFile } from '../domain/calendar-file';
 import type { NonWorkingDayRule } from '../domain/periods';
 import { calendarOf, type WorkingCalendar, type YearSchedule } from '../domain/working-days';
-import type { Db } from './client';
+import type { Db, DbOrTx } from './client';
 import { calendarDays, calendarLoads, calendarYears, deadlineRules, escalationSettings, type CalendarChanges } from './schema';
 
 const shippedDir = new URL('./calendar/', import.meta.url);
@@ -106,7 +106,7 @@ export const FIXED_DAY_DEADLINES: Record<string, { rule: string; nonWorkingDay: 
   monthly_feedback: { rule: 'R9', nonWorkingDay: 'next_working_day' },
 };
 
-export async function deadlineRule(db: Db, kind: string): Promise<NonWorkingDayRule> {
+export async function deadlineRule(db: DbOrTx, kind: string): Promise<NonWorkingDayRule> {
   const [row] = await db.select().from(deadlineRules).where(eq(deadlineRules.kind, kind));
   return row?.nonWorkingDay ?? FIXED_DAY_DEADLINES[kind].nonWorkingDay;
 }
@@ -119,7 +119,7 @@ export async function setDeadlineRule(db: Db, kind: string, nonWorkingDay: NonWo
 /** R14: default working days between reminders of an overdue step. */
 export const DEFAULT_ESCALATION_INTERVAL = 2;
 
-export async function escalationInterval(db: Db, step: string): Promise<number> {
+export async function escalationInterval(db: DbOrTx, step: string): Promise<number> {
   const [row] = await db.select().from(escalationSettings).where(eq(escalationSettings.step, step));
   return row?.intervalWorkingDays ?? DEFAULT_ESCALATION_INTERVAL;
 }

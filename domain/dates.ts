@@ -58,6 +58,18 @@ export function toShanghaiIso(instant: Date | number | string): string {
   return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** 'YYYY-MM' → the month after it. */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** 'YYYY-MM' → its last day. */
+export function lastDayOfMonth(month: string): IsoDate {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
 function ymd(date: IsoDate): [number, number, number] {
   const [y, m, d] = date.split('-').map(Number);
   return [y, m - 1, d];

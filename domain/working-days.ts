@@ -92,3 +92,12 @@ export function addWorkingDays(calendar: WorkingCalendar, from: IsoDate, working
     provisional: missingYears.length > 0, missingYears,
   };
 }
+
+/**
+ * A deadline at the end (24:00 Asia/Shanghai) of a given day: a measure's last day (R10), a
+ * date the party promised (R12). No calendar is needed, so it is never provisional.
+ */
+export function deadlineOnDate(date: IsoDate): Deadline {
+  const end = endOfShanghaiDay(date);
+  return { from: date, workingDays: 0, due: date, dueAt: end.at, dueAtMs: end.epochMs, provisional: false, missingYears: [] };
+}

@@ -6,21 +6,16 @@
 // (the real target workflow; activities that compute deadlines but write nothing, so the
 // measurement is the workflow cache and not PostgreSQL), opens N targets, each with a measure
 // in force and a report due, then reads its own memory after a forced GC. A second round
-// signals every target again: with every target cached that is a cache hit, otherwise a replay.
+// reports on every target again: with every target cached that is a cache hit, otherwise a replay.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { addDays, endOfShanghaiDay, shanghaiDateOf } from '../domain/dates';
-import { feedbackDueOn7th } from '../domain/periods';
-import { addWorkingDays, calendarOf } from '../domain/working-days';
-import { createActivities } from '../activities';
+import { recordingActivities } from '../test/support/mock-activities';
 import { workflowsPath } from '../worker/worker';
-import {
-  acknowledgedSignal, caseFiledSignal, feedbackReportedSignal, implementersSelectedSignal, targetStateQuery, type CaseFiled,
-} from '../workflows/messages';
+import { actionUpdates, fileCaseUpdate, type FileCase } from '../workflows/messages';
 import { startDevServer } from './engine-envs';
 
 const { values: flags } = parseArgs({
@@ -36,29 +31,9 @@ const { values: flags } = parseArgs({
 
 const MB = 1024 * 1024;
 
-/** Activities that answer what the workflow needs and record nothing. */
+/** Activities that answer what the workflow needs (deadlines from the pure calendar) and record nothing. */
 function quietActivities() {
-  const calendar = calendarOf([]);
-  const nothing = async () => {};
-  // Every activity the worker would host, as a no-op unless overridden below.
-  const names = Object.keys(createActivities({ db: null as never, calendar: async () => calendar }));
-  const overrides: Record<string, unknown> = {
-    async computeDeadline({ from, after, workingDays }: { from?: string; after?: string; workingDays: number }) {
-      return addWorkingDays(calendar, from ?? shanghaiDateOf(after!), workingDays);
-    },
-    async nextReminder({ from }: { from: string }) {
-      return addWorkingDays(calendar, from, 2);
-    },
-    async activateMeasures({ codes, implementerId, activeFrom }: { codes: string[]; implementerId: string; activeFrom: string }) {
-      return codes.map((code) => ({ code, implementerId, status: 'active', activeFrom, periodEnd: addDays(activeFrom, 365), feedbackSet: true, minimumEnd: null }));
-    },
-    async feedbackDue({ month }: { month: string }) {
-      const d = feedbackDueOn7th(calendar, month);
-      const end = endOfShanghaiDay(d.due);
-      return { from: `${month}-01`, workingDays: 0, due: d.due, dueAt: end.at, dueAtMs: end.epochMs, provisional: d.provisional, missingYears: [] };
-    },
-  };
-  return Object.fromEntries(names.map((name) => [name, overrides[name] ?? nothing])) as Record<string, (...args: never[]) => Promise<unknown>>;
+  return recordingActivities([], { record: false }).activities;
 }
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -87,21 +62,22 @@ async function child(): Promise<void> {
   const ids = Array.from({ length: n }, (_, i) => `${taskQueue}-${i}`);
   const t0 = performance.now();
   await inBatches(ids, 50, async (id) => {
-    const filed: CaseFiled = {
-      caseId: `${id}-c`, source: 'penalty_decision', document: { number: id, issuedOn: now.slice(0, 10), issuer: 'bench' },
-      consultation: false, measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, period: { years: 1 } }], authorityId: 'A', pushedAt: now,
+    const caseId = `${id}-c`;
+    const filed: FileCase = {
+      caseId, actor: 'E', at: now, source: 'penalty_decision', document: { number: id, issuedOn: now.slice(0, 10), issuer: 'bench', kind: null },
+      receivedOn: null, consultation: false, authorityId: 'A', seriousness: 'general', repeated: false,
+      measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, category: 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false }],
     };
-    const handle = await client.workflow.signalWithStart('targetWorkflow', {
-      workflowId: id, taskQueue, args: [{ targetId: id, kind: 'enterprise' }], signal: caseFiledSignal, signalArgs: [filed],
+    await client.workflow.executeUpdateWithStart(fileCaseUpdate, {
+      args: [filed], updateId: `file/${caseId}`,
+      startWorkflowOperation: new WithStartWorkflowOperation('targetWorkflow', {
+        workflowId: id, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [{ targetId: id, kind: 'enterprise' }],
+      }),
     });
-    await handle.signal(implementersSelectedSignal, { caseId: filed.caseId, by: 'A', implementers: [{ agencyId: 'I', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }], at: now });
-    await handle.signal(acknowledgedSignal, { caseId: filed.caseId, agencyId: 'I', at: now });
-    // The measure is in force once the workflow has handled the acknowledgement.
-    for (let i = 0; i < 200; i++) {
-      const s = await handle.query(targetStateQuery);
-      if (s.cases[0]?.activeMeasures?.length) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const handle = client.workflow.getHandle(id);
+    await handle.executeUpdate(actionUpdates.pushToImplementers, { args: [{ caseId, actor: 'A', implementers: [{ agencyId: 'I', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }], at: now }] });
+    // The measure is in force once the acknowledgement's Update has answered.
+    await handle.executeUpdate(actionUpdates.acknowledge, { args: [{ caseId, actor: 'I', at: now }] });
   });
   const openMs = performance.now() - t0;
   gc();
@@ -111,8 +87,7 @@ async function child(): Promise<void> {
   const t1 = performance.now();
   await inBatches(ids, 50, async (id) => {
     const handle = client.workflow.getHandle(id);
-    await handle.signal(feedbackReportedSignal, { implementerId: 'I', month: now.slice(0, 7), summary: 'bench', at: new Date().toISOString() });
-    await handle.query(targetStateQuery);
+    await handle.executeUpdate(actionUpdates.reportFeedback, { args: [{ actor: 'I', month: now.slice(0, 7), summary: 'bench', at: new Date().toISOString() }] });
   });
   const touchMs = performance.now() - t1;
   gc();

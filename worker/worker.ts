@@ -15,13 +15,15 @@ export async function createWorker(opts: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory; the SDK's default (from the heap size) when absent. */
   maxCachedWorkflows?: number;
+  /** The activities, when not the ones built from `deps` (tests wrap them). */
+  activities?: ReturnType<typeof createActivities>;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
-    activities: createActivities(opts.deps),
+    activities: opts.activities ?? createActivities(opts.deps),
     // One V8 context reused by every workflow (the SDK's default, kept on purpose): measured at
     // about half the memory per cached target of a context per workflow (README, "Memory").
     reuseV8Context: true,

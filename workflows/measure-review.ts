@@ -2,54 +2,58 @@
 // LEGAL: both must approve, one rejection ends it. The review has a working-day deadline that
 // reminds the reviewers still to decide and escalates to supervisors (R14). An approved version
 // takes effect on its effective date; a retirement then tells the AUTHORITY of every open case.
-import { condition, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, sleep } from '@temporalio/workflow';
 import { acts } from './activities';
 import { endOfShanghaiDay, shanghaiDateOf } from '../domain/dates';
+import { workingDaysOf } from '../domain/steps';
 import {
-  measureReviewStateQuery, reviewDecisionSignal,
+  decideMeasureChangeUpdate, measureReviewStateQuery, REFUSED,
   type MeasureReviewInput, type MeasureReviewState, type ReviewDecisionMessage,
 } from './messages';
 
-
-/** R1: CREDIT and LEGAL decide within 10 working days of the proposal (the default). */
-export const REVIEW_WORKING_DAYS = 10;
+/** R1: CREDIT and LEGAL decide within 10 working days of the proposal (the registry's measure_review). */
+export const REVIEW_WORKING_DAYS = workingDaysOf('measure_review');
 
 export async function measureReviewWorkflow(input: MeasureReviewInput): Promise<MeasureReviewState> {
   const state: MeasureReviewState = {
     changeId: input.changeId, status: 'under_review', credit: null, legal: null,
     reviewDue: null, escalated: false, effectiveFrom: input.effectiveFrom,
   };
-  const inbox: ReviewDecisionMessage[] = [];
-  setHandler(reviewDecisionSignal, (d) => void inbox.push(d));
+  const slot = (d: ReviewDecisionMessage) => (d.role === 'CREDIT' ? 'credit' : 'legal');
+  const refusal = (d: ReviewDecisionMessage): string | null => {
+    if (state.status !== 'under_review') return `the change is already ${state.status}`;
+    return state[slot(d)] ? `${d.role} has already decided this change` : null;
+  };
   setHandler(measureReviewStateQuery, () => state);
+  setHandler(decideMeasureChangeUpdate, async (d) => {
+    const why = refusal(d);
+    if (why) throw ApplicationFailure.nonRetryable(why, REFUSED);
+    state[slot(d)] = d;
+    if (!d.approve) state.status = 'rejected';
+    else if (state.credit?.approve && state.legal?.approve) state.status = 'approved';
+    await acts.recordReviewDecision({ changeId: input.changeId, decision: d });
+    return state;
+  }, {
+    validator: (d) => {
+      const why = refusal(d);
+      if (why) throw ApplicationFailure.nonRetryable(why, REFUSED);
+    },
+  });
 
   const due = await acts.computeDeadline({ after: input.proposedAt, workingDays: REVIEW_WORKING_DAYS });
   state.reviewDue = { due: due.due, dueAt: due.dueAt, dueAtMs: due.dueAtMs, provisional: due.provisional };
   await acts.openMeasureReview({ changeId: input.changeId, reviewDueAt: due.dueAt, at: input.proposedAt });
 
-  while (state.status === 'under_review') {
-    const waiting = Math.max(0, due.dueAtMs - Date.now());
-    const woken = state.escalated
-      ? (await condition(() => inbox.length > 0), true)
-      : await condition(() => inbox.length > 0, waiting);
-    if (!woken) {
-      state.escalated = true;
-      await acts.escalateMeasureReview({
-        changeId: input.changeId, dueAt: due.dueAt, detectedAt: new Date().toISOString(),
-        waitingFor: [state.credit ? null : 'CREDIT', state.legal ? null : 'LEGAL'].filter((r): r is 'CREDIT' | 'LEGAL' => r !== null),
-      });
-      continue;
-    }
-    while (inbox.length > 0 && state.status === 'under_review') {
-      const d = inbox.shift()!;
-      const slot = d.role === 'CREDIT' ? 'credit' : 'legal';
-      if (state[slot]) continue; // each role decides once
-      state[slot] = d;
-      await acts.recordReviewDecision({ changeId: input.changeId, decision: d });
-      if (!d.approve) state.status = 'rejected';
-      else if (state.credit?.approve && state.legal?.approve) state.status = 'approved';
-    }
+  const decided = await condition(() => state.status !== 'under_review', Math.max(0, due.dueAtMs - Date.now()));
+  if (!decided) {
+    state.escalated = true;
+    await acts.escalateMeasureReview({
+      changeId: input.changeId, dueAt: due.dueAt, detectedAt: new Date().toISOString(),
+      waitingFor: [state.credit ? null : 'CREDIT', state.legal ? null : 'LEGAL'].filter((r): r is 'CREDIT' | 'LEGAL' => r !== null),
+    });
+    await condition(() => state.status !== 'under_review');
   }
+  await condition(allHandlersFinished);
 
   if (state.status === 'rejected') {
     await acts.closeMeasureChange({ changeId: input.changeId, status: 'rejected', at: new Date().toISOString() });

@@ -5,19 +5,9 @@ const KEY = 'jd.apiKey';
 const view = document.getElementById('view');
 const nav = document.getElementById('nav');
 
-const ROLE_LABELS = {
-  ENFORCEMENT: '执法办案机构', CREDIT: '信用监管机构', AUTHORITY: '业务主管机构', LEGAL: '法制机构',
-  IMPLEMENTER: '实施机构', SUPERVISOR: '监督', ADMIN: '系统管理',
-};
-const STATUS_LABELS = { open: '闭环中', closed: '已闭环' };
-const MEASURE_STATUS = { active: '实施中', suspended: '暂停（异议核实中）', released: '已解除' };
-const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' };
-const CASE_STATUS = { pushed: '待接收', received: '已接收', implementing: '实施中' };
-const LIST_LABELS = { discipline: '失信惩戒措施清单', enhanced_supervision: '强化监管措施清单' };
-const STEP_LABELS = {
-  push: '推送', receipt: '接收', acknowledgement: '签收', feedback: '月度反馈',
-  objection_verification: '异议核实', objection_release: '异议成立后的解除', repair_review: '信用修复审核',
-};
+/** Labels come from the API's registries (GET /vocabulary), never from a copy kept here. */
+let VOCAB = { roles: {}, steps: {}, journal: {}, releaseReasons: {}, targetStatus: {}, caseStatus: {}, measureStatus: {}, lists: {}, documentKinds: {} };
+const label = (table, key) => VOCAB[table][key]?.label ?? VOCAB[table][key] ?? key;
 
 /** Dates as the users read them: Asia/Shanghai, whatever the browser's zone (R16). */
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -51,7 +41,7 @@ async function api(path, opts = {}) {
   }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    throw new ApiError(body.field ? `${body.field}：${body.reason}` : body.reason ?? `请求失败（${res.status}）`);
+    throw new ApiError(body.message ?? `请求失败（${res.status}）`);
   }
   return opts.raw ? res : res.json();
 }
@@ -105,7 +95,7 @@ async function targetsView(params) {
     h('label', {}, '名称或信用代码', h('input', { name: 'q', value: params.get('q') ?? '' })),
     h('label', {}, '状态', h('select', { name: 'status' },
       h('option', { value: '' }, '全部'),
-      ...Object.entries(STATUS_LABELS).map(([v, l]) => h('option', { value: v, selected: params.get('status') === v }, l)))),
+      ...Object.entries(VOCAB.targetStatus).map(([v, l]) => h('option', { value: v, selected: params.get('status') === v }, l)))),
     h('label', {}, '机构编号', h('input', { name: 'agencyId', value: params.get('agencyId') ?? '', size: 12 })),
     h('label', {}, '领域', h('input', { name: 'field', value: params.get('field') ?? '', size: 10 })),
     h('label', {}, '措施代码', h('input', { name: 'measure', value: params.get('measure') ?? '', size: 12 })),
@@ -128,7 +118,7 @@ async function targetsView(params) {
     const rows = page.items.map((t) => h('tr', {},
       h('td', {}, h('a', { href: `#/target/${t.targetId}` }, t.name)),
       h('td', {}, t.creditCode ?? (t.kind === 'person' ? '自然人' : '—')),
-      h('td', {}, h('span', { class: `badge ${t.status}` }, STATUS_LABELS[t.status] ?? t.status)),
+      h('td', {}, h('span', { class: `badge ${t.status}` }, label('targetStatus', t.status))),
       h('td', {}, t.cases), h('td', {}, t.measuresInForce),
       h('td', {}, t.openOverdue > 0 ? h('span', { class: 'badge overdue' }, `${t.openOverdue} 项逾期`) : '—'),
       h('td', {}, fmtTime(t.updatedAt))));
@@ -163,19 +153,19 @@ async function targetView(targetId) {
       for (const m of c.measuresInForce) {
         measureRows.push(h('tr', {},
           h('td', {}, c.documentNumber), h('td', {}, `${await measureName(m.code)}（${m.code}）`),
-          h('td', {}, MEASURE_STATUS[m.status] ?? m.status), h('td', {}, fmtDate(m.activeFrom)),
+          h('td', {}, label('measureStatus', m.status)), h('td', {}, fmtDate(m.activeFrom)),
           h('td', {}, m.periodEnd ? fmtDate(m.periodEnd) : '无固定期限'),
-          h('td', {}, m.releaseReason ? `${RELEASE_REASONS[m.releaseReason]}（${fmtTime(m.releasedAt)}）` : '—')));
+          h('td', {}, m.releaseReason ? `${label('releaseReasons', m.releaseReason)}（${fmtTime(m.releasedAt)}）` : '—')));
       }
     }
     const cases = target.cases.map((c) => h('tr', {},
       h('td', {}, c.documentNumber), h('td', {}, c.documentIssuer), h('td', {}, fmtDate(c.issuedOn)),
-      h('td', {}, CASE_STATUS[c.status] ?? c.status), h('td', {}, c.late ? h('span', { class: 'badge overdue' }, '逾期推送') : '按期')));
+      h('td', {}, label('caseStatus', c.status)), h('td', {}, c.late ? h('span', { class: 'badge overdue' }, '逾期推送') : '按期')));
     // Agency names as the timeline gives them (no extra call, and no wider read than the history).
     const agencyNames = new Map(history.items.filter((e) => e.agencyId).map((e) => [e.agencyId, e.agency]));
     const steps = target.openSteps.map((s) => h('tr', {},
-      h('td', {}, STEP_LABELS[s.step.split(/[: ]/)[0]] ?? s.step), h('td', {}, s.rule), h('td', {}, agencyNames.get(s.agencyId) ?? s.agencyId ?? '—'),
-      h('td', {}, fmtTime(s.dueAt)), h('td', {}, s.overdue ? h('span', { class: 'badge overdue' }, '已逾期') : '未到期')));
+      h('td', {}, s.label), h('td', {}, s.rule), h('td', {}, agencyNames.get(s.agencyId) ?? s.agencyId ?? '—'),
+      h('td', {}, `${s.dueOn} 止`), h('td', {}, s.overdue ? h('span', { class: 'badge overdue' }, '已逾期') : '未到期')));
     const timeline = h('ol', { class: 'timeline', id: 'timeline' }, ...history.items.map((e) => h('li', { class: e.kind },
       h('span', { class: 'when' }, fmtTime(e.at)),
       h('strong', {}, e.label), ' ', e.summary,
@@ -212,7 +202,7 @@ async function overdueView() {
       h('td', {}, h('strong', {}, `${o.daysLate} 天`)),
       h('td', {}, o.targetId ? h('a', { href: `#/target/${o.targetId}` }, o.targetName ?? o.targetId) : '—'),
       h('td', {}, o.documentNumber ?? '—'), h('td', {}, o.stepLabel), h('td', {}, o.rule),
-      h('td', {}, o.agency ?? o.agencyId ?? '—'), h('td', {}, fmtTime(o.dueAt)), h('td', {}, o.reminders)));
+      h('td', {}, o.agency ?? o.agencyId ?? '—'), h('td', {}, `${o.dueOn} 止`), h('td', {}, o.reminders)));
     show(h('section', { class: 'card' }, h('h2', {}, `逾期事项（${board.total} 项，按逾期时长排序）`),
       table(['逾期', '惩戒对象', '案件', '环节', '规则', '责任机构', '期限', '催办次数'], rows, 'overdue-board')));
   } catch (err) {
@@ -276,9 +266,9 @@ async function statsView(params) {
     const feedbackRows = st.feedback.map((r) => h('tr', {}, h('td', {}, r.agency ?? r.agencyId), h('td', {}, r.month),
       h('td', {}, r.owed), h('td', {}, r.onTime), h('td', {}, r.late), h('td', {}, r.missing),
       h('td', {}, r.compliance === null ? '—' : `${Math.round(r.compliance * 100)}%`)));
-    const measureRows = st.measuresInForce.map((r) => h('tr', {}, h('td', {}, LIST_LABELS[r.list] ?? r.list), h('td', {}, r.category),
+    const measureRows = st.measuresInForce.map((r) => h('tr', {}, h('td', {}, label('lists', r.list)), h('td', {}, r.category),
       h('td', {}, r.active), h('td', {}, r.suspended)));
-    const releaseRows = st.releases.map((r) => h('tr', {}, h('td', {}, r.month), h('td', {}, RELEASE_REASONS[r.reason] ?? r.reason), h('td', {}, r.count)));
+    const releaseRows = st.releases.map((r) => h('tr', {}, h('td', {}, r.month), h('td', {}, label('releaseReasons', r.reason)), h('td', {}, r.count)));
     view.lastChild.replaceWith(
       h('section', { class: 'card' }, h('h2', {}, `${month} 各机构环节完成情况（共 ${st.total.due} 项，按期 ${st.total.onTime}）`), legend,
         st.steps.length ? complianceChart(st.steps) : h('p', { class: 'muted' }, '本月没有到期环节'),
@@ -305,7 +295,7 @@ async function route() {
     }
   }
   nav.hidden = false;
-  document.getElementById('who').textContent = `${me.name}（${me.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}）`;
+  document.getElementById('who').textContent = `${me.name}（${me.roles.map((r) => label('roles', r)).join('、')}）`;
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', path.startsWith(`/${a.dataset.nav}`));
   if (path.startsWith('/target/')) return targetView(decodeURIComponent(path.slice('/target/'.length)));
   if (path === '/overdue') return overdueView();
@@ -319,4 +309,4 @@ document.getElementById('sign-out').addEventListener('click', () => {
   location.hash = '#/login';
 });
 window.addEventListener('hashchange', route);
-route();
+fetch('/vocabulary').then((r) => r.json()).then((v) => { VOCAB = v; }).catch(() => undefined).finally(route);

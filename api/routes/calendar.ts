@@ -5,11 +5,10 @@ import {
   deadlineRule, escalationInterval, FIXED_DAY_DEADLINES, loadYear, setDeadlineRule, setEscalationInterval,
 } from '../../db/calendar-store';
 
-/** The steps whose overdue state is escalated with repeated reminders (R14). */
-const ESCALATED_STEPS = ['receipt', 'acknowledgement', 'feedback', 'objection_verification', 'objection_release', 'repair_review'];
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
 import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';
+import { REMINDED_STEPS } from '../../domain/steps';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
@@ -194,7 +193,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, intervalWorkingDays: { type: 'integer' } } } } } } },
     },
   }, async () => ({
-    items: await Promise.all(ESCALATED_STEPS.map(async (step) => ({ step, intervalWorkingDays: await escalationInterval(app.deps.db, step) }))),
+    items: await Promise.all(REMINDED_STEPS.map(async (step) => ({ step, intervalWorkingDays: await escalationInterval(app.deps.db, step) }))),
   }));
 
   app.put<{ Params: { step: string }; Body: { intervalWorkingDays: number } }>('/escalation-intervals/:step', {
@@ -212,7 +211,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { step } = request.params;
-    if (!ESCALATED_STEPS.includes(step)) throw badRequest('step', `unknown step; known: ${ESCALATED_STEPS.join(', ')}`);
+    if (!(REMINDED_STEPS as string[]).includes(step)) throw badRequest('step', `unknown step; known: ${REMINDED_STEPS.join(', ')}`);
     await setEscalationInterval(app.deps.db, step, request.body.intervalWorkingDays, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
     return { step, intervalWorkingDays: request.body.intervalWorkingDays };
   });

@@ -2,6 +2,8 @@
 // agency key and calls the API with it; what it shows is what the key's roles may read.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../../domain/roles';
+import { VOCABULARY } from '../../domain/vocabulary';
 import { bearerSecurity, requireRoles } from '../auth';
 import { errorSchema } from '../errors';
 
@@ -24,7 +26,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   for (const name of ['app.js', 'style.css']) app.get(`/dashboard/${name}`, { schema: { hide: true } }, send(name));
 
   app.get('/me', {
-    onRequest: requireRoles('ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN'),
+    onRequest: requireRoles(...ROLES),
     schema: {
       security: bearerSecurity,
       tags: ['agencies'],
@@ -41,4 +43,12 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     const a = request.agency!;
     return { id: a.id, name: a.name, roles: a.roles, field: a.field };
   });
+
+  app.get('/vocabulary', {
+    schema: {
+      tags: ['system'],
+      summary: 'Every label the product shows (roles, steps, journal kinds, statuses, lists, document kinds), from its registry',
+      response: { 200: { type: 'object', additionalProperties: true } },
+    },
+  }, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(VOCABULARY));
 }

@@ -2,16 +2,18 @@
 // proposes changes, CREDIT and LEGAL decide them; R3 matching proposals for CREDIT.
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { CATALOG_FIELDS, measureInEffect, measuresInEffect, versionsOf, type CatalogEntry, type MeasureVersion } from '../../db/measures';
-import { matchingRules, measureChanges, type Role } from '../../db/schema';
+import { matchingRules, measureChanges } from '../../db/schema';
+import { ROLES } from '../../domain/roles';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
-import { measureReviewWorkflowId, reviewDecisionSignal, TASK_QUEUE, type ReviewerRole } from '../../workflows/messages';
+import { decideMeasureChangeUpdate, measureReviewWorkflowId, REFUSED, TASK_QUEUE, type ReviewerRole } from '../../workflows/messages';
 import type { measureReviewWorkflow } from '../../workflows/measure-review';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, DomainError, errorSchema, notFound } from '../errors';
 
-const ALL_ROLES: Role[] = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN'];
+const ALL_ROLES = [...ROLES];
 const CODE = '^(DM|ES)-R[678]-[A-Z0-9]+(-[A-Z0-9]+)*$';
 
 const length = {
@@ -193,7 +195,7 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
           role: { type: 'string', enum: ['CREDIT', 'LEGAL'], description: 'only for an agency holding both roles' },
         },
       },
-      response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
     },
   }, async (request, reply) => {
     const { db, temporal, now } = app.deps;
@@ -205,15 +207,21 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     if (!request.body.approve && !request.body.reason?.trim()) throw badRequest('reason', 'is required when rejecting');
     const [change] = await db.select().from(measureChanges).where(eq(measureChanges.id, request.params.changeId));
     if (!change) throw notFound('changeId', `no change ${request.params.changeId}`);
-    if (change.status !== 'under_review') throw new DomainError(409, 'conflict', 'changeId', `the change is already ${change.status}`);
-    if ((role === 'CREDIT' ? change.creditDecision : change.legalDecision)) {
-      throw new DomainError(409, 'conflict', 'role', `${role} has already decided this change`);
+    // The review workflow judges whether the change is still open and this role still to decide.
+    let state;
+    try {
+      state = await temporal.connection.withDeadline(Date.now() + app.deps.engineDeadlineMs, () => temporal.workflow.getHandle(change.workflowId)
+        .executeUpdate(decideMeasureChangeUpdate, { args: [{
+          role, agencyId: agency.id, agencyName: agency.name, approve: request.body.approve, reason: request.body.reason ?? null, at: now().toISOString(),
+        }] }));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && (err.cause as { type?: string } | undefined)?.type === REFUSED) {
+        throw new DomainError(409, 'conflict', 'changeId', err.cause!.message);
+      }
+      if (err instanceof WorkflowNotFoundError) throw new DomainError(409, 'conflict', 'changeId', `the change is already ${change.status}`);
+      throw err;
     }
-    await temporal.workflow.getHandle(change.workflowId).signal(reviewDecisionSignal, {
-      role, agencyId: agency.id, agencyName: agency.name, approve: request.body.approve,
-      reason: request.body.reason ?? null, at: now().toISOString(),
-    });
-    return reply.status(202).send({ changeId: change.id, role, approve: request.body.approve, status: 'accepted' });
+    return reply.status(200).send({ changeId: change.id, role, approve: request.body.approve, status: state.status });
   });
 
   app.get<{ Querystring: { documentKind: string; field?: string; targetKind: 'enterprise' | 'person' } }>('/matching/proposals', {

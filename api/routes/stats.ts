@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { shanghaiDateOf } from '../../domain/dates';
 import { bearerSecurity, oversees, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
-import { monthlyStats, statsCsv } from '../stats';
+import { monthlyStats } from '../../db/queries/stats';
+import { statsCsv } from '../csv';
 
 const MONTH = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 

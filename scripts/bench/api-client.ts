@@ -43,7 +43,7 @@ export class ApiClient {
 
   /** R5: the addressed AUTHORITY receives the case. */
   receive(caseId: string): Promise<unknown> {
-    return this.request('POST', `/cases/${caseId}/receipt`, 'AUTHORITY', { by: '登记注册处' });
+    return this.request('POST', `/cases/${caseId}/receipt`, 'AUTHORITY');
   }
 
   /** R5: the AUTHORITY pushes the case to one implementer with the given measures. */
@@ -56,24 +56,26 @@ export class ApiClient {
     return this.request('POST', `/cases/${caseId}/acknowledgement`, 'IMPLEMENTER');
   }
 
-  /** R11: CREDIT records the target's objection; the case's measures are suspended. */
-  object(caseId: string): Promise<{ objectionId: string }> {
-    return this.request('POST', `/cases/${caseId}/objections`, 'CREDIT', { reason: '当事人对处罚决定提出异议' });
+  /** R11: the agency that filed the case records the target's objection; the case's measures are suspended. */
+  async object(caseId: string): Promise<{ objectionId: string }> {
+    const answer = await this.request<{ detail: { objectionId: string } }>('POST', `/cases/${caseId}/objections`, 'ENFORCEMENT', { reason: '当事人对处罚决定提出异议' });
+    return { objectionId: answer.detail.objectionId };
   }
 
   /** R11: the objection is rejected; the measures resume. */
   rejectObjection(caseId: string, objectionId: string): Promise<unknown> {
-    return this.request('POST', `/cases/${caseId}/objections/${objectionId}/decision`, 'CREDIT', { outcome: 'rejected', reason: '异议不成立' });
+    return this.request('POST', `/cases/${caseId}/objections/${objectionId}/decision`, 'ENFORCEMENT', { outcome: 'rejected', reason: '异议不成立' });
   }
 
-  /** R12: CREDIT records a credit-repair application. */
-  applyForRepair(caseId: string): Promise<{ repairId: string }> {
-    return this.request('POST', `/cases/${caseId}/repairs`, 'CREDIT', {});
+  /** R12: the agency that filed the case records a credit-repair application. */
+  async applyForRepair(caseId: string): Promise<{ repairId: string }> {
+    const answer = await this.request<{ detail: { repairId: string } }>('POST', `/cases/${caseId}/repairs`, 'ENFORCEMENT', {});
+    return { repairId: answer.detail.repairId };
   }
 
   /** R12: the repair is approved; the measures are released and, nothing owed, the loop closes. */
   approveRepair(caseId: string, repairId: string): Promise<unknown> {
-    return this.request('POST', `/cases/${caseId}/repairs/${repairId}/decision`, 'CREDIT', { outcome: 'approved', reason: '已完成信用修复' });
+    return this.request('POST', `/cases/${caseId}/repairs/${repairId}/decision`, 'ENFORCEMENT', { outcome: 'approved', reason: '已完成信用修复' });
   }
 
   /** R9: the implementer's monthly report on a target. */

@@ -47,6 +47,7 @@ afterAll(async () => {
 const valid = {
   source: 'penalty_decision',
   measures: ['DM-R8-PUBLICITY-ADVERSE'],
+  periods: { 'DM-R8-PUBLICITY-ADVERSE': { years: 1 } },
   authority: 'test-api-authority',
   document: { number: '杭市管罚〔2026〕1号', issuedOn: '2026-11-18', issuer: '杭州市市场监督管理局' },
   target: { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' },
@@ -87,7 +88,9 @@ describe('one error shape: 4xx name the field and the reason', () => {
     ['a measure on persons in an enterprise case without persons (R13)', { ...valid, measures: ['DM-R6-PROFESSION-BAN'] }, 'measures.0', /list them in persons \(R13\)/],
     ['no measures', { ...valid, measures: [] }, 'measures', /fewer than 1/],
     ['a decision period for a measure with a fixed period', { ...valid, measures: ['DM-R6-OFFICE-LEGALREP-3Y'], target: { kind: 'person', name: '张三', idNumber: '11010519491231002X' }, periods: { 'DM-R6-OFFICE-LEGALREP-3Y': { years: 1 } } }, 'periods.DM-R6-OFFICE-LEGALREP-3Y', /fixed period/],
-    ['a decision period for a measure not in the case', { ...valid, periods: { 'DM-R6-NO-NOTIFY-COMMIT': { days: 30 } } }, 'periods.DM-R6-NO-NOTIFY-COMMIT', /not one of the measures/],
+    ['a decision period for a measure not in the case', { ...valid, periods: { ...valid.periods, 'DM-R6-NO-NOTIFY-COMMIT': { days: 30 } } }, 'periods.DM-R6-NO-NOTIFY-COMMIT', /not one of the measures/],
+    ['a by_decision measure without the period the decision set (R10)', { ...valid, periods: {} }, 'periods.DM-R8-PUBLICITY-ADVERSE', /is required/],
+    ['a penalty decision with a document kind (R3)', { ...valid, document: { ...valid.document, kind: 'judgment' } }, 'document.kind', /external document/],
     ['an authority that is no AUTHORITY', { ...valid, authority: 'demo-nobody' }, 'authority', /no agency/],
     ['an unknown property', { ...valid, target: { ...valid.target, colour: 'red' } }, 'target.colour', /not an allowed property/],
     ['an unknown property', { ...valid, colour: 'red' }, 'colour', /not an allowed property/],
@@ -115,8 +118,16 @@ describe('one error shape: 4xx name the field and the reason', () => {
     expect(res.json()).toMatchObject({ error: 'not_found' });
   });
 
+  it('R3: refuses an external document without its kind, and a receipt date before its issue', async () => {
+    const credit = await agencyWithKey(dbh.db, ['CREDIT']);
+    const file = (payload: object) => app.inject({ method: 'POST', url: '/cases', headers: credit.headers, payload: { ...valid, source: 'external_document', ...payload } });
+    expect((await file({})).json()).toMatchObject({ field: 'document.kind', message: expect.stringMatching(/is required/) });
+    const early = await file({ document: { ...valid.document, kind: 'judgment' }, receivedOn: '2026-11-01' });
+    expect(early.json()).toMatchObject({ field: 'receivedOn', message: expect.stringMatching(/before the document was issued/) });
+  });
+
   it('answers 404 naming the case when a receipt names no known case', async () => {
-    const res = await app.inject({ method: 'POST', url: '/cases/Cnope/receipt', headers: authority.headers, payload: { by: 'x' } });
+    const res = await app.inject({ method: 'POST', url: '/cases/Cnope/receipt', headers: authority.headers });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ field: 'caseId' });
   });

@@ -39,16 +39,16 @@ const incompleteCase = (source: string) => ({ source, document: { number: 'x', i
 const routes: Guarded[] = [
   { name: 'R2 intake of a penalty decision', method: 'POST', url: '/cases', payload: incompleteCase('penalty_decision'), roles: ['ENFORCEMENT'] },
   { name: 'R3 intake of an external document', method: 'POST', url: '/cases', payload: incompleteCase('external_document'), roles: ['CREDIT'] },
-  { name: 'R5 receipt', method: 'POST', url: '/cases/Cunknown/receipt', payload: { by: 'x' }, roles: ['AUTHORITY'] },
+  { name: 'R5 receipt', method: 'POST', url: '/cases/Cunknown/receipt', roles: ['AUTHORITY'] },
   { name: 'R5 pushing to implementers', method: 'POST', url: '/cases/Cunknown/implementers', payload: {}, roles: ['AUTHORITY'] },
   { name: 'R5 acknowledgement', method: 'POST', url: '/cases/Cunknown/acknowledgement', roles: ['IMPLEMENTER'] },
   { name: 'R9 monthly feedback', method: 'POST', url: '/feedback', payload: {}, roles: ['IMPLEMENTER'] },
   { name: 'R11 recording an objection', method: 'POST', url: '/cases/Cunknown/objections', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
   { name: 'R11 deciding an objection', method: 'POST', url: '/cases/Cunknown/objections/Onope/decision', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
   { name: 'R11 release after an upheld objection', method: 'POST', url: '/cases/Cunknown/release', payload: {}, roles: ['AUTHORITY'] },
-  { name: 'R12 recording a repair', method: 'POST', url: '/cases/Cunknown/repairs', payload: {}, roles: ['CREDIT'] },
-  { name: 'R12 deciding a repair', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/decision', payload: {}, roles: ['CREDIT'] },
-  { name: 'R12 materials supplied', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/materials', roles: ['CREDIT'] },
+  { name: 'R12 recording a repair', method: 'POST', url: '/cases/Cunknown/repairs', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
+  { name: 'R12 deciding a repair', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/decision', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
+  { name: 'R12 materials supplied', method: 'POST', url: '/cases/Cunknown/repairs/Rnope/materials', roles: ['CREDIT', 'ENFORCEMENT'] },
   { name: 'a target', method: 'GET', url: '/targets/E000000000000000000000000', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
   { name: 'R14 a target history', method: 'GET', url: '/targets/E000000000000000000000000/history', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
   { name: 'R14 searching targets', method: 'GET', url: '/targets?limit=1', roles: ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
@@ -91,7 +91,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/', '/dashboard/app.js',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/', '/dashboard/app.js', '/vocabulary',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose

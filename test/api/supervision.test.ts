@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { agencies, caseImplementers, caseMeasures, cases, feedbackReports, journal, objections, overdueSteps, repairs, targets } from '../../db/schema';
+import { agencies, caseImplementers, caseMeasures, cases, feedbackReports, objections, repairs, steps, targets } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
 import { freshDatabase } from '../support/fresh-db';
@@ -19,6 +19,8 @@ let implementerKey: { headers: Record<string, string> };
 const endOf = (day: string) => new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86_400_000);
 const at = (local: string) => new Date(`${local}+08:00`);
 const NOW = at('2026-11-03T12:00:00');
+/** A measure as a case pins it. */
+const pin = (code: string) => ({ code, version: 1, category: code.split('-')[1] as 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false });
 
 beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));
@@ -41,45 +43,63 @@ beforeAll(async () => {
   await dbh.db.insert(cases).values([
     // c1: pushed on time, received on time.
     { ...base, id: 'c1', targetId: 'E000000000000000000000001', source: 'penalty_decision', documentNumber: '罚1', status: 'implementing',
-      measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1 }], pushedBy: 'E', pushDueOn: '2026-10-09', pushedAt: at('2026-10-08T10:00:00'),
-      receiptDueAt: endOf('2026-10-13'), receivedAt: at('2026-10-12T09:00:00') },
+      measures: [pin('DM-R6-MARKET-INDUSTRY-BAN')], pushedBy: 'E', pushDueOn: '2026-10-09', pushedAt: at('2026-10-08T10:00:00'),
+      receivedAt: at('2026-10-12T09:00:00') },
     // c2: pushed late, received late.
     { ...base, id: 'c2', targetId: 'E000000000000000000000002', source: 'penalty_decision', documentNumber: '罚2', status: 'implementing', late: true,
-      measures: [{ code: 'DM-R7-GOV-BIDDING', version: 1 }, { code: 'DM-R8-PUBLICITY-ADVERSE', version: 1 }],
-      pushedBy: 'E', pushDueOn: '2026-10-10', pushedAt: at('2026-10-15T10:00:00'), receiptDueAt: endOf('2026-10-20'), receivedAt: at('2026-10-22T09:00:00') },
+      measures: [pin('DM-R7-GOV-BIDDING'), pin('DM-R8-PUBLICITY-ADVERSE')],
+      pushedBy: 'E', pushDueOn: '2026-10-10', pushedAt: at('2026-10-15T10:00:00'), receivedAt: at('2026-10-22T09:00:00') },
     // c3: an external document pushed in September (not October's), its receipt still owed.
     { ...base, id: 'c3', targetId: 'E000000000000000000000003', source: 'external_document', documentNumber: '判3', status: 'pushed',
-      measures: [{ code: 'DM-R8-PUBLICITY-ADVERSE', version: 1 }], pushedBy: 'C', pushDueOn: '2026-09-30', pushedAt: at('2026-09-29T10:00:00'),
-      receiptDueAt: endOf('2026-10-30') },
+      measures: [pin('DM-R8-PUBLICITY-ADVERSE')], pushedBy: 'C', pushDueOn: '2026-09-30', pushedAt: at('2026-09-29T10:00:00') },
   ]);
   await dbh.db.insert(caseImplementers).values([
-    { caseId: 'c1', agencyId: 'I1', measures: ['DM-R6-MARKET-INDUSTRY-BAN'], pushedAt: at('2026-10-12T10:00:00'), acknowledgeDueAt: endOf('2026-10-16'), acknowledgedAt: at('2026-10-14T10:00:00') },
-    { caseId: 'c2', agencyId: 'I1', measures: ['DM-R7-GOV-BIDDING'], pushedAt: at('2026-10-22T10:00:00'), acknowledgeDueAt: endOf('2026-10-27'), acknowledgedAt: at('2026-10-29T10:00:00') },
-    // Due in November: not October's.
-    { caseId: 'c2', agencyId: 'I2', measures: ['DM-R8-PUBLICITY-ADVERSE'], pushedAt: at('2026-10-31T10:00:00'), acknowledgeDueAt: endOf('2026-11-05') },
+    { caseId: 'c1', agencyId: 'I1', measures: ['DM-R6-MARKET-INDUSTRY-BAN'], pushedAt: at('2026-10-12T10:00:00'), acknowledgedAt: at('2026-10-14T10:00:00') },
+    { caseId: 'c2', agencyId: 'I1', measures: ['DM-R7-GOV-BIDDING'], pushedAt: at('2026-10-22T10:00:00'), acknowledgedAt: at('2026-10-29T10:00:00') },
+    { caseId: 'c2', agencyId: 'I2', measures: ['DM-R8-PUBLICITY-ADVERSE'], pushedAt: at('2026-10-31T10:00:00') },
   ]);
-  // R9: September's reports, due at the end of 9 October.
+  // R9: September's reports.
   await dbh.db.insert(feedbackReports).values([
-    { targetId: 'E000000000000000000000001', implementerId: 'I1', month: '2026-09', summary: '已落实', reportedAt: at('2026-10-08T10:00:00'), dueAt: endOf('2026-10-09') },
-    { targetId: 'E000000000000000000000002', implementerId: 'I1', month: '2026-09', summary: '已落实', reportedAt: at('2026-10-12T10:00:00'), dueAt: endOf('2026-10-09') },
+    { targetId: 'E000000000000000000000001', implementerId: 'I1', month: '2026-09', summary: '已落实', reportedAt: at('2026-10-08T10:00:00') },
+    { targetId: 'E000000000000000000000002', implementerId: 'I1', month: '2026-09', summary: '已落实', reportedAt: at('2026-10-12T10:00:00') },
   ]);
-  await dbh.db.insert(overdueSteps).values([
-    { targetId: 'E000000000000000000000002', agencyId: 'I2', step: 'feedback:2026-09:I2', rule: 'R9', dueAt: endOf('2026-10-09'), detectedAt: endOf('2026-10-09') },
-    { caseId: 'c3', agencyId: 'A', step: 'receipt', rule: 'R5', dueAt: endOf('2026-10-30'), detectedAt: endOf('2026-10-30') },
-    // Closed records are not on the board.
-    { caseId: 'c2', agencyId: 'A', step: 'receipt', rule: 'R5', dueAt: endOf('2026-10-20'), detectedAt: endOf('2026-10-20'), closedAt: at('2026-10-22T09:00:00') },
-  ]);
-  await dbh.db.insert(journal).values([
-    { eventKey: 'w2/target/feedback:2026-09:I2/reminder-1', targetId: 'E000000000000000000000002', kind: 'escalated', rule: 'R14', at: at('2026-10-14T00:00:00'), detail: { step: 'feedback:2026-09:I2', reminder: 1 } },
-    { eventKey: 'w2/target/feedback:2026-09:I2/reminder-2', targetId: 'E000000000000000000000002', kind: 'escalated', rule: 'R14', at: at('2026-10-16T00:00:00'), detail: { step: 'feedback:2026-09:I2', reminder: 2 } },
-  ]);
-  // R11: verified on time, upheld; released by the AUTHORITY a day late.
+  // R11: verified on time, upheld; released by the AUTHORITY a day late. R12: a review due in November.
   await dbh.db.insert(objections).values({
-    id: 'o1', caseId: 'c1', filedBy: 'C', reason: '异议', filedAt: at('2026-10-16T10:00:00'), verifyDueAt: endOf('2026-10-20'),
-    outcome: 'upheld', decidedBy: 'C', decidedAt: at('2026-10-19T10:00:00'), releaseDueAt: endOf('2026-10-22'), releasedAt: at('2026-10-23T10:00:00'),
+    id: 'o1', caseId: 'c1', filedBy: 'C', reason: '异议', filedAt: at('2026-10-16T10:00:00'),
+    outcome: 'upheld', decidedBy: 'C', decidedAt: at('2026-10-19T10:00:00'), releasedAt: at('2026-10-23T10:00:00'),
   });
-  // R12: review due in November: not October's.
-  await dbh.db.insert(repairs).values({ id: 'r1', caseId: 'c2', filedBy: 'C', filedAt: at('2026-10-30T10:00:00'), reviewDueAt: endOf('2026-11-20') });
+  await dbh.db.insert(repairs).values({ id: 'r1', caseId: 'c2', filedBy: 'C', filedAt: at('2026-10-30T10:00:00') });
+  // Every step with its deadline, as the workflows' activities write them (domain/steps.ts).
+  const T1 = 'E000000000000000000000001';
+  const T2 = 'E000000000000000000000002';
+  const T3 = 'E000000000000000000000003';
+  const step = (target: string, key: string, kind: string, rule: string, agencyId: string, due: string, done: Date | null, more: Partial<typeof steps.$inferInsert> = {}) => ({
+    id: `${target}/${key}`, kind, rule, targetId: target, caseId: key.split('/')[1]?.startsWith('c') ? key.split('/')[1] : null, agencyId,
+    openedAt: at('2026-09-01T00:00:00'), dueAt: endOf(due), doneAt: done, doneBy: done ? agencyId : null, outcome: done ? 'done' as const : null,
+    overdueAt: done && done > endOf(due) ? endOf(due) : null, ...more,
+  });
+  await dbh.db.insert(steps).values([
+    // E: push c1 on time, push c2 late. C: c3's push in September.
+    step(T1, 'push/c1', 'push', 'R2', 'E', '2026-10-09', at('2026-10-08T10:00:00')),
+    step(T2, 'push/c2', 'push', 'R2', 'E', '2026-10-10', at('2026-10-15T10:00:00')),
+    step(T3, 'external_push/c3', 'external_push', 'R3', 'C', '2026-09-30', at('2026-09-29T10:00:00')),
+    // A: receipt c1 on time, c2 late, c3 still owed (overdue).
+    step(T1, 'receipt/c1', 'receipt', 'R5', 'A', '2026-10-13', at('2026-10-12T09:00:00')),
+    step(T2, 'receipt/c2', 'receipt', 'R5', 'A', '2026-10-20', at('2026-10-22T09:00:00')),
+    step(T3, 'receipt/c3', 'receipt', 'R5', 'A', '2026-10-30', null, { overdueAt: endOf('2026-10-30') }),
+    // I1: acknowledgements on time and late; I2's is due in November (not October's).
+    step(T1, 'acknowledgement/c1/I1', 'acknowledgement', 'R5', 'I1', '2026-10-16', at('2026-10-14T10:00:00')),
+    step(T2, 'acknowledgement/c2/I1', 'acknowledgement', 'R5', 'I1', '2026-10-27', at('2026-10-29T10:00:00')),
+    step(T2, 'acknowledgement/c2/I2', 'acknowledgement', 'R5', 'I2', '2026-11-05', null),
+    // R9: September's reports, due at the end of 9 October: I1 on time and late, I2 missing (reminded twice).
+    { ...step(T1, 'feedback/2026-09/I1', 'feedback', 'R9', 'I1', '2026-10-09', at('2026-10-08T10:00:00')), month: '2026-09' },
+    { ...step(T2, 'feedback/2026-09/I1', 'feedback', 'R9', 'I1', '2026-10-09', at('2026-10-12T10:00:00')), month: '2026-09' },
+    { ...step(T2, 'feedback/2026-09/I2', 'feedback', 'R9', 'I2', '2026-10-09', null, { overdueAt: endOf('2026-10-09'), reminders: 2 }), month: '2026-09' },
+    // R11: verified on time by C; released by A a day late. R12: a review due in November.
+    step(T1, 'objection_verification/c1/o1', 'objection_verification', 'R11', 'C', '2026-10-20', at('2026-10-19T10:00:00')),
+    step(T1, 'objection_release/c1/o1', 'objection_release', 'R11', 'A', '2026-10-22', at('2026-10-23T10:00:00')),
+    step(T2, 'repair_review/c2/r1', 'repair_review', 'R12', 'C', '2026-11-20', null),
+  ]);
   await dbh.db.insert(caseMeasures).values([
     { caseId: 'c1', code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, implementerId: 'I1', status: 'released', activeFrom: '2026-10-14', releasedAt: at('2026-10-23T10:00:00'), releaseReason: 'objection' },
     { caseId: 'c2', code: 'DM-R7-GOV-BIDDING', version: 1, implementerId: 'I1', status: 'active', activeFrom: '2026-10-29', periodEnd: '2029-10-28' },
@@ -195,7 +215,7 @@ describe('R14 search and the overdue board', () => {
     const board = (await get('/overdue')).json();
     expect(board.total).toBe(2);
     expect(board.items.map((o: { step: string; daysLate: number; reminders: number; agency: string }) => [o.step, o.daysLate, o.reminders, o.agency])).toEqual([
-      ['feedback:2026-09:I2', 25, 2, '住房和城乡建设局'],
+      ['feedback', 25, 2, '住房和城乡建设局'],
       ['receipt', 4, 0, '登记注册处'],
     ]);
     expect(board.items[0]).toMatchObject({ stepLabel: '2026-09 月度反馈', targetName: '杭州乙科技有限公司', rule: 'R9', dueAt: '2026-10-10T00:00:00+08:00' });

@@ -1,35 +1,30 @@
 // R14 in a real browser: Debian's headless Chromium driven by playwright-core against the API
-// on the dev server. A supervisor signs in with its key, finds a target this test created,
-// opens its page (measures, timeline) and the overdue board; the monthly chart draws. Screenshots
-// go to test-output/screenshots/.
+// with the real workflows on the Java time-skipping server. One clock: the API reads the engine's,
+// and the engine's days pass by skipping. A supervisor signs in with its key, finds a target this
+// test created, opens its page (measures, timeline) and the overdue board; the monthly chart draws.
+// Screenshots go to test-output/screenshots/.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { readCalendar } from '../../db/calendar-store';
 import { findChromium } from '../../scripts/chromium.mjs';
 import type { DbHandle } from '../../db/client';
-import { caseMeasures, overdueSteps } from '../../db/schema';
+import { steps } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
-import { startDevServer } from '../support/engine';
+import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { freshDatabase } from '../support/fresh-db';
 
 const SHOTS = new URL('../../test-output/screenshots/', import.meta.url);
-// The API's clock runs 12 days behind: the cases are pushed "12 days ago", so their R5 deadlines
-// have passed and the real workflows record them overdue at once.
-const LAG_MS = 12 * 86_400_000;
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
 let app: FastifyInstance;
-let viewer: FastifyInstance;
 let closeApp: () => Promise<void>;
 let browser: Browser;
 let page: Page;
@@ -41,43 +36,51 @@ const suffix = randomUUID().slice(0, 6);
 const implemented = `杭州浏览器测试甲有限公司${suffix}`;
 const unreceived = `杭州浏览器测试乙有限公司${suffix}`;
 let implementedId: string;
+let overdueMonth: string;
+/** The engine's clock minus the machine's, re-read after every skip: the API's one clock. */
+let offset = 0;
+const engineNow = () => new Date(Date.now() + offset);
+const sync = async () => {
+  offset = (await env.currentTimeMs()) - Date.now();
+};
 
 beforeAll(async () => {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium: `npm test` installs Debian\'s chromium; or set CHROMIUM_PATH');
   mkdirSync(SHOTS, { recursive: true });
-  env = await startDevServer();
+  env = await startTimeSkipping();
   dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `browser-${suffix}`, now: () => new Date(Date.now() - LAG_MS) }));
-  // The browser reads an API on the real clock (how late is late is measured from today).
-  viewer = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: env.client, calendar: () => readCalendar(dbh.db), targetIdKey: `browser-${suffix}` });
-  base = await viewer.listen({ port: 0, host: '127.0.0.1' });
+  await sync();
+  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `browser-${suffix}`, now: engineNow }));
 
   const enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
   const authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
   implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
   const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
-  const issuedOn = shanghaiDateOf(Date.now() - LAG_MS);
   const intake = (name: string, creditCode: string) => post('/cases', enforcement, {
     source: 'penalty_decision', authority: authority.id,
-    document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn, issuer: '杭州市市场监督管理局' },
+    document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn: shanghaiDateOf(engineNow()), issuer: '杭州市市场监督管理局' },
     target: { kind: 'enterprise', creditCode, name },
     measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } },
   });
-  // One target carried through receipt, push and acknowledgement (late, after its overdue records).
+  // One target carried through receipt, push and acknowledgement.
   const a = await intake(implemented, '91330100799655058B');
-  expect(a.statusCode).toBe(202);
+  expect(a.statusCode, a.body).toBe(201);
   const { caseId, targetId } = a.json();
   implementedId = targetId;
-  await eventually(async () => expect((await post(`/cases/${caseId}/receipt`, authority, { by: '登记注册处' })).statusCode).toBe(202));
-  expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(202);
-  expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(202);
-  await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active'));
-  // Another never received: its receipt stays overdue (R5, R14).
+  expect((await post(`/cases/${caseId}/receipt`, authority)).statusCode).toBe(200);
+  expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
+  expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(200);
+  // Another never received: once its 3 working days have passed, its receipt is overdue (R5, R14).
   const b = await intake(unreceived, '91330106MA2H3X0A1H');
-  expect(b.statusCode).toBe(202);
-  await eventually(async () => expect(await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.caseId, b.json().caseId))).toHaveLength(1));
+  expect(b.statusCode).toBe(201);
+  overdueMonth = b.json().opened[0].dueOn.slice(0, 7);
+  await env.sleep('6 days');
+  await sync();
+  await eventually(async () => expect(await dbh.db.select().from(steps)
+    .where(and(eq(steps.caseId, b.json().caseId), eq(steps.kind, 'receipt'), isNotNull(steps.overdueAt)))).toHaveLength(1));
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
 
   browser = await chromium.launch({
     executablePath,
@@ -89,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await viewer?.close();
   await closeApp?.();
   await dbh?.close();
   await env?.teardown();
@@ -110,7 +112,7 @@ describe('the supervisors\' dashboard in Chromium', () => {
     await page.fill('#api-key', supervisor.apiKey);
     await page.click('button[type=submit]');
     await page.waitForSelector('#target-list');
-    expect(await page.textContent('#who')).toContain('督查室（监督）');
+    expect(await page.textContent('#who')).toContain('督查室（监督机构）');
 
     await page.fill('input[name=q]', implemented);
     await page.click('#search button[type=submit]');
@@ -153,7 +155,7 @@ describe('the supervisors\' dashboard in Chromium', () => {
   });
 
   it('R14: the monthly chart draws one bar per agency with steps due', async () => {
-    const month = shanghaiDateOf(Date.now() - LAG_MS).slice(0, 7);
+    const month = overdueMonth;
     await page.goto(`${base}/#/stats?month=${month}`);
     await page.waitForSelector('#stats-agencies');
     const stats = (await app.inject({ method: 'GET', url: `/stats?month=${month}`, headers: supervisor.headers })).json();

@@ -6,19 +6,20 @@
 //   received     + R5 receipt
 //   acknowledged + R5 push to an implementer and its acknowledgement: R6/R8 measures in force
 //   repaired     + R12 repair approved: every measure released, the run completes
-// The driver behaves like a careful client of an at-least-once system: a 5xx (or a dropped
-// request) may or may not have been applied, so it retries; a 409 after such an attempt means
-// the first one was applied. Any other refusal fails the test.
+// The driver behaves like a careful client: every action carries an Idempotency-Key, so a 5xx
+// (or a dropped request), which may or may not have been applied, is simply sent again and
+// answers what the first answered. Any refusal fails the test.
 import type { Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { caseMeasures, cases, journal, notices, overdueSteps } from '../../db/schema';
+import { caseMeasures, cases, journal, notices, steps } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { targetStateQuery } from '../../workflows/messages';
 import { agencyWithKey } from '../support/agencies';
 import { eventually } from '../support/eventually';
+import { creditCodeOf } from '../support/identities';
 import { sleep, until } from './harness';
 
 export const PLANS = ['pushed', 'late', 'received', 'acknowledged', 'repaired'] as const;
@@ -65,16 +66,6 @@ export interface LoadCase {
   retried: number;
 }
 
-const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** A valid unified social credit code (GB 32100-2015), a different one for each number. */
-export function creditCodeOf(n: number): string {
-  const body = `91330100${String(n).padStart(9, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i += 1) sum += USCC_CHARSET.indexOf(body[i]) * USCC_WEIGHTS[i];
-  return body + USCC_CHARSET[(31 - (sum % 31)) % 31];
-}
 
 export class CaseLoad {
   readonly cases: LoadCase[] = [];
@@ -140,7 +131,7 @@ export class CaseLoad {
   }
 
   private async drive(c: LoadCase): Promise<void> {
-    const { enforcement, authority, implementer, credit } = this.agencies;
+    const { enforcement, authority, implementer } = this.agencies;
     const today = shanghaiDateOf(new Date());
     c.step = 'intake';
     const intake = await this.send(c, {
@@ -152,16 +143,15 @@ export class CaseLoad {
         target: { kind: 'enterprise', creditCode: c.creditCode, name: `杭州某某贸易有限公司${c.index}` },
         measures: MEASURES, periods: Object.fromEntries(MEASURES.map((m) => [m, { years: 1 }])),
       },
-    }, [200, 202]);
+    }, [200, 201]);
     Object.assign(c, { caseId: intake.caseId, targetId: intake.targetId, workflowId: intake.workflowId });
     if (c.plan === 'pushed' || c.plan === 'late') {
       c.step = 'done';
       return;
     }
 
-    // The case row is written by the workflow's activity: 404 until then.
     c.step = 'receipt';
-    await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/receipt`, headers: authority.headers, payload: { by: '登记注册处' } }, [202], true);
+    await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/receipt`, headers: authority.headers }, [200]);
     if (c.plan === 'received') {
       c.step = 'done';
       return;
@@ -171,38 +161,29 @@ export class CaseLoad {
     await this.send(c, {
       method: 'POST', url: `/cases/${c.caseId}/implementers`, headers: authority.headers,
       payload: { implementers: [{ agencyId: implementer.id, measures: MEASURES }] },
-    }, [202]);
+    }, [200]);
     c.step = 'acknowledgement';
-    await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/acknowledgement`, headers: implementer.headers }, [202]);
+    await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/acknowledgement`, headers: implementer.headers }, [200]);
     if (c.plan === 'acknowledged') {
       c.step = 'done';
       return;
     }
 
+    // R12: filed with and decided by the agency that filed the case.
     c.step = 'repair';
-    const filed = await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/repairs`, headers: credit.headers, payload: {} }, [202]);
-    // After a 409 to a retry, the first attempt was applied: its id is in the workflow's state.
-    const repairId = filed.repairId ?? await this.repairIdOf(c);
+    const filed = await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/repairs`, headers: enforcement.headers, payload: {} }, [201]);
+    const { repairId } = filed.detail as { repairId: string };
     c.step = 'repair decision';
     await this.send(c, {
-      method: 'POST', url: `/cases/${c.caseId}/repairs/${repairId}/decision`, headers: credit.headers,
+      method: 'POST', url: `/cases/${c.caseId}/repairs/${repairId}/decision`, headers: enforcement.headers,
       payload: { outcome: 'approved', reason: '已完成信用修复' },
-    }, [202]);
+    }, [200]);
     c.step = 'done';
   }
 
-  private async repairIdOf(c: LoadCase): Promise<string> {
-    for (;;) {
-      const page = await this.send(c, { method: 'GET', url: `/targets/${c.targetId}`, headers: this.agencies.credit.headers }, [200]);
-      const repair = (page.workflow as { cases?: { repair?: { repairId: string } }[] } | null)?.cases?.[0]?.repair;
-      if (repair) return repair.repairId;
-      await sleep(500); // the workflow's state is left out while the engine does not answer
-    }
-  }
-
-  /** Sends until answered with one of `ok`; see the file comment for what is retried. */
-  private async send(c: LoadCase, req: Request, ok: number[], notYet404 = false): Promise<Record<string, unknown> & { caseId?: string; targetId?: string; workflowId?: string; repairId?: string }> {
-    let maybeApplied = false;
+  /** Sends until answered with one of `ok`, under one Idempotency-Key per case and step; see the file comment. */
+  private async send(c: LoadCase, req: Request, ok: number[]): Promise<Record<string, unknown> & { caseId?: string; targetId?: string; workflowId?: string }> {
+    req = { ...req, headers: { ...req.headers, 'idempotency-key': `${this.tag}-${c.index}-${c.step.replace(/\s+/g, '-')}` } };
     for (let attempt = 1; ; attempt += 1) {
       if (this.stopped) throw new Error(`case ${c.index}: the load was stopped at ${c.step}`);
       this.inFlight += 1;
@@ -217,12 +198,8 @@ export class CaseLoad {
         this.inFlight -= 1;
       }
       if (ok.includes(status)) return JSON.parse(body);
-      if (status === 409 && maybeApplied) return {};
-      if (status >= 500 || (status === 404 && notYet404)) {
-        if (status >= 500) {
-          maybeApplied = true;
-          c.retried += 1;
-        }
+      if (status >= 500) {
+        c.retried += 1;
         await sleep(Math.min(2000, 100 * attempt));
         continue;
       }
@@ -279,16 +256,16 @@ export async function expectLoadSettled(load: CaseLoad, dbh: DbHandle, client: C
     const repeated = await dbh.db.execute(sql`select event_key, count(*)::int as n from journal group by event_key having count(*) > 1`);
     expect([...repeated]).toEqual([]);
 
-    // R2/R14: one overdue record per late push, closed by the push itself; nothing else is overdue.
-    const overdue = await dbh.db.select().from(overdueSteps);
-    expect(overdue.map((o) => `${o.caseId} ${o.step} ${o.rule} ${o.closedAt ? 'closed' : 'open'}`).sort())
-      .toEqual(load.cases.filter((c) => c.plan === 'late').map((c) => `${c.caseId} push R2 closed`).sort());
+    // R2/R14: one overdue record per late push, done by the push itself; nothing else is overdue.
+    const overdue = (await dbh.db.select().from(steps)).filter((s) => s.overdueAt);
+    expect(overdue.map((o) => `${o.caseId} ${o.kind} ${o.rule} ${o.doneAt ? 'done' : 'open'}`).sort())
+      .toEqual(load.cases.filter((c) => c.plan === 'late').map((c) => `${c.caseId} push R2 done`).sort());
 
-    // Each notice once per agency: the late push to its pusher and the supervisors, the push to
-    // the implementer, each release to the implementer.
+    // Each notice once per agency: the case to its AUTHORITY, the late push to its pusher and the
+    // supervisors, the push to the implementer, each release to the implementer.
     const told = await dbh.db.select({ agencyId: notices.agencyId, kind: notices.kind, detail: notices.detail }).from(notices);
     expect(told.map((n) => `${n.detail.caseId} ${n.kind} → ${roleOf(n.agencyId)}`).sort()).toEqual(load.cases.flatMap((c) => {
-      const expected: string[] = [];
+      const expected: string[] = [`${c.caseId} case_pushed → authority`];
       if (c.plan === 'late') expected.push(`${c.caseId} overdue → enforcement`, `${c.caseId} overdue → supervisor`);
       if (c.plan === 'acknowledged' || c.plan === 'repaired') expected.push(`${c.caseId} pushed_to_implementer → implementer`);
       if (c.plan === 'repaired') expected.push(`${c.caseId} measure_released → implementer`, `${c.caseId} measure_released → implementer`);
@@ -312,8 +289,8 @@ export async function expectLoadSettled(load: CaseLoad, dbh: DbHandle, client: C
     const state = await client.workflow.getHandle(c.workflowId!).query(targetStateQuery);
     expect(state.cases.map((s) => ({
       caseId: s.caseId, status: s.status,
-      acknowledged: (s.implementers ?? []).map((i) => Boolean(i.acknowledgedAt)),
-      measures: (s.activeMeasures ?? []).map((m) => m.status),
+      acknowledged: s.implementers.map((i) => Boolean(i.acknowledgedAt)),
+      measures: s.inForce.map((m) => m.status),
     })), `case ${c.index} (${c.plan}) in its workflow`).toEqual([{
       caseId: c.caseId, status: CASE_STATUS[c.plan],
       acknowledged: c.plan === 'acknowledged' || c.plan === 'repaired' ? [true] : [],

@@ -1,21 +1,20 @@
-// R16 end to end on the dev server (search-attribute queries need a real server): a deadline
-// computed in an unloaded year is provisional; PUT /calendar/years/:year loads the year; the
-// target's workflow is found through its search attribute, recomputes, moves its timer, and
-// the move is journaled in PostgreSQL.
-import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+// R16 end to end on the dev server (search-attribute queries need a real server): deadlines
+// computed in an unloaded year are provisional; PUT /calendar/years/:year loads the year; the
+// target's workflow is found through its search attribute, recomputes every kind of step, moves
+// its timer, and every move is written back to PostgreSQL and journaled.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
-import { calendarDays, calendarLoads, calendarYears, cases, journal } from '../../db/schema';
+import { calendarDays, calendarLoads, calendarYears, journal, steps } from '../../db/schema';
 import { addDays, weekday } from '../../domain/dates';
 import { targetStateQuery } from '../../workflows/messages';
 import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
 import { eventually } from '../support/eventually';
+import { recordHistory } from '../support/histories';
 
 // A year no other suite uses, never shipped in db/calendar/.
 const YEAR = 2035;
@@ -49,29 +48,35 @@ afterAll(async () => {
 });
 
 describe('R16 provisional deadlines on the dev server', () => {
-  it('R16: compute in an unloaded year → load it over HTTP → the workflow recomputes, moves its timer, and the move is journaled', async () => {
+  it('R16: compute in an unloaded year → load it over HTTP → the workflow recomputes every kind of step, and each move is written back and journaled', async () => {
     const enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
     const admin = await agencyWithKey(dbh.db, ['ADMIN'], '省信用办系统管理员');
     const authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
-    const posted = await app.inject({
-      method: 'POST', url: '/cases', headers: enforcement.headers,
-      payload: {
-        source: 'penalty_decision',
-        document: { number: `杭市管罚〔${YEAR}〕${Date.now()}号`, issuedOn: friday, issuer: '杭州市市场监督管理局' },
-        target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
-        measures: ['DM-R8-PUBLICITY-ADVERSE'], authority: authority.id,
-      },
+    const implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER']);
+    const slow = await agencyWithKey(dbh.db, ['IMPLEMENTER']);
+    const post = (url: string, who: { headers: Record<string, string> }, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
+    const file = (n: string) => post('/cases', enforcement, {
+      source: 'penalty_decision',
+      document: { number: `杭市管罚〔${YEAR}〕${Date.now()}${n}号`, issuedOn: friday, issuer: '杭州市市场监督管理局' },
+      target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
+      measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } }, authority: authority.id,
     });
-    expect(posted.statusCode).toBe(202);
-    const { caseId, workflowId } = posted.json();
-    expect(posted.json()).toMatchObject({ pushDueProvisional: true });
+    // Case A: its receipt and push to implementers are owed. Case B: its implementer's report on
+    // the month and an objection's verification are owed. Case C: an acknowledgement is owed.
+    const a = await file('A');
+    expect(a.statusCode, a.body).toBe(201);
+    expect(a.json()).toMatchObject({ pushDueProvisional: true });
+    expect(a.json().opened[0]).toMatchObject({ kind: 'receipt', dueOn: wednesday, provisional: true });
+    const { workflowId, targetId } = a.json();
+    const b = (await file('B')).json().caseId;
+    expect((await post(`/cases/${b}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
+    expect((await post(`/cases/${b}/acknowledgement`, implementer)).statusCode).toBe(200);
+    expect((await post(`/cases/${b}/objections`, enforcement, { reason: '异议' })).statusCode).toBe(201);
+    const c = (await file('C')).json().caseId;
+    expect((await post(`/cases/${c}/implementers`, authority, { implementers: [{ agencyId: slow.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
     const handle = env.client.workflow.getHandle(workflowId);
-
-    // Counted Monday–Friday: Monday, Tuesday, Wednesday → due Wednesday, provisional.
-    await eventually(async () => {
-      const state = await handle.query(targetStateQuery);
-      expect(state.cases.find((c) => c.caseId === caseId)?.receiptDue).toMatchObject({ due: wednesday, provisional: true, missingYears: [YEAR] });
-    });
+    const provisional = (await handle.query(targetStateQuery)).steps.filter((s) => s.due.provisional).map((s) => s.kind).sort();
+    expect(provisional).toEqual(['acknowledgement', 'feedback', 'implementer_push', 'objection_verification', 'receipt']);
     await eventually(async () => {
       const found = [];
       for await (const wf of env.client.workflow.list({ query: `DisciplineProvisionalYears = '${YEAR}'` })) found.push(wf.workflowId);
@@ -90,20 +95,26 @@ describe('R16 provisional deadlines on the dev server', () => {
     expect(loaded.statusCode).toBe(200);
     expect(loaded.json()).toMatchObject({ year: YEAR, created: true });
     expect(loaded.json().targetsNotified).toBeGreaterThanOrEqual(1);
-    expect(loaded.json().changes.added).toEqual(expect.arrayContaining([
-      { date: saturday, kind: 'makeup_workday', name: '调休上班' },
-    ]));
+    expect(loaded.json().changes.added).toEqual(expect.arrayContaining([{ date: saturday, kind: 'makeup_workday', name: '调休上班' }]));
 
-    await eventually(async () => {
-      const state = await handle.query(targetStateQuery);
-      expect(state.cases.find((c) => c.caseId === caseId)?.receiptDue).toMatchObject({ due: tuesday, dueAt: endOf(tuesday), provisional: false, missingYears: [] });
+    const state = await eventually(async () => {
+      const st = await handle.query(targetStateQuery);
+      expect(st.steps.filter((s) => s.due.provisional)).toEqual([]);
+      return st;
     });
-    const [moved] = await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'deadline_recomputed')));
-    expect(moved.rule).toBe('R16');
-    expect(moved.detail).toMatchObject({ step: 'receipt', oldDue: endOf(wednesday), newDue: endOf(tuesday), movedIntoPast: false });
-    expect(String(moved.detail.reason)).toContain('省信用办系统管理员');
-    const [row] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
-    expect(row.receiptDueAt?.toISOString()).toBe(new Date(endOf(tuesday)).toISOString());
+    expect(state.steps.find((s) => s.kind === 'receipt')!.due).toMatchObject({ due: tuesday, dueAt: endOf(tuesday), missingYears: [] });
+    // Every step row in PostgreSQL says what the workflow says: moved, and no longer provisional.
+    const rows = await dbh.db.select().from(steps).where(and(eq(steps.targetId, targetId), isNull(steps.doneAt)));
+    expect(rows.map((r) => r.kind).sort()).toEqual(provisional);
+    for (const r of rows) {
+      const held = state.steps.find((s) => `${targetId}/${s.key}` === r.id)!;
+      expect([r.kind, r.dueAt.toISOString(), r.provisional]).toEqual([r.kind, new Date(held.due.dueAtMs).toISOString(), false]);
+    }
+    const moves = await dbh.db.select().from(journal).where(and(eq(journal.targetId, targetId), eq(journal.kind, 'deadline_recomputed')));
+    expect(moves.map((m) => m.detail.kind).sort()).toEqual(provisional);
+    const receipt = moves.find((m) => m.detail.kind === 'receipt')!;
+    expect(receipt.detail).toMatchObject({ oldDue: endOf(wednesday), newDue: endOf(tuesday), movedIntoPast: false });
+    expect(String(receipt.detail.reason)).toContain('省信用办系统管理员');
     const [load] = await dbh.db.select().from(calendarLoads).where(eq(calendarLoads.year, YEAR));
     expect(load).toMatchObject({ via: 'api', loadedBy: `${admin.id} (省信用办系统管理员)` });
 
@@ -113,9 +124,6 @@ describe('R16 provisional deadlines on the dev server', () => {
       for await (const wf of env.client.workflow.list({ query: `DisciplineProvisionalYears = '${YEAR}'` })) found.push(wf.workflowId);
       expect(found).not.toContain(workflowId);
     });
-
-    if (process.env.RECORD_HISTORIES) {
-      writeFileSync(new URL(`../histories/target-calendar-heal-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(await handle.fetchHistory()));
-    }
+    await recordHistory(handle, 'target-calendar-heal');
   });
 });

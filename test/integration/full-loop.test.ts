@@ -6,14 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
 import {
-  agencies, caseImplementers, caseMeasures, cases, feedbackReports, journal, noticeDeliveries, notices, objections, repairs,
+  agencies, caseMeasures, cases, feedbackReports, journal, noticeDeliveries, notices, objections, repairs,
 } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { targetStateQuery } from '../../workflows/messages';
@@ -22,6 +21,7 @@ import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
 import { eventually } from '../support/eventually';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
@@ -82,41 +82,38 @@ describe('the closed loop, end to end', () => {
       target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
       measures: ['DM-R6-MARKET-INDUSTRY-BAN'], periods: { 'DM-R6-MARKET-INDUSTRY-BAN': { years: 1 } },
     });
-    expect(intake.statusCode).toBe(202);
+    expect(intake.statusCode, intake.body).toBe(201);
     const { caseId, targetId, workflowId } = intake.json();
-    await eventually(async () => expect(await dbh.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1));
+    expect(await dbh.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1);
 
     // R5: receipt, push to the implementer, acknowledgement; R6: the measure is in force.
-    expect((await post(`/cases/${caseId}/receipt`, authority, { by: '登记注册处' })).statusCode).toBe(202);
-    expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(202);
-    await eventually(async () => expect(await dbh.db.select().from(caseImplementers).where(eq(caseImplementers.caseId, caseId))).toHaveLength(1));
-    expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(202);
-    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active'));
+    expect((await post(`/cases/${caseId}/receipt`, authority)).statusCode).toBe(200);
+    expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
+    expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(200);
+    expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active');
 
     // The supervisor's page: the measure in force and the next report owed (R9).
     const page = (await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: supervisor.headers })).json();
-    expect(page.openSteps).toEqual([expect.objectContaining({ step: `feedback ${today.slice(0, 7)}`, rule: 'R9', agencyId: implementer.id })]);
+    expect(page.openSteps).toEqual([expect.objectContaining({ kind: 'feedback', month: today.slice(0, 7), rule: 'R9', agencyId: implementer.id })]);
 
     // R9: the monthly report.
-    expect((await post('/feedback', implementer, { targetId, month: today.slice(0, 7), summary: '本月已在审批中落实市场禁入' })).statusCode).toBe(202);
-    await eventually(async () => expect(await dbh.db.select().from(feedbackReports).where(eq(feedbackReports.targetId, targetId))).toHaveLength(1));
+    expect((await post('/feedback', implementer, { targetId, month: today.slice(0, 7), summary: '本月已在审批中落实市场禁入' })).statusCode).toBe(200);
+    expect(await dbh.db.select().from(feedbackReports).where(eq(feedbackReports.targetId, targetId))).toHaveLength(1);
 
     // R11: an objection suspends; rejected the same day, the period end is unchanged.
-    const objection = (await post(`/cases/${caseId}/objections`, credit, { reason: '当事人对处罚决定提出异议' })).json();
-    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('suspended'));
-    await eventually(async () => expect(await dbh.db.select().from(objections).where(eq(objections.id, objection.objectionId))).toHaveLength(1));
-    expect((await post(`/cases/${caseId}/objections/${objection.objectionId}/decision`, credit, { outcome: 'rejected', reason: '异议不成立' })).statusCode).toBe(202);
-    await eventually(async () => expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('active'));
+    // 谁决定、谁负责: the objection is recorded with, and decided by, the agency that filed the case.
+    expect((await post(`/cases/${caseId}/objections`, credit, { reason: '当事人对处罚决定提出异议' })).statusCode).toBe(403);
+    const { objectionId } = (await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人对处罚决定提出异议' })).json().detail;
+    expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('suspended');
+    expect(await dbh.db.select().from(objections).where(eq(objections.id, objectionId))).toHaveLength(1);
+    expect((await post(`/cases/${caseId}/objections/${objectionId}/decision`, enforcement, { outcome: 'rejected', reason: '异议不成立' })).statusCode).toBe(200);
+    expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('active');
 
     // R12: repair approved: publicity stops, the measure is released, the loop closes.
-    const repair = (await post(`/cases/${caseId}/repairs`, credit, {})).json();
-    await eventually(async () => expect(await dbh.db.select().from(repairs).where(eq(repairs.id, repair.repairId))).toHaveLength(1));
-    expect((await post(`/cases/${caseId}/repairs/${repair.repairId}/decision`, credit, { outcome: 'approved', reason: '已完成信用修复' })).statusCode).toBe(202);
-    const [released] = await eventually(async () => {
-      const rows = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId));
-      expect(rows[0].status).toBe('released');
-      return rows;
-    });
+    const { repairId } = (await post(`/cases/${caseId}/repairs`, enforcement, {})).json().detail;
+    expect(await dbh.db.select().from(repairs).where(eq(repairs.id, repairId))).toHaveLength(1);
+    expect((await post(`/cases/${caseId}/repairs/${repairId}/decision`, enforcement, { outcome: 'approved', reason: '已完成信用修复' })).statusCode).toBe(200);
+    const [released] = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId));
     expect(released).toMatchObject({ releaseReason: 'repair', implementerId: implementer.id });
 
     // The story in the journal, in order, with its rules.
@@ -143,33 +140,25 @@ describe('the closed loop, end to end', () => {
     // Every measure released, no report owed: the run has completed; the case row says so.
     const handle = env.client.workflow.getHandle(workflowId);
     await eventually(async () => expect((await handle.describe()).status.name).toBe('COMPLETED'));
-    expect((await handle.query(targetStateQuery)).cases[0].activeMeasures![0].status).toBe('released');
+    expect((await handle.query(targetStateQuery)).cases[0].inForce[0].status).toBe('released');
     const [closed] = await dbh.db.select().from(journal).where(eq(journal.kind, 'loop_closed'));
     expect(closed).toBeDefined();
 
     // A new cause afterwards: a new run with the same workflow id; the target's history stays.
     const firstRun = (await handle.describe()).runId;
-    if (process.env.RECORD_HISTORIES) {
-      const history = await env.client.workflow.getHandle(workflowId, firstRun).fetchHistory();
-      writeFileSync(new URL(`../histories/target-full-loop-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(history));
-    }
+    await recordHistory(env.client.workflow.getHandle(workflowId, firstRun), 'target-full-loop');
     const again = await post('/cases', enforcement, {
       source: 'penalty_decision', consultation: false, authority: authority.id,
       document: { number: `杭市管罚〔2026〕${randomUUID().slice(0, 6)}号`, issuedOn: today, issuer: '杭州市市场监督管理局' },
       target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
-      measures: ['DM-R8-PUBLICITY-ADVERSE'],
+      measures: ['DM-R8-PUBLICITY-ADVERSE'], periods: { 'DM-R8-PUBLICITY-ADVERSE': { years: 1 } },
     });
     expect(again.json()).toMatchObject({ targetId, workflowId });
-    await eventually(async () => {
-      const d = await env.client.workflow.getHandle(workflowId).describe();
-      expect(d.status.name).toBe('RUNNING');
-      expect(d.runId).not.toBe(firstRun);
-    });
-    const all = await eventually(async () => {
-      const rows = await dbh.db.select().from(cases).where(eq(cases.targetId, targetId));
-      expect(rows).toHaveLength(2);
-      return rows;
-    });
+    const d = await env.client.workflow.getHandle(workflowId).describe();
+    expect(d.status.name).toBe('RUNNING');
+    expect(d.runId).not.toBe(firstRun);
+    const all = await dbh.db.select().from(cases).where(eq(cases.targetId, targetId));
+    expect(all).toHaveLength(2);
     expect(all.map((c) => c.id)).toContain(caseId);
 
     // R14: the supervisor reads the same story, in order, in the words of DOMAIN.md: both runs
@@ -200,9 +189,11 @@ describe('the closed loop, end to end', () => {
     expect(line('case_received')).toMatchObject({ agency: '登记注册处', rule: 'R5', label: '接收' });
     expect(line('acknowledged')).toMatchObject({ agency: '行政审批服务中心', rule: 'R5' });
     expect(line('report_received').summary).toBe(`行政审批服务中心 报送 ${today.slice(0, 7)} 月度实施情况`);
-    expect(line('objection_decided').summary).toMatch(/^异议被驳回（信用监管处）：异议不成立/);
+    expect(line('objection_decided').summary).toMatch(/^异议被驳回（执法稽查处）：异议不成立/);
     expect(line('measure_released').summary).toBe('措施「市场和行业禁入」因信用修复解除');
-    expect(line('pushed_to_implementers').summary).toContain('行政审批服务中心（「市场和行业禁入」）');
+    expect(line('pushed_to_implementers').summary).toMatch(/行政审批服务中心（「市场和行业禁入」，签收期限 \d{4}-\d{2}-\d{2}）/);
+    // A deadline reads as the last day it may be met on, never as the 00:00 after it.
+    expect(line('case_pushed').summary).toContain(`接收期限 ${intake.json().opened[0].dueOn}`);
     // No engine words in the story a supervisor reads.
     for (const l of lines) expect(l.summary).not.toMatch(/workflow|activity|signal|update|run|undefined|\[object/i);
     // Two runs, one story; each line written by an activity links to its own scheduling event.

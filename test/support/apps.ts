@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { readCalendar } from '../../db/calendar-store';
 import type { DbHandle } from '../../db/client';
+import { createActivities, type Activities } from '../../activities';
+import type { Worker } from '@temporalio/worker';
 import { createWorker } from '../../worker/worker';
 import { workflowBundle } from './engine';
 import { freePort } from './ports';
@@ -15,11 +17,20 @@ import { freePort } from './ports';
 interface AppOptions {
   targetIdKey?: string;
   now?: () => Date;
+  engineDeadlineMs?: number;
+  /** Wraps the real activities (e.g. to hold one open while a test races it). */
+  wrapActivities?: (a: Activities) => Activities;
 }
 
 export interface AppUnderTest {
   app: FastifyInstance;
   close(): Promise<void>;
+}
+
+export interface AppWithWorker extends AppUnderTest {
+  /** Stops the worker (the engine keeps every workflow); `startWorker` brings one back. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
 }
 
 export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
@@ -37,22 +48,37 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   };
 }
 
-export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
+export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, opts: AppOptions = {}): Promise<AppWithWorker> {
   const calendar = () => readCalendar(dbh.db);
-  const worker = await createWorker({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default',
-    deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
+  let running: Promise<void> | null = null;
+  let worker: Worker | null = null;
+  const startWorker = async () => {
+    const activities = createActivities({ db: dbh.db, calendar });
+    worker = await createWorker({
+      connection: env.nativeConnection, namespace: env.namespace ?? 'default',
+      deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle(),
+      activities: opts.wrapActivities ? opts.wrapActivities(activities) : undefined,
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = null;
+    running = null;
+  };
+  await startWorker();
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+    engineDeadlineMs: opts.engineDeadlineMs,
   });
   return {
     app,
+    stopWorker,
+    startWorker,
     async close() {
       await app.close();
-      worker.shutdown();
-      await running;
+      await stopWorker();
     },
   };
 }

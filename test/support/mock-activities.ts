@@ -1,114 +1,71 @@
-// Typed stand-ins for the activities in workflow-only tests: they compute deadlines with the
-// real pure calendar and remember what the workflow asked to record.
+// Typed stand-ins for the target workflow's activities in workflow-only tests: they resolve
+// deadlines with the real pure calendar and remember what the workflow asked to record.
 import type { Activities } from '../../activities';
-import { addDays, endOfShanghaiDay, shanghaiDateOf } from '../../domain/dates';
-import { feedbackDueOn7th } from '../../domain/periods';
+import { shanghaiDateOf } from '../../domain/dates';
+import { resolveDeadlineSpec } from '../../domain/deadlines';
+import { openedStep, type StepSpec } from '../../domain/steps';
 import { addWorkingDays, calendarOf, type YearSchedule } from '../../domain/working-days';
 
 type TargetActivities = Pick<Activities,
-  'computeDeadline' | 'recordCase' | 'recordReceipt' | 'recordOverdue' | 'recordDeadlineRecomputed' | 'nextReminder' | 'recordEscalation'
-  | 'recordImplementers' | 'recordAcknowledgement' | 'activateMeasures' | 'releaseMeasure' | 'feedbackDue' | 'recordFeedback'
-  | 'recordObjection' | 'recordObjectionDecision' | 'recordObjectionRelease' | 'recordRepair' | 'recordRepairDecision' | 'recordCommitment'
-  | 'recordTargetClosed'>;
+  'recordCase' | 'recordReceipt' | 'recordImplementers' | 'recordAcknowledgement' | 'releaseMeasure' | 'recordFeedback'
+  | 'openFeedbackMonth' | 'recordObjection' | 'recordObjectionDecision' | 'recordCaseReleased' | 'recordRepair'
+  | 'recordRepairDecision' | 'recordCommitment' | 'recordOverdue' | 'recordReminder' | 'recomputeDeadlines' | 'recordTargetClosed'
+  | 'computeDeadline'>;
 
-export function recordingActivities(schedules: YearSchedule[] = [], periodDays: number | null = null, feedbackSet = false) {
+type Calls = { [K in keyof TargetActivities]: Parameters<TargetActivities[K]>[0][] };
+
+/** R14 reminders every 2 working days, the default interval. */
+const REMINDER_INTERVAL = 2;
+
+/** `record: false` answers the same and remembers nothing (the memory bench). */
+export function recordingActivities(schedules: YearSchedule[] = [], { record: remember = true } = {}) {
   let calendar = calendarOf(schedules);
-  const current = () => calendar;
-  /** R12: legal minimum periods (days from activation) by measure code, set per test. */
-  const minimumDays: Record<string, number> = {};
   /** Stands in for an administrator loading a year into the database. */
   const loadYear = (schedule: YearSchedule) => {
     calendar = calendarOf([...calendar.years.values(), schedule]);
   };
-  const calls = {
-    cases: [] as Parameters<Activities['recordCase']>[0][],
-    receipts: [] as Parameters<Activities['recordReceipt']>[0][],
-    overdue: [] as Parameters<Activities['recordOverdue']>[0][],
-    recomputed: [] as Parameters<Activities['recordDeadlineRecomputed']>[0][],
-    escalations: [] as Parameters<Activities['recordEscalation']>[0][],
-    implementers: [] as Parameters<Activities['recordImplementers']>[0][],
-    acknowledgements: [] as Parameters<Activities['recordAcknowledgement']>[0][],
-    releases: [] as Parameters<Activities['releaseMeasure']>[0][],
-    feedbackDue: [] as string[],
-    reports: [] as Parameters<Activities['recordFeedback']>[0][],
-    objections: [] as Parameters<Activities['recordObjection']>[0][],
-    decisions: [] as Parameters<Activities['recordObjectionDecision']>[0][],
-    objectionReleases: [] as Parameters<Activities['recordObjectionRelease']>[0][],
-    repairs: [] as Parameters<Activities['recordRepair']>[0][],
-    repairDecisions: [] as Parameters<Activities['recordRepairDecision']>[0][],
-    commitments: [] as Parameters<Activities['recordCommitment']>[0][],
-    closed: [] as Parameters<Activities['recordTargetClosed']>[0][],
-  };
+  const open = (specs: StepSpec[] | undefined) => (specs ?? []).map((s) => openedStep(s, resolveDeadlineSpec(calendar, s.deadline)));
+  const calls = new Proxy({} as Calls, { get: (t, k: string) => ((t as Record<string, unknown[]>)[k] ??= []) });
+  const record = <K extends keyof Calls>(name: K, input: Calls[K][number]) => { if (remember) calls[name].push(input as never); };
+
   const activities: TargetActivities = {
-    async computeDeadline({ from, after, workingDays }) {
-      return addWorkingDays(current(), from ?? shanghaiDateOf(after!), workingDays);
-    },
-    async recordDeadlineRecomputed(input) {
-      calls.recomputed.push(input);
-    },
-    /** R14 reminders every 2 working days, the default interval. */
-    async nextReminder({ from }) {
-      return addWorkingDays(current(), from, 2);
-    },
-    async recordEscalation(input) {
-      calls.escalations.push(input);
-    },
-    async recordImplementers(input) {
-      calls.implementers.push(input);
-    },
-    async recordAcknowledgement(input) {
-      calls.acknowledgements.push(input);
-    },
-    /** Every measure runs for `periodDays` from its activation (set per test). */
-    async activateMeasures({ codes, implementerId, activeFrom }) {
-      return codes.map((code) => ({
-        code, implementerId, status: 'active' as const, activeFrom,
-        periodEnd: periodDays === null ? null : addDays(activeFrom, periodDays), feedbackSet,
-        minimumEnd: minimumDays[code] === undefined ? null : addDays(activeFrom, minimumDays[code]),
-      }));
-    },
-    async releaseMeasure(input) {
-      calls.releases.push(input);
-    },
-    async feedbackDue({ month }) {
-      calls.feedbackDue.push(month);
-      const d = feedbackDueOn7th(current(), month);
-      const end = endOfShanghaiDay(d.due);
-      return { from: `${month}-01`, workingDays: 0, due: d.due, dueAt: end.at, dueAtMs: end.epochMs, provisional: d.provisional, missingYears: [] };
-    },
-    async recordFeedback(input) {
-      calls.reports.push(input);
-    },
-    async recordObjection(input) {
-      calls.objections.push(input);
-    },
-    async recordObjectionDecision(input) {
-      calls.decisions.push(input);
-    },
-    async recordObjectionRelease(input) {
-      calls.objectionReleases.push(input);
-    },
-    async recordRepair(input) {
-      calls.repairs.push(input);
-    },
-    async recordRepairDecision(input) {
-      calls.repairDecisions.push(input);
-    },
-    async recordCommitment(input) {
-      calls.commitments.push(input);
-    },
-    async recordTargetClosed(input) {
-      calls.closed.push(input);
-    },
     async recordCase(input) {
-      calls.cases.push(input);
+      record('recordCase', input);
+      const f = input.filed;
+      const push = resolveDeadlineSpec(calendar, { workingDays: f.consultation ? 15 : 3, from: f.receivedOn ?? f.document.issuedOn });
+      return { push, late: Date.parse(f.at) > push.dueAtMs, opened: open(input.open) };
     },
-    async recordReceipt(input) {
-      calls.receipts.push(input);
-    },
+    async recordReceipt(input) { record('recordReceipt', input); },
+    async recordImplementers(input) { record('recordImplementers', input); return { opened: open(input.open) }; },
+    async recordAcknowledgement(input) { record('recordAcknowledgement', input); return { opened: open(input.open) }; },
+    async releaseMeasure(input) { record('releaseMeasure', input); },
+    async recordFeedback(input) { record('recordFeedback', input); },
+    async openFeedbackMonth(input) { record('openFeedbackMonth', input); return { opened: open(input.open) }; },
+    async recordObjection(input) { record('recordObjection', input); return { opened: open(input.open) }; },
+    async recordObjectionDecision(input) { record('recordObjectionDecision', input); return { opened: open(input.open) }; },
+    async recordCaseReleased(input) { record('recordCaseReleased', input); },
+    async recordRepair(input) { record('recordRepair', input); return { opened: open(input.open) }; },
+    async recordRepairDecision(input) { record('recordRepairDecision', input); },
+    async recordCommitment(input) { record('recordCommitment', input); return { opened: open(input.open) }; },
     async recordOverdue(input) {
-      calls.overdue.push(input);
+      record('recordOverdue', input);
+      return { next: addWorkingDays(calendar, input.step.due.due, REMINDER_INTERVAL) };
+    },
+    async recordReminder(input) {
+      record('recordReminder', input);
+      return { next: addWorkingDays(calendar, (input.step.nextReminder ?? input.step.due).due, REMINDER_INTERVAL) };
+    },
+    async recomputeDeadlines(input) {
+      record('recomputeDeadlines', input);
+      return input.steps.flatMap((s) => {
+        const fresh = resolveDeadlineSpec(calendar, s.kind === 'feedback' && s.month ? { feedbackMonth: s.month } : { workingDays: s.due.workingDays, from: s.due.from });
+        return fresh.dueAtMs === s.due.dueAtMs && fresh.provisional === s.due.provisional ? [] : [{ key: s.key, due: fresh }];
+      });
+    },
+    async recordTargetClosed(input) { record('recordTargetClosed', input); },
+    async computeDeadline({ from, after, workingDays }) {
+      return addWorkingDays(calendar, from ?? shanghaiDateOf(after!), workingDays);
     },
   };
-  return { activities, calls, loadYear, minimumDays };
+  return { activities, calls, loadYear };
 }

@@ -1,14 +1,12 @@
 // R1 reviewed changes to the two lists, in the Java time-skipping server with the real
 // activities on a database of this suite's own: two approvals, one rejection, the 10-working-day
 // deadline that reminds and escalates, effective dates, version pinning and the retire notice.
-import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { cases, measureChanges, measureVersions, notices, overdueSteps, targets } from '../../db/schema';
+import { cases, measureChanges, measureVersions, notices, steps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { measureReviewWorkflowId } from '../../workflows/messages';
 import { agencyWithKey } from '../support/agencies';
@@ -16,6 +14,7 @@ import { appOnEngine } from '../support/apps';
 import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { freshDatabase } from '../support/fresh-db';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
@@ -28,6 +27,7 @@ let credit: Agency;
 let legal: Agency;
 let supervisor: Agency;
 let enforcement: Agency;
+let implementer: Agency;
 
 beforeAll(async () => {
   env = await startTimeSkipping();
@@ -39,6 +39,7 @@ beforeAll(async () => {
   legal = await agencyWithKey(dbh.db, ['LEGAL'], '市市场监管局法规处');
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
+  implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
 });
 
 afterAll(async () => {
@@ -84,13 +85,13 @@ describe('R1 reviewed changes to the two lists', () => {
     const { changeId, workflowId } = await propose({ kind: 'add', code: 'DM-R7-TEST-SUBSIDY', reason: '新规施行', measure: newMeasure, effectiveFrom });
     expect(workflowId).toBe(measureReviewWorkflowId(changeId));
 
-    expect((await decide(changeId, credit, true)).statusCode).toBe(202);
+    expect((await decide(changeId, credit, true)).statusCode).toBe(200);
     await skip('1 hour');
     expect((await change(changeId)).status).toBe('under_review'); // one approval is not enough
     expect((await change(changeId)).creditDecision).toMatchObject({ approve: true, agencyName: '市市场监管局信用监管处' });
     expect((await decide(changeId, credit, true)).statusCode).toBe(409); // each role decides once
 
-    expect((await decide(changeId, legal, true)).statusCode).toBe(202);
+    expect((await decide(changeId, legal, true)).statusCode).toBe(200);
     await eventually(async () => expect((await change(changeId)).status).toBe('approved'));
     const [version] = await dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
     expect(version).toMatchObject({ version: 1, status: 'active', effectiveFrom, changeId });
@@ -105,10 +106,7 @@ describe('R1 reviewed changes to the two lists', () => {
     expect(listed.json().items).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', status: 'active', legalBasis: expect.objectContaining({ status: 'basis to be confirmed' }) })]);
     const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_approved')));
     expect(told).toHaveLength(1);
-    if (process.env.RECORD_HISTORIES) {
-      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-      writeFileSync(new URL(`../histories/measure-review-${process.env.RECORD_HISTORIES}.json`, import.meta.url), historyToJSON(history));
-    }
+    await recordHistory(env.client.workflow.getHandle(workflowId), 'measure-review');
   });
 
   it('R1: one rejection ends the review, with its reason told to the proposer', async () => {
@@ -117,7 +115,7 @@ describe('R1 reviewed changes to the two lists', () => {
     const noReason = await decide(changeId, legal, false);
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ field: 'reason' });
-    expect((await decide(changeId, legal, false, '上位法未授权对自然人适用')).statusCode).toBe(202);
+    expect((await decide(changeId, legal, false, '上位法未授权对自然人适用')).statusCode).toBe(200);
     await env.client.workflow.getHandle(workflowId).result();
     expect(await change(changeId)).toMatchObject({ status: 'rejected', legalDecision: { approve: false, reason: '上位法未授权对自然人适用' } });
     expect((await decide(changeId, credit, true)).statusCode).toBe(409);
@@ -130,16 +128,17 @@ describe('R1 reviewed changes to the two lists', () => {
   it('R1/R14: a review not decided within 10 working days reminds the reviewers still to decide and escalates to supervisors', async () => {
     await tick();
     const { changeId } = await propose({ kind: 'amend', code: 'DM-R7-TEST-SUBSIDY', reason: '调整期限', measure: { period: { rule: 'fixed', length: { years: 2 } } } });
-    expect((await decide(changeId, credit, true)).statusCode).toBe(202);
+    expect((await decide(changeId, credit, true)).statusCode).toBe(200);
     await skip('9 days');
-    expect(await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId))).toEqual([]);
+    const [review] = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+    expect(review).toMatchObject({ kind: 'measure_review', rule: 'R1', overdueAt: null, doneAt: null });
     await skip('30 days'); // 10 working days, whatever holidays fall in them
     const [overdue] = await eventually(async () => {
-      const rows = await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId));
-      expect(rows).toHaveLength(1);
+      const rows = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+      expect(rows[0].overdueAt).not.toBeNull();
       return rows;
     });
-    expect(overdue).toMatchObject({ step: 'measure_review', rule: 'R1', closedAt: null });
+    expect(overdue).toMatchObject({ kind: 'measure_review', rule: 'R1', doneAt: null });
     expect(overdue.dueAt.getTime()).toBe((await change(changeId)).reviewDueAt!.getTime());
     const reminded = await dbh.db.select().from(notices).where(eq(notices.kind, 'review_reminder'));
     expect(reminded.map((n) => n.agencyId)).toEqual([legal.id]); // CREDIT already decided
@@ -148,38 +147,44 @@ describe('R1 reviewed changes to the two lists', () => {
     const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: legal.headers });
     expect(inbox.json().items.map((n: { kind: string }) => n.kind)).toContain('review_reminder');
 
-    expect((await decide(changeId, legal, true)).statusCode).toBe(202);
+    expect((await decide(changeId, legal, true)).statusCode).toBe(200);
     await eventually(async () => expect((await change(changeId)).status).toMatch(/approved|effective/));
-    const [closed] = await dbh.db.select().from(overdueSteps).where(eq(overdueSteps.changeId, changeId));
-    expect(closed.closedAt).not.toBeNull();
+    const [closed] = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+    expect(closed.doneAt).not.toBeNull();
   });
 
-  it('R1: cases keep the version they were matched against, and retiring a measure tells the AUTHORITY of every open case using it', async () => {
+  it('R1: cases keep the version they were matched against, and a retirement tells the AUTHORITY of every case where the measure is pushed, received or in force', async () => {
     await tick();
     const today = shanghaiDateOf(clock);
-    // A case matched against the current version (2, after the amendment above).
-    const intake = await app.inject({
-      method: 'POST', url: '/cases', headers: enforcement.headers,
-      payload: {
-        source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
-        document: { number: '杭市管罚〔2026〕R1号', issuedOn: today, issuer: '杭州市市场监督管理局' },
-        target: { kind: 'enterprise', creditCode: '91330100799655058B', name: '杭州某某科技有限公司' },
-      },
-    });
-    expect(intake.statusCode, intake.body).toBe(202);
-    const { caseId } = intake.json();
-    const row = await eventually(async () => {
-      const [c] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
-      expect(c).toBeDefined();
-      return c;
-    });
-    expect(row.measures).toEqual([{ code: 'DM-R7-TEST-SUBSIDY', version: 2 }]);
+    const file = async (number: string, creditCode: string) => {
+      const res = await app.inject({
+        method: 'POST', url: '/cases', headers: enforcement.headers,
+        payload: {
+          source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
+          document: { number, issuedOn: today, issuer: '杭州市市场监督管理局' },
+          target: { kind: 'enterprise', creditCode, name: '杭州某某科技有限公司' },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().caseId as string;
+    };
+    // Matched against the current version (2, after the amendment above): one only pushed, one
+    // received, one in force with its implementer.
+    const pushed = await file('杭市管罚〔2026〕R1号', '91330100799655058B');
+    const received = await file('杭市管罚〔2026〕R1-b号', '91330106MA2H3X0A1H');
+    const inForce = await file('杭市管罚〔2026〕R1-c号', '913301007125843692');
+    const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
+    expect((await post(`/cases/${received}/receipt`, authority)).statusCode).toBe(200);
+    expect((await post(`/cases/${inForce}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R7-TEST-SUBSIDY'] }] })).statusCode).toBe(200);
+    expect((await post(`/cases/${inForce}/acknowledgement`, implementer)).statusCode).toBe(200);
+    const [row] = await dbh.db.select().from(cases).where(eq(cases.id, pushed));
+    expect(row.measures).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', version: 2 })]);
     expect(row.authorityId).toBe(authority.id);
-    // A closed case elsewhere uses it too, and must not be told.
+    // A released case elsewhere uses it too, and must not be told.
     await dbh.db.insert(targets).values({ id: 'Eclosed000000000000000000', kind: 'enterprise', name: '已结案企业', workflowId: 'target-Eclosed' });
     await dbh.db.insert(cases).values({
       id: 'Cclosed', targetId: 'Eclosed000000000000000000', source: 'penalty_decision', documentNumber: 'closed', documentIssuer: 'x',
-      issuedOn: today, measures: [{ code: 'DM-R7-TEST-SUBSIDY', version: 1 }], status: 'released', authorityId: authority.id,
+      issuedOn: today, measures: [{ ...row.measures[0], version: 1 }], status: 'released', authorityId: authority.id,
     });
 
     const { changeId, workflowId } = await propose({ kind: 'retire', code: 'DM-R7-TEST-SUBSIDY', reason: '上位法废止' });
@@ -188,11 +193,11 @@ describe('R1 reviewed changes to the two lists', () => {
     await env.client.workflow.getHandle(workflowId).result();
 
     const retiredNotices = await dbh.db.select().from(notices).where(eq(notices.kind, 'measure_retired'));
-    expect(retiredNotices).toHaveLength(1);
-    expect(retiredNotices[0]).toMatchObject({ agencyId: authority.id, rule: 'R1', detail: expect.objectContaining({ caseId, code: 'DM-R7-TEST-SUBSIDY' }) });
+    expect(retiredNotices.map((n) => (n.detail as { caseId: string }).caseId).sort()).toEqual([pushed, received, inForce].sort());
+    expect(retiredNotices[0]).toMatchObject({ agencyId: authority.id, rule: 'R1', detail: expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY' }) });
     // The case still holds version 2; the list now says retired (version 3), and intake refuses it.
-    const [after] = await dbh.db.select().from(cases).where(eq(cases.id, caseId));
-    expect(after.measures).toEqual([{ code: 'DM-R7-TEST-SUBSIDY', version: 2 }]);
+    const [after] = await dbh.db.select().from(cases).where(eq(cases.id, pushed));
+    expect(after.measures).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', version: 2 })]);
     const measure = await app.inject({ method: 'GET', url: '/measures/DM-R7-TEST-SUBSIDY' });
     expect(measure.json()).toMatchObject({ status: 'retired', version: 3 });
     expect(measure.json().versions.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual(['1:active', '2:active', '3:retired']);

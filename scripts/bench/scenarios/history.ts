@@ -7,16 +7,18 @@
 //    every 2 working days), where continue-as-new has to keep the history bounded.
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { readCalendar } from '../../../db/calendar-store';
 import { measureInEffect } from '../../../db/measures';
 import { targets as targetsTable } from '../../../db/schema';
+import type { ActionName } from '../../../domain/actions';
 import { shanghaiDateOf } from '../../../domain/dates';
+import { pinMeasure } from '../../../domain/measures';
 import {
-  caseFiledSignal, targetActionUpdate, targetStateQuery, targetWorkflowId, type CaseFiled, type TargetAction,
+  actionUpdates, fileCaseUpdate, targetWorkflowId, type ActionArgs, type FileCase,
 } from '../../../workflows/messages';
 import type { targetWorkflow } from '../../../workflows/target';
 import { casesRecorded, implementerId, type BenchContext } from '../context';
@@ -134,24 +136,26 @@ async function simulateTarget(ctx: BenchContext, env: TestWorkflowEnvironment, y
   await ctx.dbh.db.insert(targetsTable).values({ id: targetId, kind: 'enterprise', name: '杭州基准模拟年有限公司', workflowId });
 
   const caseId = `Cyear${randomBytes(8).toString('hex')}`;
-  const filed: CaseFiled = {
-    caseId, source: 'penalty_decision', consultation: false, authorityId: authority, pushedBy: 'demo-enforcement',
-    document: { number: `杭市管罚〔模拟〕${caseId}号`, issuedOn: today, issuer: '杭州市市场监督管理局' },
-    measures: [{ code: BENCH_MEASURE, version: measure!.version, period: { years } }],
-    pushDueOn: today, late: false, pushedAt: await now(),
+  const pinned = pinMeasure(measure!, { years });
+  const filed: FileCase = {
+    caseId, actor: 'demo-enforcement', at: await now(), source: 'penalty_decision', consultation: false, authorityId: authority,
+    document: { number: `杭市管罚〔模拟〕${caseId}号`, issuedOn: today, issuer: '杭州市市场监督管理局', kind: null },
+    receivedOn: null, measures: [pinned!], seriousness: 'general', repeated: false,
   };
-  const first = await env.client.workflow.signalWithStart<typeof targetWorkflow, [CaseFiled]>('targetWorkflow', {
-    workflowId, taskQueue: TASK_QUEUE, args: [{ targetId, kind: 'enterprise' }], signal: caseFiledSignal, signalArgs: [filed],
+  // As through the API: intake by update-with-start, each action by its own Update.
+  await env.client.workflow.executeUpdateWithStart(fileCaseUpdate, {
+    args: [filed], updateId: `file/${caseId}`,
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof targetWorkflow>('targetWorkflow', {
+      workflowId, taskQueue: TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING', args: [{ targetId, kind: 'enterprise' }],
+    }),
   });
-  // As through the API, which finds the case in PostgreSQL only once the workflow has taken it:
-  // an action sent before would be refused ("no case on this target").
-  await waitUntil('case taken by the workflow', async () =>
-    (await first.query(targetStateQuery)).cases.some((c) => c.caseId === caseId), 30_000, 20);
+  const firstRunId = (await env.client.workflow.getHandle(workflowId).describe()).runId;
   const handle = () => env.client.workflow.getHandle(workflowId); // the latest run
-  const act = (action: TargetAction) => handle().executeUpdate(targetActionUpdate, { args: [action] });
-  await act({ type: 'caseReceived', body: { caseId, by: authority, receivedAt: await now() } });
-  await act({ type: 'implementersSelected', body: { caseId, by: authority, implementers: [{ agencyId: implementer, measures: [BENCH_MEASURE] }], at: await now() } });
-  await act({ type: 'acknowledged', body: { caseId, agencyId: implementer, at: await now() } });
+  const act = async <A extends ActionName>(name: A, args: Omit<ActionArgs[A], 'at'>) =>
+    handle().executeUpdate(actionUpdates[name] as typeof actionUpdates['receiveCase'], { args: [{ ...args, at: await now() } as never] });
+  await act('receiveCase', { caseId, actor: authority });
+  await act('pushToImplementers', { caseId, actor: authority, implementers: [{ agencyId: implementer, measures: [BENCH_MEASURE] }] });
+  await act('acknowledge', { caseId, actor: implementer });
 
   // Day by day (so that the wall budget is checked often); on the 3rd of each month at 10:00
   // Shanghai, the report on the month before.
@@ -174,7 +178,7 @@ async function simulateTarget(ctx: BenchContext, env: TestWorkflowEnvironment, y
     completed = (await handle().describe()).status.name === 'COMPLETED';
     if (!completed && reports) {
       try {
-        await act({ type: 'feedbackReported', body: { month, implementerId: implementer, summary: '按月报送', at: await now() } });
+        await act('reportFeedback', { month, summary: '按月报送', actor: implementer });
         reported += 1;
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
@@ -184,7 +188,7 @@ async function simulateTarget(ctx: BenchContext, env: TestWorkflowEnvironment, y
     month = nextMonth(month);
   }
   const simulatedDays = round(((await env.currentTimeMs()) - start) / DAY_MS);
-  const chain = await historyChain(env.client, workflowId, first.signaledRunId);
+  const chain = await historyChain(env.client, workflowId, firstRunId);
   const journal = await ctx.dbh.sql<{ kind: string; n: number }[]>`
     select kind, count(*)::int as n from journal where target_id = ${targetId} group by kind order by n desc`;
   if (!completed) await handle().terminate('bench: simulation over');

@@ -1,0 +1,91 @@
+// R2, R3 Intake: the case as the workflow took it, the push step (on time or late), the steps
+// it opens for the AUTHORITY (R5), and the upward report of measures executed elsewhere (R4).
+import { and, eq, or } from 'drizzle-orm';
+import { cases, measureVersions, steps, targets } from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
+import { stepLabel, workingDaysOf, type OpenStep } from '../domain/steps';
+import type { Deadline } from '../domain/working-days';
+import type { FileCase } from '../workflows/messages';
+import { agenciesWithRoles, notify } from './notices';
+import { applyStepChanges, resolveDeadline, stepRowId, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
+
+export function createIntakeActivities({ db, calendar }: ActivityDeps) {
+  return {
+    /**
+     * R2/R3: records the case and its push step: 3 working days (15 with consultation 会商) after
+     * the decision (R2) or after CREDIT received the document (R3). A push after its limit is
+     * accepted, recorded as late and escalated (R14). Returns the push deadline and the opened steps.
+     */
+    async recordCase(input: TargetRef & { filed: FileCase } & StepChanges): Promise<{ push: Deadline; late: boolean; opened: OpenStep[] }> {
+      const { filed } = input;
+      const kind = filed.source === 'penalty_decision' ? 'push' : 'external_push';
+      const rule = filed.source === 'penalty_decision' ? 'R2' : 'R3';
+      const at = new Date(filed.at);
+      return db.transaction(async (tx) => {
+        const cal = await calendar();
+        const from = filed.source === 'external_document' ? filed.receivedOn ?? shanghaiDateOf(filed.at) : filed.document.issuedOn;
+        const push = await resolveDeadline(tx, cal, { workingDays: workingDaysOf(kind, filed.consultation), from });
+        const late = at.getTime() > push.dueAtMs;
+        await tx.insert(cases).values({
+          id: filed.caseId, targetId: input.targetId, source: filed.source,
+          documentNumber: filed.document.number, documentIssuer: filed.document.issuer, documentKind: filed.document.kind,
+          issuedOn: filed.document.issuedOn, receivedOn: filed.receivedOn, consultation: filed.consultation,
+          measures: filed.measures, authorityId: filed.authorityId, seriousness: filed.seriousness, repeated: filed.repeated,
+          pushDueOn: push.due, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed',
+        }).onConflictDoNothing();
+        // A new cause puts a closed target back in the loop (R10: a new run with the same id).
+        await tx.update(targets).set({ status: 'open', updatedAt: at }).where(eq(targets.id, input.targetId));
+        // The push is a step done at intake: on time or late, it counts in the statistics (R14).
+        await tx.insert(steps).values({
+          id: stepRowId(input.targetId, `${kind}/${filed.caseId}`), kind, rule, targetId: input.targetId, caseId: filed.caseId,
+          agencyId: filed.actor, openedAt: at, dueAt: new Date(push.dueAtMs), provisional: push.provisional,
+          doneAt: at, doneBy: filed.actor, outcome: 'done', overdueAt: late ? at : null,
+        }).onConflictDoNothing();
+        const opened = await applyStepChanges(tx, cal, input, { ...input, at: filed.at, actor: filed.actor });
+        const receipt = opened.find((s) => s.kind === 'receipt');
+        await writeJournal(tx, {
+          agencyId: filed.actor, eventKey: `${input.workflowId}/${filed.caseId}/pushed`, targetId: input.targetId, caseId: filed.caseId,
+          kind: 'case_pushed', rule, at,
+          detail: {
+            document: filed.document, receivedOn: filed.receivedOn, authorityId: filed.authorityId,
+            measures: filed.measures.map((m) => m.code), receiptDueAt: receipt?.due.dueAt ?? null, pushDueOn: push.due, late,
+          },
+        });
+        await notify(tx, {
+          eventKey: `${input.workflowId}/${filed.caseId}/pushed`, agencyIds: [filed.authorityId], kind: 'case_pushed', rule: 'R5', at: filed.at,
+          subject: `请于 ${receipt?.due.due ?? '3 个工作日内'} 前接收案件 ${filed.document.number}，并推送实施机构`,
+          detail: { caseId: filed.caseId, targetId: input.targetId, steps: opened.map((s) => ({ key: s.key, label: stepLabel(s.kind), dueAt: s.due.dueAt })) },
+        });
+        if (late) {
+          await notify(tx, {
+            eventKey: `${input.workflowId}/${filed.caseId}/push/late`,
+            agencyIds: [filed.actor, ...await agenciesWithRoles(tx, ['SUPERVISOR'])], kind: 'overdue', rule: 'R14', at: filed.at,
+            subject: `案件 ${filed.document.number} 超过推送期限（${push.due}）后推送`,
+            detail: { caseId: filed.caseId, step: kind, rule, pushDueOn: push.due },
+          });
+        }
+        await reportUpward(tx, input, filed, at);
+        return { push, late, opened };
+      });
+    },
+  };
+}
+
+/** R4: measures executed outside the local system are recorded with their upward route and reported to the AUTHORITY. */
+async function reportUpward(tx: Parameters<typeof writeJournal>[0], input: TargetRef, filed: FileCase, at: Date): Promise<void> {
+  const outside = filed.measures.filter((m) => m.outsideLocalAuthority);
+  if (outside.length === 0) return;
+  const names = await tx.select({ code: measureVersions.code, nameZh: measureVersions.nameZh }).from(measureVersions)
+    .where(or(...outside.map((m) => and(eq(measureVersions.code, m.code), eq(measureVersions.version, m.version)))));
+  await writeJournal(tx, {
+    eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, targetId: input.targetId, caseId: filed.caseId,
+    agencyId: filed.actor, kind: 'reported_upward', rule: 'R4', at,
+    detail: { measures: outside.map((m) => m.code), route: [filed.authorityId, 'upward level by level (逐级上报)'] },
+  });
+  await notify(tx, {
+    eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, agencyIds: [filed.authorityId],
+    kind: 'report_upward', rule: 'R4', at: filed.at,
+    subject: `案件 ${filed.document.number} 含须由上级或其他部门实施的措施，请逐级上报`,
+    detail: { caseId: filed.caseId, measures: names.map((o) => ({ code: o.code, name: o.nameZh })) },
+  });
+}

@@ -1,0 +1,30 @@
+// The monthly statistics (R14, db/queries/stats.ts) as one long CSV table a spreadsheet pivots.
+import type { MonthlyStats } from '../db/queries/stats';
+import { stepLabel } from '../domain/steps';
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/**
+ * The same figures as one long table a spreadsheet pivots: section, month, who or what, metric,
+ * value. A UTF-8 byte-order mark lets spreadsheet programs read the Chinese names.
+ */
+export function statsCsv(stats: MonthlyStats): string {
+  const rows: unknown[][] = [['section', 'month', 'key', 'name', 'metric', 'value']];
+  for (const r of stats.steps) {
+    for (const m of ['due', 'onTime', 'late', 'overdue', 'pending'] as const) rows.push(['steps', r.month, r.agencyId, r.agency, m, r[m]]);
+  }
+  for (const r of stats.byStep) {
+    for (const m of ['due', 'onTime', 'late', 'overdue', 'pending'] as const) rows.push(['steps_by_kind', r.month, r.step, `${stepLabel(r.step)} ${r.rule}`, m, r[m]]);
+  }
+  for (const r of stats.feedback) {
+    for (const m of ['owed', 'onTime', 'late', 'missing', 'pending', 'compliance'] as const) rows.push(['feedback', r.month, r.agencyId, r.agency, m, r[m]]);
+  }
+  for (const r of stats.measuresInForce) {
+    rows.push(['measures_in_force', '', r.list, r.category, 'active', r.active], ['measures_in_force', '', r.list, r.category, 'suspended', r.suspended]);
+  }
+  for (const r of stats.releases) rows.push(['releases', r.month, r.reason, '', 'count', r.count]);
+  return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}

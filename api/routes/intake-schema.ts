@@ -1,0 +1,92 @@
+// The shape of a filed case (R2, R3) and of intake's answer, as JSON Schema for Fastify.
+import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
+import type { PeriodLength } from '../../domain/periods';
+import { stepViewSchema } from './schemas';
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
+
+export const PERSON_ROLES = ['legal_representative', 'principal', 'responsible_person'] as const;
+
+export const caseBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['source', 'document', 'target', 'measures', 'authority'],
+  properties: {
+    source: { type: 'string', enum: ['penalty_decision', 'external_document'] },
+    document: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'issuedOn', 'issuer'],
+      properties: {
+        number: text(100), issuedOn: isoDate, issuer: text(200),
+        kind: { type: 'string', enum: DOCUMENT_KIND_IDS, description: 'R3: 判决书, 裁定书, 仲裁裁决书, 外部门行政处罚, 行政裁决 or 其他文书 (external documents only)' },
+      },
+    },
+    receivedOn: { ...isoDate, description: 'R3: the day CREDIT received the external document (default today); its 3 working days count from it' },
+    consultation: { type: 'boolean', default: false, description: 'R2/R3: consultation (会商) was asked: 15 working days instead of 3' },
+    target: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'name'],
+      properties: {
+        kind: { type: 'string', enum: ['enterprise', 'person'] },
+        name: text(200),
+        creditCode: { type: 'string', maxLength: 18, description: '统一社会信用代码 (enterprise)' },
+        idNumber: { type: 'string', maxLength: 18, description: '公民身份号码 (person)' },
+      },
+    },
+    persons: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role', 'idNumber', 'name'],
+        properties: { role: { type: 'string', enum: PERSON_ROLES }, idNumber: { type: 'string', maxLength: 18 }, name: text(100) },
+      },
+    },
+    measures: { type: 'array', minItems: 1, maxItems: 100, items: text(64), description: 'measure codes from GET /measures' },
+    periods: {
+      type: 'object', maxProperties: 100,
+      description: 'the period the decision sets, by code: required for every measure whose period rule is by_decision',
+      additionalProperties: {
+        type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: false,
+        properties: { years: { type: 'integer', minimum: 1, maximum: 100 }, months: { type: 'integer', minimum: 1, maximum: 1200 }, days: { type: 'integer', minimum: 1, maximum: 36500 } },
+      },
+    },
+    authority: { ...text(100), description: 'id of the receiving AUTHORITY' },
+    seriousness: { type: 'string', enum: ['general', 'serious', 'especially_serious'], default: 'general', description: 'R12: limits credit repair' },
+    repeated: { type: 'boolean', default: false, description: 'R12: repeats an earlier serious case' },
+  },
+} as const;
+
+export interface CaseBody {
+  source: 'penalty_decision' | 'external_document';
+  document: { number: string; issuedOn: string; issuer: string; kind?: DocumentKind };
+  receivedOn?: string;
+  consultation: boolean;
+  target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
+  persons?: { role: (typeof PERSON_ROLES)[number]; idNumber: string; name: string }[];
+  measures: string[];
+  periods?: Record<string, PeriodLength>;
+  authority: string;
+  seriousness: 'general' | 'serious' | 'especially_serious';
+  repeated: boolean;
+}
+
+export const intakeAnswer = {
+  type: 'object',
+  required: ['caseId', 'targetId', 'workflowId', 'pushDueOn', 'late', 'opened'],
+  properties: {
+    action: { type: 'string' },
+    caseId: { type: 'string' },
+    targetId: { type: 'string' },
+    workflowId: { type: 'string' },
+    at: { type: 'string' },
+    pushDueOn: { type: 'string', description: 'last day of the R2/R3 push limit' },
+    pushDueProvisional: { type: 'boolean', description: 'true while a year of the count has no loaded schedule (R16)' },
+    late: { type: 'boolean', description: 'pushed after its limit: recorded and escalated (R14)' },
+    opened: { type: 'array', items: stepViewSchema, description: 'the steps the case opened (R5 receipt and push to implementers)' },
+  },
+} as const;

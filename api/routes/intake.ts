@@ -1,0 +1,155 @@
+// R2, R3 Intake. The route checks who files (ENFORCEMENT a penalty decision, CREDIT an external
+// document), the shape of the case and the measures against the lists (R1); claims the document
+// number for the filing agency; and files the case into its target's workflow with
+// update-with-start, answering what the workflow recorded.
+import type { FastifyInstance } from 'fastify';
+import { agencyById } from '../../db/agencies';
+import { measureInEffect } from '../../db/measures';
+import { claimCaseNumber, recordPersons, recordTarget, saveIntakeAnswer } from '../../db/queries/cases';
+import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
+import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
+import { creditCodeProblem, documentNumberKey, idNumberProblem } from '../../domain/identifiers';
+import { pinMeasure, type PinnedMeasure } from '../../domain/measures';
+import type { PeriodLength } from '../../domain/periods';
+import { targetWorkflowId, type FileCase } from '../../workflows/messages';
+import { bearerSecurity, requireRoles } from '../auth';
+import { fileCaseWithStart, idempotency } from '../engine';
+import { badRequest, conflict, DomainError, errorSchema } from '../errors';
+import { targetIdOf } from '../identity';
+import { caseBody, intakeAnswer, type CaseBody } from './intake-schema';
+
+export async function intakeRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: CaseBody }>('/cases', {
+    onRequest: requireRoles('ENFORCEMENT', 'CREDIT'),
+    schema: {
+      tags: ['cases'],
+      summary: 'File a case (R2 a penalty decision by ENFORCEMENT, R3 an external document by CREDIT)',
+      description: 'The case belongs to the filing agency. Filing the same document number again answers the same case (200); '
+        + 'a number another agency filed is refused (409). Answers what the workflow recorded: the push limit, whether the '
+        + 'push was late, and the steps it opened for the receiving AUTHORITY.',
+      security: bearerSecurity,
+      body: caseBody,
+      response: { 200: intakeAnswer, 201: intakeAnswer, 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema, 503: errorSchema },
+    },
+    // R2: ENFORCEMENT files its own penalty decisions; R3: CREDIT receives external documents.
+    // Checked before validation, so that the wrong role hears 403 whatever else is wrong.
+    preValidation: async (request) => {
+      const source = (request.body as { source?: unknown } | undefined)?.source;
+      const needed = source === 'penalty_decision' ? 'ENFORCEMENT' : source === 'external_document' ? 'CREDIT' : null;
+      if (needed && !request.agency!.roles.includes(needed)) {
+        request.log.warn({ agency: request.agency!.id, source }, 'access denied');
+        throw new DomainError(403, 'forbidden', 'source', `a ${source} is filed by ${needed}`);
+      }
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const { db, targetIdKey, now } = app.deps;
+    idempotency(request, reply);
+    const today = shanghaiDateOf(now());
+    const { kind: documentKind, receivedOn } = checkDocument(body, today);
+    const identifier = checkTarget(body);
+    const authority = await agencyById(db, body.authority);
+    if (!authority) throw badRequest('authority', `no agency ${body.authority}`);
+    if (!authority.roles.includes('AUTHORITY')) throw badRequest('authority', `${authority.name} is not an AUTHORITY (业务主管机构)`);
+    const measures = await pinMeasures(app, body, today);
+
+    const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
+    const workflowId = targetWorkflowId(targetId);
+    const claim = await claimCaseNumber(db, { number: documentNumberKey(body.document.number), filedBy: request.agency!.id, targetId });
+    if ('conflict' in claim) {
+      throw conflict('document.number', claim.conflict === 'another_agency'
+        ? 'this document number has been filed by another agency; a case belongs to the agency that filed it. If this is a different document, check the number'
+        : 'this agency has already filed this document number against another target');
+    }
+    if (claim.answer) return reply.status(200).send({ ...claim.answer, targetId, workflowId });
+
+    await recordTarget(db, {
+      id: targetId, kind: body.target.kind, name: body.target.name, workflowId,
+      creditCode: body.target.creditCode ?? null, idNumber: body.target.idNumber ?? null,
+    });
+    if (body.target.kind === 'enterprise') {
+      await recordPersons(db, (body.persons ?? []).map((p) => ({
+        caseId: claim.caseId, personTargetId: targetIdOf(targetIdKey, 'person', p.idNumber), role: p.role, name: p.name, idNumber: p.idNumber,
+      })));
+    }
+    const filed: FileCase = {
+      caseId: claim.caseId, actor: request.agency!.id, at: now().toISOString(), source: body.source,
+      document: { number: body.document.number, issuedOn: body.document.issuedOn, issuer: body.document.issuer, kind: documentKind },
+      receivedOn, consultation: body.consultation, measures, authorityId: authority.id,
+      seriousness: body.seriousness, repeated: body.repeated,
+    };
+    const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId }, filed);
+    const answer = { ...recorded, targetId, workflowId };
+    await saveIntakeAnswer(db, claim.caseId, answer);
+    return reply.status(claim.fresh ? 201 : 200).send(answer);
+  });
+}
+
+/** R2, R3: the decision date, and for an external document its kind and the day CREDIT received it. */
+function checkDocument(body: CaseBody, today: string): { kind: DocumentKind | null; receivedOn: string | null } {
+  const { issuedOn } = body.document;
+  if (!parseIsoDate(issuedOn)) throw badRequest('document.issuedOn', 'is not a real calendar date');
+  if (issuedOn > today) throw badRequest('document.issuedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
+  if (body.source === 'penalty_decision') {
+    if (body.document.kind) throw badRequest('document.kind', 'is for an external document (R3); a penalty decision has none');
+    if (body.receivedOn) throw badRequest('receivedOn', 'is for an external document (R3): a penalty decision counts from its date');
+    return { kind: null, receivedOn: null };
+  }
+  if (!body.document.kind) throw badRequest('document.kind', `is required for an external document (R3): one of ${DOCUMENT_KIND_IDS.join(', ')}`);
+  const receivedOn = body.receivedOn ?? today;
+  if (!parseIsoDate(receivedOn)) throw badRequest('receivedOn', 'is not a real calendar date');
+  if (receivedOn > today) throw badRequest('receivedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
+  if (receivedOn < issuedOn) throw badRequest('receivedOn', `is before the document was issued (${issuedOn})`);
+  return { kind: body.document.kind, receivedOn };
+}
+
+/** The identifying number of the target (GB 32100 credit code or GB 11643 identity number), and the persons'. */
+function checkTarget(body: CaseBody): string {
+  (body.persons ?? []).forEach((p, i) => {
+    const problem = idNumberProblem(p.idNumber);
+    if (problem) throw badRequest(`persons.${i}.idNumber`, problem);
+  });
+  if (body.target.kind === 'enterprise') {
+    if (!body.target.creditCode) throw badRequest('target.creditCode', 'is required for an enterprise');
+    const problem = creditCodeProblem(body.target.creditCode);
+    if (problem) throw badRequest('target.creditCode', problem);
+    return body.target.creditCode;
+  }
+  if (!body.target.idNumber) throw badRequest('target.idNumber', 'is required for a person');
+  const problem = idNumberProblem(body.target.idNumber);
+  if (problem) throw badRequest('target.idNumber', problem);
+  return body.target.idNumber;
+}
+
+/**
+ * R1: only measures on the two lists, in effect today, for this kind of target, each pinned to
+ * the version it was matched against. R10: every measure has an end: a by_decision measure takes
+ * the period the decision set, and is refused without it.
+ */
+async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string): Promise<PinnedMeasure[]> {
+  const pinned: PinnedMeasure[] = [];
+  for (const [i, code] of body.measures.entries()) {
+    const m = await measureInEffect(app.deps.db, code, today);
+    if (!m) throw badRequest(`measures.${i}`, `${code} is not on either list (R1)`);
+    if (m.status === 'retired') throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) has been retired from the list`);
+    // R13: a measure on persons in an enterprise's case applies to the persons listed with it.
+    const onPersons = body.target.kind === 'enterprise' && m.targetKinds.includes('person') && (body.persons ?? []).length > 0;
+    if (!m.targetKinds.includes(body.target.kind) && !onPersons) {
+      throw badRequest(`measures.${i}`, body.target.kind === 'enterprise' && m.targetKinds.includes('person')
+        ? `${code} (${m.nameZh}) applies to persons: list them in persons (R13)`
+        : `${code} (${m.nameZh}) does not apply to ${body.target.kind === 'enterprise' ? 'an enterprise' : 'a person'}`);
+    }
+    if (pinned.some((p) => p.code === code)) throw badRequest(`measures.${i}`, `${code} is listed twice`);
+    const period: PeriodLength | undefined = body.periods?.[code];
+    if (period && m.period.rule !== 'by_decision') {
+      throw badRequest(`periods.${code}`, `${code} has a ${m.period.rule} period; only a by_decision measure takes the decision's period`);
+    }
+    const p = pinMeasure(m, period);
+    if (!p) throw badRequest(`periods.${code}`, `is required: ${code} (${m.nameZh}) runs for the period the decision sets; give it, e.g. {"years": 1} (R10)`);
+    pinned.push(p);
+  }
+  for (const code of Object.keys(body.periods ?? {})) {
+    if (!body.measures.includes(code)) throw badRequest(`periods.${code}`, `${code} is not one of the measures`);
+  }
+  return pinned;
+}

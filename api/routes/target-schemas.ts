@@ -1,0 +1,33 @@
+// Query strings of the supervision routes, and who reads them.
+import type { Role } from '../../domain/roles';
+
+/** Every agency role but ADMIN reads targets (scoped, api/auth.ts oversees). */
+export const READERS: Role[] = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'];
+
+export const searchQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 100, description: 'part of the name, or the start of the credit code' },
+    creditCode: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
+    kind: { type: 'string', enum: ['enterprise', 'person'] },
+    status: { type: 'string', enum: ['open', 'closed'] },
+    agencyId: { type: 'string', minLength: 1, maxLength: 100, description: 'pushing, receiving or implementing agency' },
+    field: { type: 'string', minLength: 1, maxLength: 100, description: 'the field of the receiving AUTHORITY' },
+    measure: { type: 'string', pattern: '^[A-Z0-9-]{1,40}$', description: 'a measure code of one of its cases' },
+    overdue: { type: 'boolean', description: 'only targets with an open overdue step' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+} as const;
+
+export const overdueQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    agencyId: { type: 'string', minLength: 1, maxLength: 100 },
+    rule: { type: 'string', pattern: '^R[0-9]{1,2}$' },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+} as const;

@@ -1,0 +1,134 @@
+// What supervisors read (R14): target search and the overdue board. Every query runs on indexed
+// columns (targets: trigram name, credit code, status; cases: authority; case_implementers:
+// agency; steps: open overdue ones); figures in the README.
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import { targets } from '../schema';
+import { toShanghaiIso } from '../../domain/dates';
+import { stepLabel } from '../../domain/steps';
+
+export interface TargetSearch {
+  q?: string;
+  creditCode?: string;
+  kind?: 'enterprise' | 'person';
+  status?: 'open' | 'closed';
+  agencyId?: string;
+  field?: string;
+  measure?: string;
+  overdue?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** The outer query's target, always qualified (drizzle leaves a lone column unqualified in a select list). */
+const TARGET_ID = sql.raw('"targets"."id"');
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A target has a step that is overdue and still open (its cases' and its own R9 reports alike). */
+const hasOpenOverdue = sql`exists (select 1 from steps s where s.target_id = ${TARGET_ID} and s.done_at is null and s.overdue_at is not null)`;
+
+/** Targets of an agency: it pushed, received or implements one of their cases. */
+const involves = (agencyId: string) => sql`(
+  exists (select 1 from cases c where c.target_id = ${TARGET_ID} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}))
+  or exists (select 1 from cases c join case_implementers ci on ci.case_id = c.id
+             where c.target_id = ${TARGET_ID} and ci.agency_id = ${agencyId}))`;
+
+export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?: string) {
+  const where: SQL[] = [];
+  if (query.q) {
+    const q = likeEscape(query.q.trim());
+    where.push(sql`(${targets.name} ilike ${`%${q}%`} or ${targets.creditCode} like ${`${q.toUpperCase()}%`})`);
+  }
+  if (query.creditCode) where.push(eq(targets.creditCode, query.creditCode));
+  if (query.kind) where.push(eq(targets.kind, query.kind));
+  if (query.status) where.push(eq(targets.status, query.status));
+  if (query.agencyId) where.push(involves(query.agencyId));
+  if (scopeAgencyId) where.push(involves(scopeAgencyId));
+  if (query.field) {
+    where.push(sql`exists (select 1 from cases c join agencies a on a.id = c.authority_id
+                           where c.target_id = ${TARGET_ID} and a.field = ${query.field})`);
+  }
+  if (query.measure) {
+    where.push(sql`exists (select 1 from cases c where c.target_id = ${TARGET_ID}
+                           and c.measures @> ${JSON.stringify([{ code: query.measure }])}::jsonb)`);
+  }
+  if (query.overdue) where.push(hasOpenOverdue);
+  const condition = where.length ? and(...where) : undefined;
+
+  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(targets).where(condition);
+  // The page first, then its figures: the per-target counts run for the rows shown only.
+  const page = await db.select({ id: targets.id }).from(targets).where(condition)
+    .orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset);
+  const ids = page.map((p) => p.id);
+  const rows = ids.length === 0 ? [] : await db.select({
+    targetId: targets.id,
+    kind: targets.kind,
+    name: targets.name,
+    creditCode: targets.creditCode,
+    status: targets.status,
+    updatedAt: targets.updatedAt,
+    cases: sql<number>`(select count(*)::int from cases c where c.target_id = ${TARGET_ID})`,
+    measuresInForce: sql<number>`(select count(*)::int from case_measures cm join cases c on c.id = cm.case_id
+                                  where c.target_id = ${TARGET_ID} and cm.status = 'active')`,
+    openOverdue: sql<number>`(select count(*)::int from steps s where s.target_id = ${TARGET_ID} and s.done_at is null and s.overdue_at is not null)`,
+  }).from(targets).where(inArray(targets.id, ids)).orderBy(desc(targets.updatedAt), targets.id);
+  return {
+    items: rows.map((r) => ({ ...r, updatedAt: toShanghaiIso(r.updatedAt) })),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+/** The overdue board: steps overdue and still open, the latest (earliest due) first. */
+export async function overdueBoard(db: Db, query: { agencyId?: string; rule?: string; limit: number; offset: number }, now: Date) {
+  const filters: SQL[] = [sql`s.done_at is null`, sql`s.overdue_at is not null`];
+  if (query.agencyId) filters.push(sql`s.agency_id = ${query.agencyId}`);
+  if (query.rule) filters.push(sql`s.rule = ${query.rule}`);
+  const where = sql.join(filters, sql` and `);
+  const rows = await db.execute<{
+    id: string; kind: string; rule: string; month: string | null; agency_id: string | null; agency_name: string | null;
+    due_at: Date | string; overdue_at: Date | string; case_id: string | null; document_number: string | null;
+    target_id: string | null; target_name: string | null; change_id: string | null; reminders: number;
+  }>(sql`
+    select s.id, s.kind, s.rule, s.month, s.agency_id, a.name as agency_name, s.due_at, s.overdue_at, s.case_id,
+           c.document_number, s.target_id, t.name as target_name, s.change_id, s.reminders
+    from steps s
+    left join cases c on c.id = s.case_id
+    left join targets t on t.id = s.target_id
+    left join agencies a on a.id = s.agency_id
+    where ${where}
+    order by s.due_at asc, s.id asc
+    limit ${query.limit} offset ${query.offset}`);
+  const [{ total }] = await db.execute<{ total: number }>(sql`select count(*)::int as total from steps s where ${where}`);
+  return {
+    items: rows.map((r) => {
+      const dueMs = new Date(r.due_at).getTime();
+      return {
+        id: r.id,
+        step: r.kind,
+        stepLabel: stepLabel(r.kind, r.month),
+        rule: r.rule,
+        month: r.month,
+        agencyId: r.agency_id,
+        agency: r.agency_name,
+        targetId: r.target_id,
+        targetName: r.target_name,
+        caseId: r.case_id,
+        documentNumber: r.document_number,
+        changeId: r.change_id,
+        dueAt: toShanghaiIso(r.due_at),
+        // The last day it could be met on (the instant above is 24:00 of that day).
+        dueOn: toShanghaiIso(dueMs - 1).slice(0, 10),
+        detectedAt: toShanghaiIso(r.overdue_at),
+        // Whole days late at the time asked (a step due at 24:00 yesterday is 1 day late from this morning).
+        daysLate: Math.max(0, Math.ceil((now.getTime() - dueMs) / 86_400_000)),
+        reminders: r.reminders,
+      };
+    }),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}

@@ -1,0 +1,67 @@
+// Agencies and their API keys (DOMAIN.md "Actors"), and what they are told.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { ROLES, type Role } from '../../domain/roles';
+
+// ---------------------------------------------------------------------------------------------
+// Agencies and their API keys (DOMAIN.md "Actors"). Keys are stored as SHA-256 hashes only.
+
+export { ROLES, type Role };
+
+export const agencies = pgTable('agencies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level').notNull().default('city'),
+  field: text('field'),
+  roles: text('roles').array().$type<Role[]>().notNull(),
+  /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
+  implementerKind: text('implementer_kind'),
+  notifyUrl: text('notify_url'),
+  notifySecret: text('notify_secret'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  keyHash: text('key_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash)]);
+
+/** What an agency is told (reminders, escalations, retirement notices): its inbox over HTTP. */
+export const notices = pgTable('notices', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventKey: text('event_key').notNull(),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  kind: text('kind').notNull(),
+  rule: text('rule'),
+  subject: text('subject').notNull(),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  readAt: timestamp('read_at', { withTimezone: true }),
+  /** Outbox: set when the agency's webhook answered 2xx (agencies without one read the inbox). */
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+  lastError: text('last_error'),
+}, (t) => [
+  uniqueIndex('notices_event_agency_uq').on(t.eventKey, t.agencyId),
+  index('notices_agency_idx').on(t.agencyId, t.createdAt),
+  index('notices_undelivered_idx').on(t.nextAttemptAt).where(sql`delivered_at is null`),
+]);
+
+/** Every webhook attempt, successful or not. */
+export const noticeDeliveries = pgTable('notice_deliveries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  noticeId: bigint('notice_id', { mode: 'number' }).notNull().references(() => notices.id),
+  agencyId: text('agency_id').notNull(),
+  url: text('url').notNull(),
+  attempt: integer('attempt').notNull(),
+  status: integer('status'),
+  error: text('error'),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  durationMs: integer('duration_ms').notNull(),
+}, (t) => [index('notice_deliveries_notice_idx').on(t.noticeId)]);

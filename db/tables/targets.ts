@@ -1,0 +1,167 @@
+// A target, its cases and what was done on them: the PostgreSQL projection of each target's
+// workflow (written by its activities), plus the identities the workflows never hold.
+import { sql } from 'drizzle-orm';
+import {
+  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { PinnedMeasure } from '../../domain/measures';
+import { agencies } from './agencies';
+
+/** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
+export const targets = pgTable('targets', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['enterprise', 'person'] }).notNull(),
+  name: text('name').notNull(),
+  /** 统一社会信用代码 of an enterprise (public information). */
+  creditCode: text('credit_code'),
+  /** Resident identity number of a person: kept only here, masked in every response. */
+  idNumber: text('id_number'),
+  workflowId: text('workflow_id').notNull(),
+  /** open: in the loop; closed: every measure released and no report owed (R10). */
+  status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  // Supervision search: "name contains", credit code prefix, status (measured in the README).
+  index('targets_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+  index('targets_credit_code_idx').on(t.creditCode.op('text_pattern_ops')),
+  index('targets_status_idx').on(t.status, t.updatedAt),
+  // The default order of the search: the latest change first.
+  index('targets_updated_idx').on(t.updatedAt),
+]);
+
+export type { PinnedMeasure };
+
+/** One cause (a penalty decision or an external document) against a target (R2, R3). */
+export const cases = pgTable('cases', {
+  id: text('id').primaryKey(),
+  targetId: text('target_id').notNull().references(() => targets.id),
+  source: text('source', { enum: ['penalty_decision', 'external_document'] }).notNull(),
+  documentNumber: text('document_number').notNull(),
+  documentIssuer: text('document_issuer').notNull(),
+  /** R3: the kind of external document (domain/document-kinds.ts); null for a penalty decision. */
+  documentKind: text('document_kind'),
+  issuedOn: date('issued_on').notNull(),
+  /** R3: the day CREDIT received the external document; its 3 working days count from it. */
+  receivedOn: date('received_on'),
+  consultation: boolean('consultation').notNull().default(false),
+  /** The measures with the catalog version each was matched against (R1: cases keep it). */
+  measures: jsonb('measures').$type<PinnedMeasure[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The receiving AUTHORITY chosen at intake (R2, R3). */
+  authorityId: text('authority_id'),
+  /** R12: how serious the case is, and whether it repeats an earlier one (limits on repair). */
+  seriousness: text('seriousness', { enum: ['general', 'serious', 'especially_serious'] }).notNull().default('general'),
+  repeated: boolean('repeated').notNull().default(false),
+  /** R2/R3: the push limit and whether the push came after it, as answered at intake. */
+  pushDueOn: date('push_due_on'),
+  late: boolean('late').notNull().default(false),
+  /** R2/R3: who pushed it and when (the step's completion, counted in statistics, R14). */
+  pushedBy: text('pushed_by'),
+  pushedAt: timestamp('pushed_at', { withTimezone: true }),
+  status: text('status').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('cases_target_idx').on(t.targetId),
+  index('cases_authority_idx').on(t.authorityId),
+]);
+
+/**
+ * The owner of a document number (R2, R3): a case belongs to the agency that filed it. The same
+ * agency filing the number again gets the same case; another agency is refused. The answer the
+ * workflow gave is kept so that a repeated filing answers the same without a second intake.
+ */
+export const caseNumbers = pgTable('case_numbers', {
+  /** The document number as filed, normalized (domain/identifiers.ts documentNumberKey). */
+  number: text('number').primaryKey(),
+  caseId: text('case_id').notNull(),
+  filedBy: text('filed_by').notNull(),
+  targetId: text('target_id').notNull(),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  answer: jsonb('answer').$type<Record<string, unknown> | null>(),
+}, (t) => [uniqueIndex('case_numbers_case_uq').on(t.caseId)]);
+
+/** R5: the implementers an AUTHORITY pushed a case to, with the measures each carries out. */
+export const caseImplementers = pgTable('case_implementers', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  agencyId: text('agency_id').notNull().references(() => agencies.id),
+  measures: jsonb('measures').$type<string[]>().notNull(),
+  pushedAt: timestamp('pushed_at', { withTimezone: true }).notNull(),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.caseId, t.agencyId] }), index('case_implementers_agency_idx').on(t.agencyId)]);
+
+/** R6–R8, R10: each measure of a case as carried out by its implementer, from acknowledgement to release. */
+export const caseMeasures = pgTable('case_measures', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  code: text('code').notNull(),
+  version: integer('version').notNull(),
+  implementerId: text('implementer_id').notNull(),
+  status: text('status', { enum: ['active', 'suspended', 'released'] }).notNull(),
+  activeFrom: date('active_from').notNull(),
+  /** The last day of the period (R10); null for a permanent measure or one whose period the decision has not set. */
+  periodEnd: date('period_end'),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair'] }),
+  /** R9: in the monthly feedback set (copied from the pinned version). */
+  feedbackSet: boolean('feedback_set').notNull().default(false),
+  /** R12: the end of the legal minimum period, before which repair cannot release it. */
+  minimumEnd: date('minimum_end'),
+}, (t) => [
+  primaryKey({ columns: [t.caseId, t.code] }),
+  index('case_measures_status_idx').on(t.status, t.periodEnd),
+  index('case_measures_code_idx').on(t.code),
+]);
+
+/** R9: an implementer's monthly report on a target's measures (before the 7th of the next month). */
+export const feedbackReports = pgTable('feedback_reports', {
+  targetId: text('target_id').notNull().references(() => targets.id),
+  implementerId: text('implementer_id').notNull().references(() => agencies.id),
+  /** The month reported on, YYYY-MM. */
+  month: text('month').notNull(),
+  summary: text('summary').notNull(),
+  reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+}, (t) => [primaryKey({ columns: [t.targetId, t.implementerId, t.month] })]);
+
+/** R11: an objection to a case's cause: measures suspended while it is verified. */
+export const objections = pgTable('objections', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  filedBy: text('filed_by').notNull(),
+  reason: text('reason').notNull(),
+  filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  outcome: text('outcome', { enum: ['rejected', 'upheld'] }),
+  decidedBy: text('decided_by'),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+}, (t) => [index('objections_case_idx').on(t.caseId)]);
+
+/** R12: a credit-repair application on a case, reviewed within 15 working days. */
+export const repairs = pgTable('repairs', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  filedBy: text('filed_by').notNull(),
+  filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  /** 容缺受理: secondary materials missing, promised by a date. */
+  commitment: jsonb('commitment').$type<{ materials: string; dueOn: string } | null>(),
+  outcome: text('outcome', { enum: ['approved', 'rejected'] }),
+  decidedBy: text('decided_by'),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  commitmentFulfilledAt: timestamp('commitment_fulfilled_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [index('repairs_case_idx').on(t.caseId)]);
+
+/**
+ * R13: the persons recorded against an enterprise's case (legal representative, principal,
+ * directly responsible persons). Written by the API at intake, so identity numbers never enter
+ * workflow histories; person-only measures of the case apply to them and follow the case.
+ */
+export const casePersons = pgTable('case_persons', {
+  caseId: text('case_id').notNull(),
+  personTargetId: text('person_target_id').notNull(),
+  role: text('role', { enum: ['legal_representative', 'principal', 'responsible_person'] }).notNull(),
+  name: text('name').notNull(),
+  idNumber: text('id_number').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.personTargetId] }), index('case_persons_person_idx').on(t.personTargetId)]);

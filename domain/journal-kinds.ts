@@ -1,0 +1,39 @@
+// The journal's vocabulary: every kind of line a target's story can hold, with the label the
+// history and the dashboard show. One table; the sentences themselves are in api/history.ts.
+
+export const JOURNAL_KINDS = {
+  case_pushed: '案件推送',
+  reported_upward: '逐级上报',
+  case_received: '接收',
+  pushed_to_implementers: '推送实施机构',
+  acknowledged: '签收',
+  measure_active: '措施实施',
+  measure_active_publicity_started: '措施实施（开始公示）',
+  measures_suspended: '措施暂停',
+  measures_resumed: '措施恢复',
+  measure_released: '措施解除',
+  publicity_stopped: '停止公示',
+  report_received: '月度反馈',
+  overdue: '逾期',
+  escalated: '催办',
+  objection_filed: '提出异议',
+  objection_decided: '异议决定',
+  case_released: '解除措施',
+  repair_filed: '申请信用修复',
+  repair_decided: '信用修复决定',
+  commitment_kept: '承诺已履行',
+  commitment_broken: '承诺未履行',
+  deadline_recomputed: '期限重算',
+  loop_closed: '闭环完成',
+} as const;
+
+export type JournalKind = keyof typeof JOURNAL_KINDS;
+
+export function journalLabel(kind: string): string {
+  return (JOURNAL_KINDS as Record<string, string>)[kind] ?? kind;
+}
+
+/** R10, R11, R12: why a measure was released. */
+export const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' } as const;
+export type ReleaseReason = keyof typeof RELEASE_REASONS;
+export const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;

@@ -1,0 +1,46 @@
+// A measure as a case carries it: the attributes of the catalog version it was matched against
+// (R1: cases keep the version) that the loop needs to carry it out. Pure.
+import type { PeriodLength } from './periods';
+
+export type PeriodRule =
+  | { rule: 'fixed'; length: PeriodLength }
+  | { rule: 'by_decision' }
+  | { rule: 'permanent' };
+
+export interface PinnedMeasure {
+  code: string;
+  version: number;
+  category: 'R6' | 'R7' | 'R8';
+  /** Its period: a fixed length, the length the decision set (by_decision), or permanent (never ends). */
+  period: PeriodLength | 'permanent';
+  /** R12: a period set by law that credit repair cannot shorten; 'never' for a lifetime measure. */
+  legalMinimum: PeriodLength | 'never' | null;
+  /** R9: reported on every month. */
+  feedbackSet: boolean;
+  /** R4: executed outside the local system: recorded and reported upward, never pushed here. */
+  outsideLocalAuthority: boolean;
+}
+
+export interface CatalogVersion {
+  code: string;
+  version: number;
+  category: string;
+  period: PeriodRule;
+  legalMinimum: PeriodLength | null;
+  feedbackSet: boolean;
+  outsideLocalAuthority: boolean;
+}
+
+/**
+ * R6–R8, R10: every measure has an end. A by_decision measure takes the period the decision set
+ * and none other; without it the measure cannot be pinned (null), and intake names the field.
+ */
+export function pinMeasure(v: CatalogVersion, decisionPeriod: PeriodLength | undefined): PinnedMeasure | null {
+  const period = v.period.rule === 'fixed' ? v.period.length : v.period.rule === 'permanent' ? 'permanent' : decisionPeriod;
+  if (!period) return null;
+  return {
+    code: v.code, version: v.version, category: v.category as PinnedMeasure['category'], period,
+    legalMinimum: v.period.rule === 'permanent' ? 'never' : v.legalMinimum,
+    feedbackSet: v.feedbackSet, outsideLocalAuthority: v.outsideLocalAuthority,
+  };
+}

@@ -1,0 +1,208 @@
+// The step registry: every obligation of the loop (and every automatic timer) is one entry
+// here. Its rule id, who is responsible, its deadline, its Chinese label, what completes it
+// and what happens when it falls due. The workflow keeps open steps as data of one shape
+// (OpenStep); overdue records, reminders, statistics, the overdue board, the history and the
+// dashboard's labels all derive from this table. Adding an obligation is one entry here plus
+// the handler of the action that completes it. Pure: no engine, no database, no clock.
+import type { Deadline } from './working-days';
+import type { IsoDate } from './dates';
+
+export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R16';
+
+/** Who owes the step, derived from the case: its filing agency, its AUTHORITY, one implementer, the reviewers. */
+export type Responsible = 'originator' | 'authority' | 'implementer' | 'reviewers' | 'system';
+
+/** How a step's deadline is counted (R16: working days are counted from the day after the event). */
+export type DeadlineRule =
+  | { count: 'working_days'; days: number; withConsultation?: number; after: string }
+  | { count: 'seventh_of_next_month'; after: string }
+  | { count: 'on_date'; after: string };
+
+export interface StepDefinition {
+  rule: RuleId;
+  /** 中文, as agencies and supervisors read it. */
+  label: string;
+  responsible: Responsible;
+  deadline: DeadlineRule;
+  /** The agency actions (domain/actions.ts) that complete it. */
+  completedBy: readonly string[];
+  /** escalate: an obligation (R14 overdue record, notices, reminders); automatic: the system acts itself. */
+  onDue: 'escalate' | 'automatic';
+  /** Where the rule comes from (../shared/seeds). */
+  source: string;
+}
+
+export const STEPS = {
+  push: {
+    rule: 'R2', label: '推送', responsible: 'originator',
+    deadline: { count: 'working_days', days: 3, withConsultation: 15, after: 'the penalty decision' },
+    completedBy: ['fileCase'], onDue: 'escalate', source: '000 §二(二) 在处罚决定作出3个工作日内…推送到闭环系统',
+  },
+  external_push: {
+    rule: 'R3', label: '匹配推送', responsible: 'originator',
+    deadline: { count: 'working_days', days: 3, withConsultation: 15, after: "CREDIT's receipt of the document" },
+    completedBy: ['fileCase'], onDue: 'escalate', source: '000 §二(二) 由信用监管机构统一接收后在3个工作日内匹配',
+  },
+  receipt: {
+    rule: 'R5', label: '接收', responsible: 'authority',
+    deadline: { count: 'working_days', days: 3, after: 'the push of the case' },
+    completedBy: ['receiveCase', 'pushToImplementers'], onDue: 'escalate', source: '000 §二(三) 应在3个工作日内接收',
+  },
+  implementer_push: {
+    rule: 'R5', label: '推送实施机构', responsible: 'authority',
+    deadline: { count: 'working_days', days: 3, after: 'the push of the case' },
+    completedBy: ['pushToImplementers'], onDue: 'escalate', source: '000 §二(三) 应在3个工作日内接收…并选择…实施机构进行推送或共享',
+  },
+  acknowledgement: {
+    rule: 'R5', label: '签收', responsible: 'implementer',
+    deadline: { count: 'working_days', days: 3, after: 'the push to the implementer' },
+    completedBy: ['acknowledge'], onDue: 'escalate', source: '000 §二(三)',
+  },
+  feedback: {
+    rule: 'R9', label: '月度反馈', responsible: 'implementer',
+    deadline: { count: 'seventh_of_next_month', after: 'the month reported on' },
+    completedBy: ['reportFeedback'], onDue: 'escalate', source: '000 §二(五) 实施机构在每月7日前将上个月…反馈至闭环系统',
+  },
+  objection_verification: {
+    rule: 'R11', label: '异议核实', responsible: 'originator',
+    deadline: { count: 'working_days', days: 15, after: 'the objection' },
+    completedBy: ['decideObjection'], onDue: 'escalate', source: '002 篇五 自收到异议之日起15个工作日内进行核查和处理',
+  },
+  objection_release: {
+    rule: 'R11', label: '异议成立后的解除', responsible: 'authority',
+    deadline: { count: 'working_days', days: 3, after: 'the confirmation that the cause is changed or revoked' },
+    completedBy: ['releaseCase'], onDue: 'escalate', source: '000 §二(六)2 以上步骤需事由确认违法或无效后3个工作日内完成',
+  },
+  repair_review: {
+    rule: 'R12', label: '信用修复审核', responsible: 'originator',
+    deadline: { count: 'working_days', days: 15, after: 'the repair application' },
+    completedBy: ['decideRepair'], onDue: 'escalate', source: '002 篇十三 第十八条',
+  },
+  measure_review: {
+    rule: 'R1', label: '清单变更审核', responsible: 'reviewers',
+    deadline: { count: 'working_days', days: 10, after: 'the proposal' },
+    completedBy: ['decideMeasureChange'], onDue: 'escalate', source: '000 §二(一) 由信用监管机构会同法制机构对措施变动情况进行审核',
+  },
+  period_end: {
+    rule: 'R10', label: '期限届满', responsible: 'system',
+    deadline: { count: 'on_date', after: "the measure's last day" },
+    completedBy: [], onDue: 'automatic', source: '000 §二(六)1 失信惩戒(强化监管)期限到期后…自动从对象名单中移出',
+  },
+  repair_commitment: {
+    rule: 'R12', label: '容缺受理承诺', responsible: 'originator',
+    deadline: { count: 'on_date', after: 'the date the party promised' },
+    completedBy: ['supplyMaterials'], onDue: 'automatic', source: '004 容缺受理 告知承诺',
+  },
+  feedback_month: {
+    rule: 'R9', label: '月度反馈周期', responsible: 'system',
+    deadline: { count: 'on_date', after: 'the last day of the month' },
+    completedBy: [], onDue: 'automatic', source: '000 §二(五)',
+  },
+} as const satisfies Record<string, StepDefinition>;
+
+export type StepKind = keyof typeof STEPS;
+export const STEP_KINDS = Object.keys(STEPS) as StepKind[];
+
+export function stepDefinition(kind: StepKind): StepDefinition {
+  return STEPS[kind];
+}
+
+export const isObligation = (kind: StepKind): boolean => STEPS[kind].onDue === 'escalate';
+
+/**
+ * R14: the steps reminded while they stay overdue (every N working days, a setting per kind).
+ * The push is done at intake itself, so a late push is recorded once and never reminded.
+ */
+export const REMINDED_STEPS: StepKind[] = STEP_KINDS.filter((k) => isObligation(k) && !(STEPS[k].completedBy as readonly string[]).includes('fileCase'));
+
+/** The working days a step allows (R2, R3: 15 when consultation 会商 was asked). */
+export function workingDaysOf(kind: StepKind, consultation = false): number {
+  const d: DeadlineRule = STEPS[kind].deadline;
+  if (d.count !== 'working_days') throw new RangeError(`${kind} is not counted in working days`);
+  return consultation && d.withConsultation ? d.withConsultation : d.days;
+}
+
+/** What identifies one step of a target: its kind and what it is about. */
+export interface StepRef {
+  kind: StepKind;
+  caseId: string | null;
+  /** The responsible agency; null for a system timer. */
+  agencyId: string | null;
+  /** R9: the month reported on. */
+  month?: string;
+  /** R10: the measure whose period ends. */
+  code?: string;
+  /** R11, R12: the objection or repair. */
+  ref?: string;
+}
+
+/** A step's key, unique within its target: e.g. receipt/C1, acknowledgement/C1/ag-1, feedback/2026-11/ag-1. */
+export function stepKey(s: StepRef): string {
+  const parts: (string | null | undefined)[] = [s.kind];
+  if (s.kind === 'feedback') parts.push(s.month, s.agencyId);
+  else if (s.kind === 'feedback_month') parts.push(s.month);
+  else parts.push(s.caseId, s.kind === 'acknowledgement' ? s.agencyId : s.code ?? s.ref);
+  return parts.filter((p) => p !== null && p !== undefined && p !== '').join('/');
+}
+
+/** The event a deadline counts from, before the calendar has resolved it. */
+export type DeadlineSpec =
+  | { workingDays: number; from: IsoDate }
+  | { feedbackMonth: string }
+  | { endOfDay: IsoDate };
+
+export interface StepSpec extends StepRef {
+  deadline: DeadlineSpec;
+}
+
+/** A step still owed (or a system timer still running), as the workflow holds it. */
+export interface OpenStep extends StepRef {
+  key: string;
+  rule: RuleId;
+  due: Deadline;
+  /** R14: the overdue record has been made. */
+  overdue: boolean;
+  reminders: number;
+  /** R14: when the next reminder goes out while the step stays overdue. */
+  nextReminder: Deadline | null;
+}
+
+/** A step of a spec whose deadline has been resolved: open, not overdue, no reminders yet. */
+export function openedStep(spec: StepSpec, due: Deadline): OpenStep {
+  const { deadline: _spec, ...ref } = spec;
+  return { ...ref, key: stepKey(spec), rule: ruleOf(spec.kind), due, overdue: false, reminders: 0, nextReminder: null };
+}
+
+/** The step as the API shows it (labels from this registry, the due day and instant). */
+export interface StepView {
+  key: string;
+  kind: StepKind;
+  rule: RuleId;
+  label: string;
+  caseId: string | null;
+  agencyId: string | null;
+  month: string | null;
+  /** The last day (Asia/Shanghai) the step may be done on, and the instant it ends (24:00 +08:00). */
+  dueOn: IsoDate;
+  dueAt: string;
+  provisional: boolean;
+  overdue: boolean;
+}
+
+export function stepView(s: OpenStep): StepView {
+  return {
+    key: s.key, kind: s.kind, rule: s.rule, label: stepLabel(s.kind, s.month), caseId: s.caseId, agencyId: s.agencyId,
+    month: s.month ?? null, dueOn: s.due.due, dueAt: s.due.dueAt, provisional: s.due.provisional, overdue: s.overdue,
+  };
+}
+
+/** 'feedback', '2026-10' → 2026-10 月度反馈. Unknown kinds read as themselves. */
+export function stepLabel(kind: string, month?: string | null): string {
+  const label = (STEPS as Record<string, StepDefinition>)[kind]?.label ?? kind;
+  return kind === 'feedback' && month ? `${month} ${label}` : label;
+}
+
+/** The rule of a step kind (R2 for a push, R5 for a receipt …). */
+export function ruleOf(kind: StepKind): RuleId {
+  return STEPS[kind].rule;
+}
