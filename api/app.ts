@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../db/client';
+import type { NotifyPolicy } from '../domain/notify-url';
 import type { WorkingCalendar } from '../domain/working-days';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
@@ -28,6 +29,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Where the supervisors' timeline links to the engine's events. */
   temporalUi?: TemporalUi;
+  /** Which notification URLs an ADMIN allowed beyond public https (config `notify`). */
+  notify?: NotifyPolicy;
 }
 
 declare module 'fastify' {
@@ -68,6 +71,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     ...deps,
     now: deps.now ?? (() => new Date()),
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+    notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
   });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { readCalendar } from '../../db/calendar-store';
+import type { NotifyPolicy } from '../../domain/notify-url';
 import type { DbHandle } from '../../db/client';
 import { createWorker } from '../../worker/worker';
 import { workflowBundle } from './engine';
@@ -15,6 +16,8 @@ import { freePort } from './ports';
 interface AppOptions {
   targetIdKey?: string;
   now?: () => Date;
+  /** The ADMIN's exceptions for notification URLs (default: none, as in production). */
+  notify?: NotifyPolicy;
 }
 
 export interface AppUnderTest {
@@ -26,7 +29,7 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
-    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify,
   });
   return {
     app,
