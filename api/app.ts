@@ -16,6 +16,7 @@ import { caseRoutes, feedbackRoutes, implementationRoutes, objectionRoutes, repa
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
+import { noticeRoutes } from './routes/notices';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
         { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
         { name: 'inbox', description: 'What each agency has been told' },
+        { name: 'notices', description: 'The webhook outbox: parked notices and their retry' },
         { name: 'agencies', description: 'The agency registry and API keys' },
       ],
       components: {
@@ -120,6 +122,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(calendarRoutes);
   await app.register(measureRoutes);
   await app.register(inboxRoutes);
+  await app.register(noticeRoutes);
   await app.register(agencyRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);
