@@ -4,10 +4,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/env';
-import { connectDb, type DbHandle } from '../../db/client';
+import type { DbHandle } from '../../db/client';
 import { agencies, apiKeys, cases, targets } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
+import { freshDatabase } from '../support/fresh-db';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
@@ -17,7 +18,8 @@ let admin: Agency;
 const CHOSEN_SECRET = `whsec_${Buffer.alloc(24, 3).toString('base64')}`;
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  // A database of its own: the endpoints registered here must never meet another suite's outbox.
+  dbh = await freshDatabase(inject('databaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'agencies' }));
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
 });
@@ -33,7 +35,7 @@ describe('the agency registry', () => {
   it('registers an agency, shows its key once and stores only a hash of it', async () => {
     const res = await create({
       name: '杭州市食品安全协会', level: 'city', field: '食品', roles: ['IMPLEMENTER'], implementerKind: 'industry_association',
-      notifyUrl: 'https://hooks.example.com/jd', notifySecret: CHOSEN_SECRET,
+      notifyUrl: 'https://hooks.agency.invalid/jd', notifySecret: CHOSEN_SECRET,
     });
     expect(res.statusCode).toBe(201);
     const { agency, apiKey, keyId, notifySecret } = res.json();
@@ -52,7 +54,7 @@ describe('the agency registry', () => {
   });
 
   it('issues a Standard Webhooks signing secret (whsec_, 32 bytes) with an endpoint and shows it once', async () => {
-    const res = await create({ name: '行政审批服务中心', level: 'city', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency', notifyUrl: 'https://hooks.example.com/a' });
+    const res = await create({ name: '行政审批服务中心', level: 'city', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency', notifyUrl: 'https://hooks.agency.invalid/a' });
     expect(res.statusCode).toBe(201);
     const { agency, notifySecret } = res.json();
     expect(notifySecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -68,7 +70,7 @@ describe('the agency registry', () => {
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], implementerKind: 'market_entity' }, 'implementerKind', /only an IMPLEMENTER/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'ftp://x' }, 'notifyUrl', /must be an https URL/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'hooks' }, 'notifyUrl', /is not a URL/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://hooks.example.com/jd' }, 'notifyUrl', /must be https .*NOTIFY_ALLOWED_HTTP_HOSTS/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://hooks.agency.invalid/jd' }, 'notifyUrl', /must be https .*NOTIFY_ALLOWED_HTTP_HOSTS/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://127.0.0.1:5432/' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://127.0.0.1:8233/' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://169.254.169.254/' }, 'notifyUrl', /169\.254\.169\.254, a link-local address/],
@@ -78,9 +80,9 @@ describe('the agency registry', () => {
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://2130706433/hook' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://0.0.0.0/hook' }, 'notifyUrl', /unspecified/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://localhost/hook' }, 'notifyUrl', /this machine/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://u:p@hooks.example.com/' }, 'notifyUrl', /user name or password/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.example.com/', notifySecret: 'a-signing-secret-of-length' }, 'notifySecret', /whsec_/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.example.com/', notifySecret: `whsec_${Buffer.alloc(16).toString('base64')}` }, 'notifySecret', /24 to 64 bytes/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://u:p@hooks.agency.invalid/' }, 'notifyUrl', /user name or password/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/', notifySecret: 'a-signing-secret-of-length' }, 'notifySecret', /whsec_/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/', notifySecret: `whsec_${Buffer.alloc(16).toString('base64')}` }, 'notifySecret', /24 to 64 bytes/],
     [{ name: '信用处', level: 'city', roles: ['MAYOR'] }, 'roles.0', /allowed values/],
     [{ name: '信用处', level: 'galaxy', roles: ['CREDIT'] }, 'level', /allowed values/],
   ])('refuses %j naming %s', async (payload, field, reason) => {
@@ -114,20 +116,20 @@ describe('notification endpoints (issue 16)', () => {
       expect(refused.statusCode).toBe(400);
       expect(refused.json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/loopback|link-local/) });
     }
-    const set = await patch(agency.id, 'https://hooks.example.com/ad');
+    const set = await patch(agency.id, 'https://hooks.agency.invalid/ad');
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ agency: { notifyUrl: 'https://hooks.example.com/ad', hasNotifySecret: true }, notifySecret: expect.stringMatching(/^whsec_/) });
+    expect(set.json()).toMatchObject({ agency: { notifyUrl: 'https://hooks.agency.invalid/ad', hasNotifySecret: true }, notifySecret: expect.stringMatching(/^whsec_/) });
     // A second endpoint keeps the secret: nothing new to show.
-    const moved = await patch(agency.id, 'https://hooks.example.com/ad2');
+    const moved = await patch(agency.id, 'https://hooks.agency.invalid/ad2');
     expect(moved.json().notifySecret).toBeUndefined();
     const cleared = await patch(agency.id, null);
     expect(cleared.json().agency).toMatchObject({ notifyUrl: null });
-    expect((await patch(agency.id, 'https://hooks.example.com/', await agencyWithKey(dbh.db, ['SUPERVISOR']))).statusCode).toBe(403);
-    expect((await patch('ag-none', 'https://hooks.example.com/')).statusCode).toBe(404);
+    expect((await patch(agency.id, 'https://hooks.agency.invalid/', await agencyWithKey(dbh.db, ['SUPERVISOR']))).statusCode).toBe(403);
+    expect((await patch('ag-none', 'https://hooks.agency.invalid/')).statusCode).toBe(404);
   });
 
   it('issues a new secret on request (shown once), which ends the pre-standard headers', async () => {
-    const { agency } = (await create({ name: '信用监管处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.example.com/c' })).json();
+    const { agency } = (await create({ name: '信用监管处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/c' })).json();
     await dbh.db.update(agencies).set({ notifyLegacySignature: true }).where(eq(agencies.id, agency.id));
     const before = (await dbh.db.select().from(agencies).where(eq(agencies.id, agency.id)))[0].notifySecret;
     const res = await app.inject({ method: 'POST', url: `/agencies/${agency.id}/notify-secret`, headers: admin.headers });
@@ -141,18 +143,18 @@ describe('notification endpoints (issue 16)', () => {
 
   it('plain http or a private address only to a host an ADMIN allowed (NOTIFY_ALLOWED_HTTP_HOSTS, NOTIFY_ALLOWED_PRIVATE_HOSTS)', async () => {
     const allowing = await appWithoutEngine(dbh, {
-      targetIdKey: 'agencies', notify: loadConfig({ NOTIFY_ALLOWED_HTTP_HOSTS: '127.0.0.1,hooks.gov.test', NOTIFY_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }).notify,
+      targetIdKey: 'agencies', notify: loadConfig({ NOTIFY_ALLOWED_HTTP_HOSTS: '127.0.0.1,hooks.gov.invalid', NOTIFY_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }).notify,
     });
     try {
       const register = (notifyUrl: string) => allowing.app.inject({
         method: 'POST', url: '/agencies', headers: admin.headers, payload: { name: '市场监管所', level: 'district', roles: ['AUTHORITY'], notifyUrl },
       });
       expect((await register('http://127.0.0.1:9999/hook')).statusCode).toBe(201);
-      expect((await register('http://hooks.gov.test/hook')).statusCode).toBe(201);
+      expect((await register('http://hooks.gov.invalid/hook')).statusCode).toBe(201);
       // Each exception is for the hosts named, not for their neighbours.
       expect((await register('http://127.0.0.2:9999/hook')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/127\.0\.0\.2, a loopback/) });
       expect((await register('http://169.254.169.254/')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/link-local/) });
-      expect((await register('http://other.gov.test/hook')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/must be https/) });
+      expect((await register('http://other.gov.invalid/hook')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/must be https/) });
     } finally {
       await allowing.close();
     }
