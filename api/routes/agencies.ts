@@ -1,13 +1,13 @@
 // The agency registry: ADMIN registers agencies with their roles and notification endpoint,
 // issues keys (shown once, stored hashed) and revokes them, changes an endpoint and issues its
 // signing secret (Standard Webhooks, `whsec_…`, shown once). An endpoint URL is checked when
-// it is set (domain/notify-url.ts) and again by the outbox at every attempt.
+// it is set (worker/outbox/url-policy.ts) and again by the outbox at every attempt.
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { issueKey, newNotifySecret, notifySecretRefusal, revokeKey } from '../../db/agencies';
-import { notifyUrlRefusal } from '../../domain/notify-url';
 import { agencies, apiKeys, ROLES, type Role } from '../../db/schema';
+import { notifyUrlRefusal } from '../../worker/outbox/url-policy';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema, notFound } from '../errors';
 

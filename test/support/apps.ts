@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { readCalendar } from '../../db/calendar-store';
-import type { NotifyPolicy } from '../../domain/notify-url';
+import type { NotifyPolicy } from '../../worker/outbox/url-policy';
 import type { DbHandle } from '../../db/client';
 import { createWorker } from '../../worker/worker';
 import { workflowBundle } from './engine';

@@ -4,7 +4,7 @@
 // most that much of one of its own agency's slots and nothing of anyone else's.
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { hostOf, notifyUrlRefusal, type NotifyPolicy } from '../../domain/notify-url';
+import { hostOf, notifyUrlRefusal, type NotifyPolicy } from './url-policy';
 import { guardedLookup, systemResolve, type Resolve } from './ssrf';
 
 export interface AttemptLimits {

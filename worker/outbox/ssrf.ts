@@ -4,7 +4,7 @@
 // ADMIN allows the host), whatever the URL looked like when it was set.
 import { promises as dns, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { addressRefusal, type NotifyPolicy } from '../../domain/notify-url';
+import { addressRefusal, type NotifyPolicy } from './url-policy';
 
 /** Every address of a name; the system resolver unless a test gives another. */
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
