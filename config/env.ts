@@ -1,5 +1,6 @@
 // One typed configuration object, read once from the environment and shared by the api,
 // the worker and the stack launcher. Every setting has a default that works on a fresh clone.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -73,14 +74,23 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return n;
 }
 
-/** A comma-separated list of host names or addresses, lower-cased; IPv6 without brackets. */
+/**
+ * A comma-separated list of host names or addresses, each spelled as a URL's host comes out of
+ * the URL parser (lower case, punycode, canonical addresses, IPv6 without brackets, no final dot).
+ */
 function hostList(env: NodeJS.ProcessEnv, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
-  return raw.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((h) => {
-    if (h === '') return false;
-    if (/[\s/@]/.test(h) || h.includes('://')) throw new ConfigError(name, `must list host names or addresses, got "${h}"`);
-    return true;
+  return raw.split(',').map((h) => h.trim().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '').map((h) => {
+    let host = '';
+    try {
+      const url = new URL(`http://${isIP(h) === 6 ? `[${h}]` : h}/`);
+      if (!/[\s/@?#]/.test(h) && url.port === '') host = url.hostname;
+    } catch {
+      // Not a host: refused below.
+    }
+    if (!host) throw new ConfigError(name, `must list host names or addresses without a port, got "${h}"`);
+    return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
   });
 }
 
