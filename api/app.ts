@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
+import type { NotifyPolicy } from '../worker/outbox/url-policy';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
@@ -16,6 +17,7 @@ import { intakeRoutes } from './routes/intake';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
+import { noticeRoutes } from './routes/notices';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   temporalUi?: TemporalUi;
   /** How long a request waits for the engine before answering 503 (an action never hangs). */
   engineDeadlineMs?: number;
+  /** Which notification URLs an ADMIN allowed beyond public https (config `notify`). */
+  notify?: NotifyPolicy;
 }
 
 /** Under 10 s for the whole answer, with room for the database around the engine call. */
@@ -75,6 +79,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     now: deps.now ?? (() => new Date()),
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
     engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
+    notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
   });
   app.decorateRequest('agency', null);
   registerErrorHandler(app);
@@ -101,6 +106,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
         { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
         { name: 'inbox', description: 'What each agency has been told' },
+        { name: 'notices', description: 'The webhook outbox: parked notices and their retry' },
         { name: 'agencies', description: 'The agency registry and API keys' },
       ],
       components: {
@@ -120,6 +126,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(calendarRoutes);
   await app.register(measureRoutes);
   await app.register(inboxRoutes);
+  await app.register(noticeRoutes);
   await app.register(agencyRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await buildApp(
     {
       db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey,
-      temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace },
+      temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace }, notify: config.notify,
     },
     { logger: { level: config.logLevel } },
   );

@@ -1,5 +1,6 @@
 // One typed configuration object, read once from the environment and shared by the api,
 // the worker and the stack launcher. Every setting has a default that works on a fresh clone.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -27,6 +28,26 @@ export interface Config {
    * from the heap size. An evicted target costs a replay on its next event (README, "Memory").
    */
   workerMaxCachedWorkflows: number | undefined;
+  /** The outbox's webhooks (README, "Notifications"). */
+  notify: NotifySettings;
+}
+
+export interface NotifySettings {
+  /** Hosts an endpoint may reach over plain http (NOTIFY_ALLOWED_HTTP_HOSTS); https otherwise. */
+  allowedHttpHosts: string[];
+  /**
+   * Hosts whose endpoint may be at a loopback, link-local or private address
+   * (NOTIFY_ALLOWED_PRIVATE_HOSTS), matched against the URL's host as written.
+   */
+  allowedPrivateHosts: string[];
+  /** DNS, TCP and TLS must be done within this (NOTIFY_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs: number;
+  /** The whole attempt, from the first byte sent to the status line (NOTIFY_RESPONSE_TIMEOUT_MS). */
+  responseTimeoutMs: number;
+  /** Attempts before a notice is parked (NOTIFY_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** Deliveries in flight at once to one agency, per worker (NOTIFY_PER_AGENCY_CONCURRENCY). */
+  perAgencyConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +72,26 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   return n;
+}
+
+/**
+ * A comma-separated list of host names or addresses, each spelled as a URL's host comes out of
+ * the URL parser (lower case, punycode, canonical addresses, IPv6 without brackets, no final dot).
+ */
+function hostList(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((h) => h.trim().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '').map((h) => {
+    let host = '';
+    try {
+      const url = new URL(`http://${isIP(h) === 6 ? `[${h}]` : h}/`);
+      if (!/[\s/@?#]/.test(h) && url.port === '') host = url.hostname;
+    } catch {
+      // Not a host: refused below.
+    }
+    if (!host) throw new ConfigError(name, `must list host names or addresses without a port, got "${h}"`);
+    return host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -79,5 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     targetIdKey: env.TARGET_ID_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     workerMaxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS'),
+    notify: {
+      allowedHttpHosts: hostList(env, 'NOTIFY_ALLOWED_HTTP_HOSTS'),
+      allowedPrivateHosts: hostList(env, 'NOTIFY_ALLOWED_PRIVATE_HOSTS'),
+      connectTimeoutMs: positiveInt(env, 'NOTIFY_CONNECT_TIMEOUT_MS') ?? 5_000,
+      responseTimeoutMs: positiveInt(env, 'NOTIFY_RESPONSE_TIMEOUT_MS') ?? 15_000,
+      maxAttempts: positiveInt(env, 'NOTIFY_MAX_ATTEMPTS') ?? 84,
+      perAgencyConcurrency: positiveInt(env, 'NOTIFY_PER_AGENCY_CONCURRENCY') ?? 4,
+    },
   };
 }

@@ -18,6 +18,21 @@ export async function issueKey(db: Db, agencyId: string): Promise<{ keyId: strin
   return { keyId, apiKey };
 }
 
+/**
+ * A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes (the spec asks for
+ * 24 to 64). Shown once, when issued; stored as is, since the outbox signs with it.
+ */
+export const newNotifySecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** Why a signing secret supplied by an ADMIN is not in the spec's format, or null. */
+export function notifySecretRefusal(secret: string): string | null {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m || m[1].length % 4 !== 0) return 'must be whsec_ followed by standard base64 (Standard Webhooks); leave it out to have one issued';
+  const bytes = Buffer.from(m[1], 'base64').length;
+  if (bytes < 24 || bytes > 64) return `must hold 24 to 64 bytes of key, not ${bytes}`;
+  return null;
+}
+
 export async function revokeKey(db: Db, keyId: string, at = new Date()): Promise<boolean> {
   const rows = await db.update(apiKeys).set({ revokedAt: at })
     .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });

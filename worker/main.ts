@@ -20,8 +20,8 @@ async function main(): Promise<void> {
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
     });
-    // Signed webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
-    const outbox = startOutbox(dbHandle.db, { onError: (err) => console.error('outbox:', err) });
+    // Standard Webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
+    const outbox = startOutbox(dbHandle.db, config.notify, { onError: (err) => console.error('outbox:', err) });
     console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})`);
     try {
       await worker.run();

@@ -1,97 +1,104 @@
 // The outbox: every notice for an agency with a notification endpoint is POSTed to it as a
-// signed webhook, retried with backoff until it answers 2xx; each attempt is logged. Agencies
-// without an endpoint read their inbox over HTTP (GET /inbox). Delivery is at least once: a
-// receiver drops a repeated X-JD-Notice-Id.
+// Standard Webhooks message (worker/outbox/webhook.ts), at least once, until it answers 2xx;
+// each attempt is logged in notice_deliveries. After NOTIFY_MAX_ATTEMPTS failures the notice
+// is parked until an ADMIN retries it (api/routes/notices.ts). Agencies without an endpoint
+// read their inbox over HTTP (GET /inbox).
 //
-// Signature: X-JD-Signature: sha256=<hex HMAC-SHA256 of "<X-JD-Timestamp>.<body>" with the
-// agency's signing secret>.
-import { createHmac } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+// Agencies are served side by side: each has at most NOTIFY_PER_AGENCY_CONCURRENCY attempts in
+// flight per worker, and every attempt is bounded by the connect and response timeouts, so an
+// endpoint that never answers holds only its own agency's slots. Nothing is sent to a
+// loopback, link-local or private address unless an ADMIN allowed the host, and no redirect
+// is followed (worker/outbox/deliver.ts, worker/outbox/ssrf.ts).
+import type { NotifySettings } from '../config/env';
 import type { Db } from '../db/client';
-import { agencies, noticeDeliveries, notices } from '../db/schema';
+import { post, type AttemptResult } from './outbox/deliver';
+import type { Resolve } from './outbox/ssrf';
+import { claimDue, recordAttempt, type Claimed } from './outbox/store';
+import { webhookBody, webhookHeaders } from './outbox/webhook';
 
-const BATCH = 20;
-/** A claimed notice is left alone by other dispatchers for this long. */
-const LEASE_MS = 60_000;
-const MAX_BACKOFF_MS = 3_600_000;
-const TIMEOUT_MS = 10_000;
+export { backoffMs } from './outbox/store';
+export { legacySignature, webhookId } from './outbox/webhook';
 
-export function signature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+/** Notices claimed by one poll at most. */
+const BATCH = 100;
+/** Attempts in flight at once in one worker, all agencies together. */
+const MAX_IN_FLIGHT = 64;
+
+export interface OutboxOptions {
+  /** A resolver other than the system's (tests: a name that resolves where a test wants). */
+  resolve?: Resolve;
 }
 
-/** 1 s, 2 s, 4 s … up to an hour. */
-export function backoffMs(attempts: number): number {
-  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
-}
+/** The lease outlives the longest attempt, so a notice is never posted twice at once. */
+const leaseMs = (s: NotifySettings) => Math.max(s.connectTimeoutMs, s.responseTimeoutMs) + 60_000;
 
-/** Delivers the notices that are due now; returns how many were attempted and delivered. */
-export async function deliverDue(db: Db, now = new Date(), fetchImpl: typeof fetch = fetch): Promise<{ attempted: number; delivered: number }> {
-  // Claim a batch (a lease, so that two workers never post the same notice at once).
-  const claimed = await db.transaction(async (tx) => {
-    const due = await tx.select({ id: notices.id }).from(notices)
-      .innerJoin(agencies, eq(notices.agencyId, agencies.id))
-      .where(and(isNull(notices.deliveredAt), isNotNull(agencies.notifyUrl),
-        or(isNull(notices.nextAttemptAt), lte(notices.nextAttemptAt, now))))
-      .orderBy(asc(notices.id)).limit(BATCH).for('update', { of: notices, skipLocked: true });
-    if (due.length === 0) return [];
-    await tx.update(notices).set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-      .where(inArray(notices.id, due.map((d) => d.id)));
-    return tx.select({ notice: notices, url: agencies.notifyUrl, secret: agencies.notifySecret }).from(notices)
-      .innerJoin(agencies, eq(notices.agencyId, agencies.id)).where(inArray(notices.id, due.map((d) => d.id)));
-  });
-
-  let delivered = 0;
-  for (const { notice, url, secret } of claimed) {
-    const attempt = notice.attempts + 1;
-    const body = JSON.stringify({
-      id: notice.id, kind: notice.kind, rule: notice.rule, subject: notice.subject,
-      detail: notice.detail, createdAt: notice.createdAt.toISOString(),
+async function attempt(db: Db, c: Claimed, at: Date, s: NotifySettings, opts: OutboxOptions): Promise<boolean> {
+  const body = webhookBody(c.notice);
+  const started = performance.now();
+  let result: AttemptResult;
+  try {
+    // The signature's timestamp is the wall clock: receivers refuse one minutes off.
+    const headers = webhookHeaders(c.notice, c, body, new Date());
+    result = await post(c.url, headers, body, {
+      connectTimeoutMs: s.connectTimeoutMs, responseTimeoutMs: s.responseTimeoutMs, policy: s, resolve: opts.resolve,
     });
-    const timestamp = now.toISOString();
-    const started = Date.now();
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await fetchImpl(url!, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-jd-notice-id': String(notice.id),
-          'x-jd-timestamp': timestamp,
-          'x-jd-signature': signature(secret ?? '', timestamp, body),
-        },
-        body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-    }
-    const ok = error === null;
-    if (ok) delivered += 1;
-    await db.transaction(async (tx) => {
-      await tx.insert(noticeDeliveries).values({
-        noticeId: notice.id, agencyId: notice.agencyId, url: url!, attempt, status, error, at: now, durationMs: Date.now() - started,
-      });
-      await tx.update(notices).set(ok
-        ? { deliveredAt: now, attempts: attempt, lastError: null, nextAttemptAt: null }
-        : { attempts: attempt, lastError: error, nextAttemptAt: new Date(now.getTime() + backoffMs(attempt)) })
-        .where(eq(notices.id, notice.id));
-    });
+  } catch (err) {
+    // A secret that cannot sign (not whsec_ + base64) is the agency's failed attempt, not the outbox's.
+    result = { status: null, error: `not signed: ${err instanceof Error ? err.message : String(err)}` };
   }
-  return { attempted: claimed.length, delivered };
+  return recordAttempt(db, c, result, { at, durationMs: Math.round(performance.now() - started), maxAttempts: s.maxAttempts });
 }
 
-/** Runs deliverDue every `intervalMs` until stopped. */
-export function startOutbox(db: Db, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
+/**
+ * Delivers what is due at `now` (up to the per-agency limit of each agency), all agencies in
+ * parallel, and waits for every attempt; returns how many were attempted and delivered.
+ */
+export async function deliverDue(
+  db: Db, settings: NotifySettings, opts: OutboxOptions & { now?: Date } = {},
+): Promise<{ attempted: number; delivered: number }> {
+  const now = opts.now ?? new Date();
+  const claimed = await claimDue(db, {
+    now, limit: BATCH, perAgency: settings.perAgencyConcurrency, busy: new Map(), leaseMs: leaseMs(settings),
+  });
+  const outcomes = await Promise.all(claimed.map((c) => attempt(db, c, now, settings, opts)));
+  return { attempted: claimed.length, delivered: outcomes.filter(Boolean).length };
+}
+
+/**
+ * Polls every `intervalMs` and starts the attempts it claims without waiting for them: an
+ * agency's free slots are filled on the next poll whatever its neighbours' endpoints do.
+ */
+export function startOutbox(db: Db, settings: NotifySettings, opts: OutboxOptions & {
+  intervalMs?: number; onError?: (err: unknown) => void;
+} = {}): { stop(): Promise<void> } {
+  const onError = opts.onError ?? (() => {});
+  const busy = new Map<string, number>();
+  const running = new Set<Promise<unknown>>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let current: Promise<unknown> = Promise.resolve();
+  let polling: Promise<unknown> = Promise.resolve();
+
+  const release = (agencyId: string) => {
+    const left = (busy.get(agencyId) ?? 1) - 1;
+    if (left > 0) busy.set(agencyId, left);
+    else busy.delete(agencyId);
+  };
+  const poll = async () => {
+    const now = new Date();
+    const claimed = await claimDue(db, {
+      now, limit: Math.min(BATCH, MAX_IN_FLIGHT - running.size), perAgency: settings.perAgencyConcurrency, busy, leaseMs: leaseMs(settings),
+    });
+    for (const c of claimed) {
+      busy.set(c.notice.agencyId, (busy.get(c.notice.agencyId) ?? 0) + 1);
+      const p: Promise<unknown> = attempt(db, c, now, settings, opts).catch(onError).finally(() => {
+        release(c.notice.agencyId);
+        running.delete(p);
+      });
+      running.add(p);
+    }
+  };
   const tick = () => {
-    current = deliverDue(db).catch(opts.onError ?? (() => {})).finally(() => {
+    polling = poll().catch(onError).finally(() => {
       if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 1000);
     });
   };
@@ -100,7 +107,8 @@ export function startOutbox(db: Db, opts: { intervalMs?: number; onError?: (err:
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await current;
+      await polling;
+      await Promise.all([...running]);
     },
   };
 }

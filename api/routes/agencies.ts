@@ -1,10 +1,13 @@
 // The agency registry: ADMIN registers agencies with their roles and notification endpoint,
-// issues keys (shown once, stored hashed) and revokes them.
+// issues keys (shown once, stored hashed) and revokes them, changes an endpoint and issues its
+// signing secret (Standard Webhooks, `whsec_…`, shown once). An endpoint URL is checked when
+// it is set (worker/outbox/url-policy.ts) and again by the outbox at every attempt.
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { issueKey, revokeKey } from '../../db/agencies';
+import { issueKey, newNotifySecret, notifySecretRefusal, revokeKey } from '../../db/agencies';
 import { agencies, apiKeys, ROLES, type Role } from '../../db/schema';
+import { notifyUrlRefusal } from '../../worker/outbox/url-policy';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema, notFound } from '../errors';
 
@@ -24,9 +27,12 @@ interface AgencyBody {
 function present(a: typeof agencies.$inferSelect) {
   return {
     id: a.id, name: a.name, level: a.level, field: a.field, roles: a.roles, implementerKind: a.implementerKind,
-    notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret), createdAt: a.createdAt,
+    notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret), notifyLegacySignature: a.notifyLegacySignature,
+    createdAt: a.createdAt,
   };
 }
+
+const notifyUrlSchema = { type: 'string', maxLength: 500 } as const;
 
 export async function agencyRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AgencyBody }>('/agencies', {
@@ -41,8 +47,8 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
           field: { type: 'string', maxLength: 100 },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ROLES] } },
           implementerKind: { type: 'string', enum: [...IMPLEMENTER_KINDS] },
-          notifyUrl: { type: 'string', maxLength: 500 },
-          notifySecret: { type: 'string', minLength: 16, maxLength: 200 },
+          notifyUrl: notifyUrlSchema,
+          notifySecret: { type: 'string', maxLength: 200, description: 'whsec_ + base64 of 24–64 bytes; left out, one is issued' },
         },
       },
       response: { 201: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
@@ -51,23 +57,56 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body;
     if (b.roles.includes('IMPLEMENTER') && !b.implementerKind) throw badRequest('implementerKind', 'is required for an IMPLEMENTER');
     if (!b.roles.includes('IMPLEMENTER') && b.implementerKind) throw badRequest('implementerKind', 'only an IMPLEMENTER has one');
-    if (b.notifyUrl) {
-      let url: URL;
-      try {
-        url = new URL(b.notifyUrl);
-      } catch {
-        throw badRequest('notifyUrl', 'is not a URL');
-      }
-      if (!['http:', 'https:'].includes(url.protocol)) throw badRequest('notifyUrl', 'must be http or https');
-      if (!b.notifySecret) throw badRequest('notifySecret', 'is required with a notifyUrl (webhooks are signed)');
-    }
+    const urlRefusal = b.notifyUrl === undefined ? null : notifyUrlRefusal(b.notifyUrl, app.deps.notify);
+    if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
+    const secretRefusal = b.notifySecret === undefined ? null : notifySecretRefusal(b.notifySecret);
+    if (secretRefusal) throw badRequest('notifySecret', secretRefusal);
+    // Webhooks are signed: an endpoint without a secret of the ADMIN's gets one issued, shown once.
+    const issued = b.notifyUrl && !b.notifySecret ? newNotifySecret() : undefined;
     const id = `ag-${randomBytes(5).toString('hex')}`;
     const [row] = await app.deps.db.insert(agencies).values({
       id, name: b.name, level: b.level, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
-      notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? null,
+      notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? issued ?? null,
     }).returning();
     const key = await issueKey(app.deps.db, id);
-    return reply.status(201).send({ agency: present(row), keyId: key.keyId, apiKey: key.apiKey });
+    return reply.status(201).send({ agency: present(row), keyId: key.keyId, apiKey: key.apiKey, ...(issued && { notifySecret: issued }) });
+  });
+
+  app.patch<{ Params: { agencyId: string }; Body: { notifyUrl: string | null } }>('/agencies/:agencyId', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['agencies'], summary: "Set or clear an agency's notification endpoint (a secret is issued with the first one, shown once)",
+      security: bearerSecurity,
+      body: {
+        type: 'object', additionalProperties: false, required: ['notifyUrl'],
+        properties: { notifyUrl: { type: ['string', 'null'], maxLength: 500 } },
+      },
+      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+    },
+  }, async (request) => {
+    const { notifyUrl } = request.body;
+    const urlRefusal = notifyUrl === null ? null : notifyUrlRefusal(notifyUrl, app.deps.notify);
+    if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
+    const [agency] = await app.deps.db.select().from(agencies).where(eq(agencies.id, request.params.agencyId));
+    if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
+    const issued = notifyUrl && !agency.notifySecret ? newNotifySecret() : undefined;
+    const [row] = await app.deps.db.update(agencies).set({ notifyUrl, ...(issued && { notifySecret: issued, notifyLegacySignature: false }) })
+      .where(eq(agencies.id, agency.id)).returning();
+    return { agency: present(row), ...(issued && { notifySecret: issued }) };
+  });
+
+  app.post<{ Params: { agencyId: string } }>('/agencies/:agencyId/notify-secret', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['agencies'], summary: 'Issue a new webhook signing secret (shown once); the old one and the pre-standard headers stop at once',
+      security: bearerSecurity, response: { 401: errorSchema, 403: errorSchema, 404: errorSchema },
+    },
+  }, async (request, reply) => {
+    const notifySecret = newNotifySecret();
+    const [row] = await app.deps.db.update(agencies).set({ notifySecret, notifyLegacySignature: false })
+      .where(eq(agencies.id, request.params.agencyId)).returning();
+    if (!row) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
+    return reply.status(201).send({ agency: present(row), notifySecret });
   });
 
   app.get('/agencies', {

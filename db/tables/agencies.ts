@@ -1,7 +1,7 @@
 // Agencies and their API keys (DOMAIN.md "Actors"), and what they are told.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { ROLES, type Role } from '../../domain/roles';
 
@@ -19,7 +19,13 @@ export const agencies = pgTable('agencies', {
   /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
   implementerKind: text('implementer_kind'),
   notifyUrl: text('notify_url'),
+  /** Standard Webhooks signing secret, `whsec_` + base64 of the HMAC key. */
   notifySecret: text('notify_secret'),
+  /**
+   * The secret was carried over from the pre-standard signature (its key bytes unchanged): the
+   * outbox also sends the old X-JD-* headers until an ADMIN issues a new secret.
+   */
+  notifyLegacySignature: boolean('notify_legacy_signature').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -47,11 +53,28 @@ export const notices = pgTable('notices', {
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   lastError: text('last_error'),
+  /** Set when the attempts ran out: no more deliveries until an ADMIN retries it. */
+  parkedAt: timestamp('parked_at', { withTimezone: true }),
+  /** Attempts made before the last retry by an ADMIN: the budget and the backoff restart there. */
+  attemptsBeforeRetry: integer('attempts_before_retry').notNull().default(0),
 }, (t) => [
   uniqueIndex('notices_event_agency_uq').on(t.eventKey, t.agencyId),
   index('notices_agency_idx').on(t.agencyId, t.createdAt),
-  index('notices_undelivered_idx').on(t.nextAttemptAt).where(sql`delivered_at is null`),
+  index('notices_undelivered_idx').on(t.nextAttemptAt).where(sql`delivered_at is null and parked_at is null`),
+  index('notices_parked_idx').on(t.parkedAt).where(sql`parked_at is not null`),
 ]);
+
+/** An ADMIN sent a parked notice back to the outbox: who, when, after how many attempts. */
+export const noticeRetries = pgTable('notice_retries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  noticeId: bigint('notice_id', { mode: 'number' }).notNull().references(() => notices.id),
+  /** The ADMIN agency whose key asked. */
+  retriedBy: text('retried_by').notNull().references(() => agencies.id),
+  /** The person, as the ADMIN named them (optional). */
+  by: text('by'),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  attemptsBefore: integer('attempts_before').notNull(),
+}, (t) => [index('notice_retries_notice_idx').on(t.noticeId)]);
 
 /** Every webhook attempt, successful or not. */
 export const noticeDeliveries = pgTable('notice_deliveries', {

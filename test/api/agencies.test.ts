@@ -3,19 +3,23 @@
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDb, type DbHandle } from '../../db/client';
+import { loadConfig } from '../../config/env';
+import type { DbHandle } from '../../db/client';
 import { agencies, apiKeys, cases, targets } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
+import { freshDatabase } from '../support/fresh-db';
 
 let dbh: DbHandle;
 let app: FastifyInstance;
 let closeApp: () => Promise<void>;
 type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
 let admin: Agency;
+const CHOSEN_SECRET = `whsec_${Buffer.alloc(24, 3).toString('base64')}`;
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  // A database of its own: the endpoints registered here must never meet another suite's outbox.
+  dbh = await freshDatabase(inject('databaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'agencies' }));
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
 });
@@ -31,12 +35,14 @@ describe('the agency registry', () => {
   it('registers an agency, shows its key once and stores only a hash of it', async () => {
     const res = await create({
       name: '杭州市食品安全协会', level: 'city', field: '食品', roles: ['IMPLEMENTER'], implementerKind: 'industry_association',
-      notifyUrl: 'https://example.invalid/hook', notifySecret: 'a-signing-secret-of-length',
+      notifyUrl: 'https://hooks.agency.invalid/jd', notifySecret: CHOSEN_SECRET,
     });
     expect(res.statusCode).toBe(201);
-    const { agency, apiKey, keyId } = res.json();
-    expect(agency).toMatchObject({ roles: ['IMPLEMENTER'], implementerKind: 'industry_association', hasNotifySecret: true });
+    const { agency, apiKey, keyId, notifySecret } = res.json();
+    expect(agency).toMatchObject({ roles: ['IMPLEMENTER'], implementerKind: 'industry_association', hasNotifySecret: true, notifyLegacySignature: false });
     expect(agency.notifySecret).toBeUndefined();
+    // A secret the ADMIN supplied is not echoed.
+    expect(notifySecret).toBeUndefined();
     const [stored] = await dbh.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
     expect(stored.keyHash).toMatch(/^[0-9a-f]{64}$/);
     const leaked = await dbh.db.execute(sql`select count(*)::int as n from api_keys where key_hash = ${apiKey}`);
@@ -44,14 +50,39 @@ describe('the agency registry', () => {
     const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: { authorization: `Bearer ${apiKey}` } });
     expect(inbox.statusCode).toBe(200);
     const listed = await app.inject({ method: 'GET', url: '/agencies', headers: admin.headers });
-    expect(listed.body).not.toContain('a-signing-secret-of-length');
+    expect(listed.body).not.toContain(CHOSEN_SECRET.slice(6));
+  });
+
+  it('issues a Standard Webhooks signing secret (whsec_, 32 bytes) with an endpoint and shows it once', async () => {
+    const res = await create({ name: '行政审批服务中心', level: 'city', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency', notifyUrl: 'https://hooks.agency.invalid/a' });
+    expect(res.statusCode).toBe(201);
+    const { agency, notifySecret } = res.json();
+    expect(notifySecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(notifySecret.slice(6), 'base64')).toHaveLength(32);
+    const [row] = await dbh.db.select().from(agencies).where(eq(agencies.id, agency.id));
+    expect(row.notifySecret).toBe(notifySecret);
+    const listed = await app.inject({ method: 'GET', url: '/agencies', headers: admin.headers });
+    expect(listed.body).not.toContain(notifySecret.slice(6));
   });
 
   it.each([
     [{ name: '审批中心', level: 'city', roles: ['IMPLEMENTER'] }, 'implementerKind', /required for an IMPLEMENTER/],
     [{ name: '信用处', level: 'city', roles: ['CREDIT'], implementerKind: 'market_entity' }, 'implementerKind', /only an IMPLEMENTER/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://x.invalid' }, 'notifySecret', /required with a notifyUrl/],
-    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'ftp://x', notifySecret: '0123456789abcdef' }, 'notifyUrl', /http or https/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'ftp://x' }, 'notifyUrl', /must be an https URL/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'hooks' }, 'notifyUrl', /is not a URL/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://hooks.agency.invalid/jd' }, 'notifyUrl', /must be https .*NOTIFY_ALLOWED_HTTP_HOSTS/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://127.0.0.1:5432/' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://127.0.0.1:8233/' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'http://169.254.169.254/' }, 'notifyUrl', /169\.254\.169\.254, a link-local address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://10.20.30.40/hook' }, 'notifyUrl', /10\.20\.30\.40, a private address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://[::1]/hook' }, 'notifyUrl', /::1, a loopback address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://[::ffff:7f00:1]/hook' }, 'notifyUrl', /loopback/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://2130706433/hook' }, 'notifyUrl', /127\.0\.0\.1, a loopback address/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://0.0.0.0/hook' }, 'notifyUrl', /unspecified/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://localhost/hook' }, 'notifyUrl', /this machine/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://u:p@hooks.agency.invalid/' }, 'notifyUrl', /user name or password/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/', notifySecret: 'a-signing-secret-of-length' }, 'notifySecret', /whsec_/],
+    [{ name: '信用处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/', notifySecret: `whsec_${Buffer.alloc(16).toString('base64')}` }, 'notifySecret', /24 to 64 bytes/],
     [{ name: '信用处', level: 'city', roles: ['MAYOR'] }, 'roles.0', /allowed values/],
     [{ name: '信用处', level: 'galaxy', roles: ['CREDIT'] }, 'level', /allowed values/],
   ])('refuses %j naming %s', async (payload, field, reason) => {
@@ -70,6 +101,63 @@ describe('the agency registry', () => {
     expect((await app.inject({ method: 'GET', url: '/inbox', headers: { authorization: `Bearer ${second.apiKey}` } })).statusCode).toBe(200);
     const unknown = await app.inject({ method: 'DELETE', url: `/agencies/${agency.id}/keys/k_nope`, headers: admin.headers });
     expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('notification endpoints (issue 16)', () => {
+  const patch = (agencyId: string, notifyUrl: string | null, who = admin) =>
+    app.inject({ method: 'PATCH', url: `/agencies/${agencyId}`, headers: who.headers, payload: { notifyUrl } });
+
+  it('changes an endpoint with the same check (400 naming notifyUrl), issues a secret with the first one, clears it with null', async () => {
+    const { agency } = (await create({ name: '广告监管处', level: 'city', roles: ['AUTHORITY'] })).json();
+    expect(agency).toMatchObject({ notifyUrl: null, hasNotifySecret: false });
+    for (const url of ['http://127.0.0.1:7233/', 'http://169.254.169.254/latest/meta-data/']) {
+      const refused = await patch(agency.id, url);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/loopback|link-local/) });
+    }
+    const set = await patch(agency.id, 'https://hooks.agency.invalid/ad');
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toMatchObject({ agency: { notifyUrl: 'https://hooks.agency.invalid/ad', hasNotifySecret: true }, notifySecret: expect.stringMatching(/^whsec_/) });
+    // A second endpoint keeps the secret: nothing new to show.
+    const moved = await patch(agency.id, 'https://hooks.agency.invalid/ad2');
+    expect(moved.json().notifySecret).toBeUndefined();
+    const cleared = await patch(agency.id, null);
+    expect(cleared.json().agency).toMatchObject({ notifyUrl: null });
+    expect((await patch(agency.id, 'https://hooks.agency.invalid/', await agencyWithKey(dbh.db, ['SUPERVISOR']))).statusCode).toBe(403);
+    expect((await patch('ag-none', 'https://hooks.agency.invalid/')).statusCode).toBe(404);
+  });
+
+  it('issues a new secret on request (shown once), which ends the pre-standard headers', async () => {
+    const { agency } = (await create({ name: '信用监管处', level: 'city', roles: ['CREDIT'], notifyUrl: 'https://hooks.agency.invalid/c' })).json();
+    await dbh.db.update(agencies).set({ notifyLegacySignature: true }).where(eq(agencies.id, agency.id));
+    const before = (await dbh.db.select().from(agencies).where(eq(agencies.id, agency.id)))[0].notifySecret;
+    const res = await app.inject({ method: 'POST', url: `/agencies/${agency.id}/notify-secret`, headers: admin.headers });
+    expect(res.statusCode).toBe(201);
+    const { notifySecret } = res.json();
+    expect(notifySecret).toMatch(/^whsec_/);
+    expect(notifySecret).not.toBe(before);
+    const [row] = await dbh.db.select().from(agencies).where(eq(agencies.id, agency.id));
+    expect(row).toMatchObject({ notifySecret, notifyLegacySignature: false });
+  });
+
+  it('plain http or a private address only to a host an ADMIN allowed (NOTIFY_ALLOWED_HTTP_HOSTS, NOTIFY_ALLOWED_PRIVATE_HOSTS)', async () => {
+    const allowing = await appWithoutEngine(dbh, {
+      targetIdKey: 'agencies', notify: loadConfig({ NOTIFY_ALLOWED_HTTP_HOSTS: '127.0.0.1,hooks.gov.invalid', NOTIFY_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }).notify,
+    });
+    try {
+      const register = (notifyUrl: string) => allowing.app.inject({
+        method: 'POST', url: '/agencies', headers: admin.headers, payload: { name: '市场监管所', level: 'district', roles: ['AUTHORITY'], notifyUrl },
+      });
+      expect((await register('http://127.0.0.1:9999/hook')).statusCode).toBe(201);
+      expect((await register('http://hooks.gov.invalid/hook')).statusCode).toBe(201);
+      // Each exception is for the hosts named, not for their neighbours.
+      expect((await register('http://127.0.0.2:9999/hook')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/127\.0\.0\.2, a loopback/) });
+      expect((await register('http://169.254.169.254/')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/link-local/) });
+      expect((await register('http://other.gov.invalid/hook')).json()).toMatchObject({ field: 'notifyUrl', message: expect.stringMatching(/must be https/) });
+    } finally {
+      await allowing.close();
+    }
   });
 });
 

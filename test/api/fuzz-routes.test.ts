@@ -46,6 +46,7 @@ const GET_ROUTES: { url: string; role: string; keys: string[] }[] = [
   { url: '/measures/changes', role: 'CREDIT', keys: ['status', 'code'] },
   { url: '/matching/proposals', role: 'CREDIT', keys: ['documentKind', 'field', 'targetKind'] },
   { url: '/inbox', role: 'IMPLEMENTER', keys: ['unread', 'limit'] },
+  { url: '/notices/parked', role: 'SUPERVISOR', keys: ['agencyId', 'limit', 'offset'] },
 ];
 
 describe('fuzzing every query string and path', () => {
@@ -110,6 +111,7 @@ describe('fuzzing every agency action body', () => {
     { url: '/cases/Cnope/repairs/Rnope/decision', role: 'CREDIT' },
     { url: '/cases/Cnope/repairs/Rnope/materials', role: 'CREDIT' },
     { url: '/feedback', role: 'IMPLEMENTER' },
+    { url: '/notices/987654321/retry', role: 'ADMIN' },
   ];
 
   it('the action bodies never answer 5xx and name the field of every refusal', async () => {

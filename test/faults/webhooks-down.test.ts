@@ -3,7 +3,8 @@
 // deliveries are taken by the receiver but answered with a failure (500, or the connection cut),
 // so the outbox must send them again. Two dispatchers run side by side, as two workers would.
 // Every notice must arrive, every attempt be logged with its backoff, and a receiver that drops
-// repeated X-JD-Notice-Id must end with exactly the set of notices, each body as signed.
+// repeated webhook-ids must end with exactly the set of notices, each body as signed (verified
+// with the standardwebhooks package, as an agency would).
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { asc, inArray } from 'drizzle-orm';
@@ -11,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { notify } from '../../activities/notices';
 import type { DbHandle } from '../../db/client';
 import { agencies, noticeDeliveries, notices } from '../../db/schema';
-import { backoffMs, signature, startOutbox } from '../../worker/outbox';
+import { backoffMs, startOutbox, webhookId } from '../../worker/outbox';
 import { eventually } from '../support/eventually';
 import { freshDatabase } from '../support/fresh-db';
 import { freePort } from '../support/ports';
+import { fixedSecret, notifySettings, verifies } from '../support/webhooks';
 import { randomFrom, seedOf, sized, sleep } from './harness';
 
 const NOTICES = sized(60, 600);
@@ -51,8 +53,9 @@ beforeAll(async () => {
         return;
       }
       const agencyId = req.url!.slice(1);
-      const noticeId = String(req.headers['x-jd-notice-id']);
-      const signed = req.headers['x-jd-signature'] === signature(secrets.get(agencyId) ?? '', String(req.headers['x-jd-timestamp']), raw);
+      const noticeId = String(req.headers['webhook-id']).replace(/^notice_/, '');
+      const signed = secrets.has(agencyId) && verifies(secrets.get(agencyId)!, raw, req.headers)
+        && req.headers['webhook-id'] === webhookId(Number(noticeId));
       const spoil = mode === 'flaky' && !takenOnce.has(noticeId) && Number(noticeId) % 4 !== 1;
       if (spoil) takenOnce.add(noticeId);
       const answered = spoil && Number(noticeId) % 2 === 0 ? 'cut' : spoil ? 500 : 204;
@@ -87,14 +90,14 @@ describe('faults: agency webhook endpoints down', () => {
     const inboxOnly = `inbox-only-${randomUUID().slice(0, 6)}`;
     await dbh.db.insert(agencies).values([
       ...hooked.map((id, i) => {
-        secrets.set(id, `secret-of-${id}`);
-        return { id, name: `实施机构 ${i}`, roles: ['IMPLEMENTER' as const], notifyUrl: `http://127.0.0.1:${port}/${id}`, notifySecret: `secret-of-${id}` };
+        secrets.set(id, fixedSecret(i + 1));
+        return { id, name: `实施机构 ${i}`, roles: ['IMPLEMENTER' as const], notifyUrl: `http://127.0.0.1:${port}/${id}`, notifySecret: secrets.get(id)! };
       }),
       { id: inboxOnly, name: '无回调的实施机构', roles: ['IMPLEMENTER' as const] },
     ]);
 
     await setMode('refused');
-    const outboxes = Array.from({ length: DISPATCHERS }, () => startOutbox(dbh.db, { intervalMs: 100 }));
+    const outboxes = Array.from({ length: DISPATCHERS }, () => startOutbox(dbh.db, notifySettings(), { intervalMs: 100 }));
     try {
       // The notices arrive through every phase; every fifth also goes to an agency without an endpoint.
       const arriving = (async () => {

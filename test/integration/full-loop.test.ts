@@ -16,12 +16,13 @@ import {
 } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { targetStateQuery } from '../../workflows/messages';
-import { startOutbox, signature } from '../../worker/outbox';
+import { startOutbox } from '../../worker/outbox';
 import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { recordHistory } from '../support/histories';
+import { fixedSecret, notifySettings, verifies } from '../support/webhooks';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
@@ -29,7 +30,7 @@ let app: FastifyInstance;
 let closeApp: () => Promise<void>;
 let outbox: { stop(): Promise<void> };
 let hooks: Server;
-const SECRET = 'a-signing-secret-for-the-test';
+const SECRET = fixedSecret(9);
 const received: { agency: string; body: { kind: string; rule: string; detail: Record<string, unknown> }; valid: boolean }[] = [];
 
 beforeAll(async () => {
@@ -40,13 +41,13 @@ beforeAll(async () => {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const valid = req.headers['x-jd-signature'] === signature(SECRET, String(req.headers['x-jd-timestamp']), raw);
+      const valid = verifies(SECRET, raw, req.headers);
       received.push({ agency: req.url!.slice(1), body: JSON.parse(raw), valid });
       res.writeHead(200).end();
     });
   });
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
-  outbox = startOutbox(dbh.db, { intervalMs: 200 });
+  outbox = startOutbox(dbh.db, notifySettings(), { intervalMs: 200 });
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { readCalendar } from '../../db/calendar-store';
+import type { NotifyPolicy } from '../../worker/outbox/url-policy';
 import type { DbHandle } from '../../db/client';
 import { createActivities, type Activities } from '../../activities';
 import type { Worker } from '@temporalio/worker';
@@ -20,6 +21,8 @@ interface AppOptions {
   engineDeadlineMs?: number;
   /** Wraps the real activities (e.g. to hold one open while a test races it). */
   wrapActivities?: (a: Activities) => Activities;
+  /** The ADMIN's exceptions for notification URLs (default: none, as in production). */
+  notify?: NotifyPolicy;
 }
 
 export interface AppUnderTest {
@@ -37,7 +40,7 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
-    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify,
   });
   return {
     app,
@@ -70,7 +73,7 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
   await startWorker();
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
-    engineDeadlineMs: opts.engineDeadlineMs,
+    engineDeadlineMs: opts.engineDeadlineMs, notify: opts.notify,
   });
   return {
     app,

@@ -1,0 +1,81 @@
+// The outbox seen from above (issue 16): notices whose webhook attempts ran out are parked and
+// listed for the supervisors; an ADMIN sends one back to the outbox, and the retry is recorded
+// (who, when, after how many attempts). The notice stays in its agency's inbox throughout.
+import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { agencies, noticeRetries, notices } from '../../db/schema';
+import { webhookId } from '../../worker/outbox/webhook';
+import { bearerSecurity, requireRoles } from '../auth';
+import { DomainError, errorSchema, notFound } from '../errors';
+
+interface ParkedQuerystring {
+  agencyId?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function noticeRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: ParkedQuerystring }>('/notices/parked', {
+    onRequest: requireRoles('SUPERVISOR', 'ADMIN'),
+    schema: {
+      tags: ['notices'], security: bearerSecurity,
+      summary: 'Notices whose webhook attempts ran out (NOTIFY_MAX_ATTEMPTS), the latest parked first, with the last error and past retries',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          agencyId: { type: 'string', minLength: 1, maxLength: 100 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+        },
+      },
+      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
+    },
+  }, async (request) => {
+    const { agencyId, limit, offset } = request.query;
+    const where = and(isNotNull(notices.parkedAt), agencyId ? eq(notices.agencyId, agencyId) : undefined);
+    const [{ total }] = await app.deps.db.select({ total: count() }).from(notices).where(where);
+    const rows = await app.deps.db.select({ notice: notices, agencyName: agencies.name, notifyUrl: agencies.notifyUrl })
+      .from(notices).innerJoin(agencies, eq(notices.agencyId, agencies.id)).where(where)
+      .orderBy(desc(notices.parkedAt), desc(notices.id)).limit(limit).offset(offset);
+    const retries = rows.length === 0 ? [] : await app.deps.db.select().from(noticeRetries)
+      .where(inArray(noticeRetries.noticeId, rows.map((r) => r.notice.id))).orderBy(asc(noticeRetries.at), asc(noticeRetries.id));
+    const items = rows.map(({ notice: n, agencyName, notifyUrl }) => ({
+      id: n.id, webhookId: webhookId(n.id), agencyId: n.agencyId, agencyName, notifyUrl,
+      kind: n.kind, rule: n.rule, subject: n.subject, createdAt: n.createdAt,
+      attempts: n.attempts, lastError: n.lastError, parkedAt: n.parkedAt,
+      retries: retries.filter((r) => r.noticeId === n.id)
+        .map((r) => ({ at: r.at, retriedBy: r.retriedBy, by: r.by, attemptsBefore: r.attemptsBefore })),
+    }));
+    return { items, total, limit, offset };
+  });
+
+  app.post<{ Params: { id: number }; Body: { by?: string } | undefined }>('/notices/:id/retry', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['notices'], security: bearerSecurity,
+      summary: 'Send a parked notice back to the outbox at once, with a fresh budget of attempts; recorded with who asked',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } } },
+      body: {
+        type: ['object', 'null'], additionalProperties: false,
+        properties: { by: { type: 'string', minLength: 1, maxLength: 100, description: 'the person who asked, as the ADMIN names them' } },
+      },
+      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (request, reply) => {
+    const at = app.deps.now();
+    const by = request.body?.by ?? null;
+    const retried = await app.deps.db.transaction(async (tx) => {
+      const [n] = await tx.select().from(notices).where(eq(notices.id, request.params.id)).for('update');
+      if (!n) throw notFound('id', `no notice ${request.params.id}`);
+      if (!n.parkedAt) {
+        throw new DomainError(409, 'conflict', 'id', n.deliveredAt
+          ? `notice ${n.id} was delivered at ${n.deliveredAt.toISOString()}`
+          : `notice ${n.id} is not parked: the outbox is still trying it (attempt ${n.attempts} made)`);
+      }
+      await tx.insert(noticeRetries).values({ noticeId: n.id, retriedBy: request.agency!.id, by, at, attemptsBefore: n.attempts });
+      await tx.update(notices).set({ parkedAt: null, nextAttemptAt: at, attemptsBeforeRetry: n.attempts }).where(eq(notices.id, n.id));
+      return n;
+    });
+    return reply.status(202).send({ id: retried.id, retriedAt: at, retriedBy: request.agency!.id, by, attemptsBefore: retried.attempts });
+  });
+}
