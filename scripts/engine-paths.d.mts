@@ -7,3 +7,5 @@ export declare function cacheDir(): string;
 export declare function manifestPath(): string;
 export declare function readEnginePaths(): { temporalCli: string; testServer: string };
 export declare function readServerPaths(): { temporalServer: string; sqlTool: string; schemaDir: string; uiServer: string };
+export declare function serverPaths(): { serverHome: string; uiHome: string; temporalServer: string; sqlTool: string; schemaDir: string; uiServer: string; complete: boolean };
+export declare function composePath(): string;

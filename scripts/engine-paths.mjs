@@ -15,6 +15,9 @@ export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 export const TEMPORAL_UI_MODULE = 'github.com/temporalio/ui-server/v2';
 export const TEMPORAL_UI_VERSION = 'v2.42.1';
+// docker compose v2 for test/compose.test.ts only (scripts/provision-server.mjs).
+export const COMPOSE_MODULE = 'github.com/docker/compose/v2';
+export const COMPOSE_VERSION = 'v2.29.7';
 // Newest io.temporal:temporal-test-server on Maven Central when this was written.
 export const TEST_SERVER_VERSION = process.env.TEMPORAL_TEST_SERVER_VERSION ?? '1.38.0';
 
@@ -49,14 +52,35 @@ export function readEnginePaths() {
   };
 }
 
+/**
+ * Where the production-shaped engine lives in the cache, by version, and whether it is complete
+ * (each directory has its `.complete` stamp). Not in the manifest: other checkouts' provisioning
+ * rewrites that file whole, and these paths follow from the versions alone.
+ */
+export function serverPaths() {
+  const server = join(cacheDir(), 'temporal-server', TEMPORAL_SERVER_VERSION);
+  const ui = join(cacheDir(), 'temporal-ui', TEMPORAL_UI_VERSION);
+  return {
+    serverHome: server,
+    uiHome: ui,
+    temporalServer: join(server, 'bin', 'temporal-server'),
+    sqlTool: join(server, 'bin', 'temporal-sql-tool'),
+    schemaDir: join(server, 'schema', 'postgresql', 'v12'),
+    uiServer: join(ui, 'bin', 'temporal-ui-server'),
+    complete: existsSync(join(server, '.complete')) && existsSync(join(ui, '.complete')),
+  };
+}
+
 /** The production-shaped engine: { temporalServer, sqlTool, schemaDir, uiServer }. */
 export function readServerPaths() {
-  const paths = readManifest();
-  const hint = 'npm run provision -- server';
-  return {
-    temporalServer: need(paths, 'temporalServer', hint),
-    sqlTool: need(paths, 'sqlTool', hint),
-    schemaDir: need(paths, 'schemaDir', hint),
-    uiServer: need(paths, 'uiServer', hint),
-  };
+  const { temporalServer, sqlTool, schemaDir, uiServer, complete } = serverPaths();
+  if (!complete) {
+    throw new Error(`the Temporal server is not provisioned in ${cacheDir()}: run "npm run provision -- server" (npm run start:prod does)`);
+  }
+  return { temporalServer, sqlTool, schemaDir, uiServer };
+}
+
+/** Where `npm run provision -- compose` puts docker compose. */
+export function composePath() {
+  return join(cacheDir(), 'compose', COMPOSE_VERSION, 'docker-compose');
 }

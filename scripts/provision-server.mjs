@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_MODULE, TEMPORAL_UI_VERSION,
+  COMPOSE_MODULE, COMPOSE_VERSION, composePath, serverPaths, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_MODULE, TEMPORAL_UI_VERSION,
 } from './engine-paths.mjs';
 import { goInstall } from './go-install.mjs';
 
@@ -18,13 +18,9 @@ function goEnv(go, name) {
 }
 
 /** The Temporal server, temporal-sql-tool and the PostgreSQL v12 schema of the same module. */
-export async function provisionTemporalServer({ cache, go, log }) {
-  const home = join(cache, 'temporal-server', TEMPORAL_SERVER_VERSION);
-  const paths = {
-    temporalServer: join(home, 'bin', 'temporal-server'),
-    sqlTool: join(home, 'bin', 'temporal-sql-tool'),
-    schemaDir: join(home, 'schema', 'postgresql', 'v12'),
-  };
+export async function provisionTemporalServer({ go, log }) {
+  const { serverHome: home, temporalServer, sqlTool, schemaDir } = serverPaths();
+  const paths = { temporalServer, sqlTool, schemaDir };
   if (existsSync(join(home, '.complete'))) return paths;
   const partial = `${home}.partial`;
   rmSync(partial, { recursive: true, force: true });
@@ -48,9 +44,8 @@ export async function provisionTemporalServer({ cache, go, log }) {
 }
 
 /** The Temporal Web UI server (its assets are embedded in the module). */
-export async function provisionUiServer({ cache, go, log }) {
-  const home = join(cache, 'temporal-ui', TEMPORAL_UI_VERSION);
-  const uiServer = join(home, 'bin', 'temporal-ui-server');
+export async function provisionUiServer({ go, log }) {
+  const { uiHome: home, uiServer } = serverPaths();
   if (existsSync(join(home, '.complete'))) return { uiServer };
   const partial = `${home}.partial`;
   rmSync(partial, { recursive: true, force: true });
@@ -66,4 +61,24 @@ export async function provisionUiServer({ cache, go, log }) {
   rmSync(home, { recursive: true, force: true });
   renameSync(partial, home);
   return { uiServer };
+}
+
+/**
+ * docker compose v2, standalone, for test/compose.test.ts's `docker compose config` (these
+ * machines have the Docker client but no compose plugin and no engine). Never committed.
+ */
+export async function provisionCompose({ cache, go, log }) {
+  const target = composePath();
+  if (existsSync(target)) return { compose: target };
+  const partial = join(cache, 'compose', `${COMPOSE_VERSION}.partial`);
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  await goInstall({
+    go, log, gobin: partial, what: `docker compose ${COMPOSE_VERSION}`,
+    expect: 'about 3–4 min on 2 cores', packages: [`${COMPOSE_MODULE}/cmd@${COMPOSE_VERSION}`],
+  });
+  mkdirSync(join(cache, 'compose', COMPOSE_VERSION), { recursive: true });
+  renameSync(join(partial, 'cmd'), target);
+  rmSync(partial, { recursive: true, force: true });
+  return { compose: target };
 }

@@ -5,7 +5,9 @@
 //  - test-server: the Java time-skipping test server (runtime classpath from Maven Central + a
 //                 wrapper): npm test and the benchmarks only, so npm start needs no Java or Maven;
 //  - server:      the Temporal server, temporal-sql-tool and the Web UI server, built from their
-//                 Go modules (scripts/provision-server.mjs): npm run start:prod.
+//                 Go modules (scripts/provision-server.mjs): npm run start:prod;
+//  - compose:     docker compose v2 from its Go module, for test/compose.test.ts's
+//                 `docker compose config` (asked for by hand: npm run provision -- compose).
 // Idempotent: a warm run only checks files. Never downloads a prebuilt binary and never
 // falls back to a fake engine: when Go or Java is missing it stops and says what to install.
 // Node built-ins only, because the bootstrap runs it before dependencies exist.
@@ -17,9 +19,9 @@ import {
   cacheDir, manifestPath, readManifest, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION,
 } from './engine-paths.mjs';
 import { goInstall } from './go-install.mjs';
-import { provisionTemporalServer, provisionUiServer } from './provision-server.mjs';
+import { provisionCompose, provisionTemporalServer, provisionUiServer } from './provision-server.mjs';
 
-export const PARTS = ['cli', 'test-server', 'server'];
+export const PARTS = ['cli', 'test-server', 'server', 'compose'];
 
 class MissingPrerequisite extends Error {}
 
@@ -136,12 +138,15 @@ export async function provision(parts = ['cli', 'test-server']) {
   if (parts.includes('test-server')) found.testServer = provisionTestServer(cache);
   if (parts.includes('server')) {
     const go = requireGo('the Temporal server, temporal-sql-tool and the Temporal UI server');
-    Object.assign(found, await provisionTemporalServer({ cache, go, log }), await provisionUiServer({ cache, go, log }));
+    // Not in the manifest (see serverPaths): reported only.
+    Object.assign(found, await provisionTemporalServer({ go, log }), await provisionUiServer({ go, log }));
   }
-  const manifest = { ...readManifest(), ...found };
+  if (parts.includes('compose')) Object.assign(found, await provisionCompose({ cache, go: requireGo('docker compose'), log }));
+  const manifest = { ...readManifest(), ...(found.temporalCli ? { temporalCli: found.temporalCli } : {}),
+    ...(found.testServer ? { testServer: found.testServer } : {}) };
   writeFileSync(manifestPath(), `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`engine ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.values(found).join(', ')}`);
-  return manifest;
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.values(found).join(', ')}`);
+  return found;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
