@@ -45,6 +45,16 @@ export function schemaEnv(c: ProdConfig, db: EngineDb, tools: { sqlTool: string;
   return { ...dbEnv(c, db), TEMPORAL_SQL_TOOL: tools.sqlTool, TEMPORAL_SCHEMA_DIR: tools.schemaDir };
 }
 
+/**
+ * What start:prod alone sets: every port, shifted together by TEMPORAL_PORT (a container has the
+ * template's defaults to itself), and the address to announce (a container looks its own up).
+ */
+export const LOCAL_ONLY_SERVER_VARIABLES = [
+  'TEMPORAL_BROADCAST_ADDRESS', 'TEMPORAL_PORT', 'TEMPORAL_HTTP_PORT', 'TEMPORAL_HISTORY_PORT', 'TEMPORAL_MATCHING_PORT',
+  'TEMPORAL_WORKER_PORT', 'TEMPORAL_FRONTEND_MEMBERSHIP_PORT', 'TEMPORAL_HISTORY_MEMBERSHIP_PORT',
+  'TEMPORAL_MATCHING_MEMBERSHIP_PORT', 'TEMPORAL_WORKER_MEMBERSHIP_PORT',
+];
+
 export function serverEnv(c: ProdConfig, db: EngineDb): Record<string, string> {
   const t = c.temporal;
   return {

@@ -13,11 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
-import { build, DIST, isBuilt, WORKFLOW_BUNDLE } from '../build';
+import { build, isBuilt } from '../build';
 import { readServerPaths } from '../engine-paths.mjs';
 import { assertPortsFree } from '../port-check';
 import { API_INSTANCES, loadProdConfig, portsOf, WORKERS } from './config';
-import { engineDbOf, SCHEMA_SCRIPT, schemaEnv, serverArgs, serverEnv, uiArgs, uiEnv } from './engine-env';
+import { engineDbOf, SCHEMA_SCRIPT, schemaEnv } from './engine-env';
+import { partsOf } from './parts';
 import { ensureFirstAdmin, ensureNamespace, prepareDatabase, secretProblems } from './setup';
 import { Supervisor } from './supervisor';
 
@@ -89,8 +90,10 @@ async function main(): Promise<void> {
   if (schema.status !== 0) throw new Error(`temporal-schema.sh failed:\n${schema.stdout}${schema.stderr}`);
   for (const line of schema.stdout.trim().split('\n')) say(line);
 
+  const parts = partsOf(c, { databaseUrl, targetIdKey: key, db, engine });
+  const part = (name: string) => parts.find((p) => p.name === name)!;
   say(`starting the Temporal server on ${c.app.temporalAddress} (${c.temporal.shards} history shards; log in ${join(c.dataDir, 'logs')})`);
-  sup.start({ name: 'temporal-server', cmd: engine.temporalServer, args: serverArgs(), env: serverEnv(c, db), restart: false, toFile: true });
+  sup.start(part('temporal-server'));
   await waitFor('the Temporal server', 120_000, async () => {
     const connection = await Connection.connect({ address: c.app.temporalAddress, connectTimeout: 1000 });
     try {
@@ -105,29 +108,8 @@ async function main(): Promise<void> {
   await ensureFirstAdmin(databaseUrl, c.adminKeyFile, say);
   await ensureNamespace(c.app.temporalAddress, c.app.temporalNamespace, say);
 
-  sup.start({ name: 'temporal-ui', cmd: engine.uiServer, args: uiArgs(), env: uiEnv(c), restart: true, toFile: true, port: c.app.temporalUiPort });
-
-  const appEnv = {
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: c.app.temporalAddress,
-    TEMPORAL_NAMESPACE: c.app.temporalNamespace,
-    TEMPORAL_UI_URL: c.app.temporalUiUrl,
-    TARGET_ID_KEY: key,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  for (let i = 1; i <= WORKERS; i += 1) {
-    sup.start({ name: `worker-${i}`, cmd: process.execPath, args: [join(DIST, 'worker', 'main.js')], env: { ...appEnv, WORKFLOW_BUNDLE }, restart: true });
-  }
-  c.apiPorts.forEach((port, i) => sup.start({
-    name: `api-${i + 1}`, cmd: process.execPath, args: [join(DIST, 'api', 'server.js')], env: { ...appEnv, HOST: '127.0.0.1', PORT: String(port) }, restart: true, port,
-  }));
+  for (const p of parts.filter((p) => p.name !== 'temporal-server')) sup.start(p);
   const upstreams = c.apiPorts.map((port) => `127.0.0.1:${port}`).join(',');
-  sup.start({
-    name: 'proxy', cmd: process.execPath, args: [join(DIST, 'scripts', 'prod', 'proxy.js')],
-    env: { PORT: String(c.app.port), HOST: c.app.host, UPSTREAMS: upstreams }, restart: true, port: c.app.port,
-  });
-
   await Promise.all([
     ...Array.from({ length: WORKERS }, (_, i) => sup.waitLine(`worker-${i + 1}`, /^worker polling/, 90_000)),
     ...c.apiPorts.map((port, i) => waitFor(`api-${i + 1}`, 90_000, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200)),
