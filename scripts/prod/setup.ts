@@ -38,8 +38,15 @@ export function secretProblems(env: NodeJS.ProcessEnv, opts: { embeddedDb: boole
     const password = url ? decodeURIComponent(url.password) : undefined;
     const db = placeholderSecret(password, DB_PASSWORD_MIN_LENGTH);
     if (db) problems.push(`the password in DATABASE_URL ${db} (docker-compose.yml: POSTGRES_PASSWORD; e.g. openssl rand -hex 24).`);
-    if (env.TEMPORAL_DB_PASSWORD !== undefined && env.TEMPORAL_DB_PASSWORD !== password) {
-      problems.push('TEMPORAL_DB_PASSWORD differs from the password in DATABASE_URL: in docker-compose.yml both come from POSTGRES_PASSWORD, which must then use URL-safe characters only (letters, digits, - . _ ~).');
+    const temporal = env.TEMPORAL_DB_PASSWORD;
+    if (temporal !== undefined && temporal !== password) {
+      if (!env.TEMPORAL_DB_HOST && !env.TEMPORAL_DB_USER) {
+        // Same server, same role: the two must be one password (docker-compose.yml's POSTGRES_PASSWORD).
+        problems.push('TEMPORAL_DB_PASSWORD differs from the password in DATABASE_URL: in docker-compose.yml both come from POSTGRES_PASSWORD, which must then use URL-safe characters only (letters, digits, - . _ ~).');
+      } else {
+        const own = placeholderSecret(temporal, DB_PASSWORD_MIN_LENGTH);
+        if (own) problems.push(`TEMPORAL_DB_PASSWORD ${own}.`);
+      }
     }
   }
   return problems;

@@ -28,6 +28,7 @@ describe('preflight: placeholder secrets are refused', () => {
     ['no key', { TARGET_ID_KEY: undefined }, /TARGET_ID_KEY is not set/],
     ['the old compose database password', { DATABASE_URL: 'postgres://discipline:discipline@postgresql:5432/discipline' }, /password in DATABASE_URL is a placeholder/],
     ['a password a URL cannot carry as written', { TEMPORAL_DB_PASSWORD: 'p@ss/word#with-symbols' }, /TEMPORAL_DB_PASSWORD differs from the password in DATABASE_URL/],
+    ["Temporal's databases elsewhere with a placeholder password", { TEMPORAL_DB_HOST: 'temporal-db', TEMPORAL_DB_PASSWORD: 'temporal' }, /TEMPORAL_DB_PASSWORD is a placeholder/],
   ])('%s', (_, change, message) => {
     const problems = secretProblems({ TARGET_ID_KEY: KEY, DATABASE_URL: URL_OK, ...change }, { embeddedDb: false });
     expect(problems).toHaveLength(1);
