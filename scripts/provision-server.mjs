@@ -28,7 +28,7 @@ export async function provisionTemporalServer({ go, log }) {
   await goInstall({
     go, log, gobin: join(partial, 'bin'),
     what: `Temporal server ${TEMPORAL_SERVER_VERSION} and temporal-sql-tool`,
-    expect: 'about 4 min on 2 cores once the CLI is built, 8–10 min from nothing',
+    expect: 'about 4–7 min on 2 cores',
     packages: [`${TEMPORAL_SERVER_MODULE}/cmd/server`, `${TEMPORAL_SERVER_MODULE}/cmd/tools/sql`]
       .map((p) => `${p}@${TEMPORAL_SERVER_VERSION}`),
   });
@@ -53,7 +53,7 @@ export async function provisionUiServer({ go, log }) {
   await goInstall({
     go, log, gobin: join(partial, 'bin'),
     what: `Temporal UI server ${TEMPORAL_UI_VERSION}`,
-    expect: 'about 1–2 min on 2 cores',
+    expect: 'under a minute after the server, about 2 min alone',
     packages: [`${TEMPORAL_UI_MODULE}/cmd/server@${TEMPORAL_UI_VERSION}`],
   });
   renameSync(join(partial, 'bin', 'server'), join(partial, 'bin', 'temporal-ui-server'));
