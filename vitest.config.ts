@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // The production topology under load takes minutes: `npm run test:prod` (vitest.prod.config.ts).
+        // The production topology under load (about 45 s, and the Temporal server built): `npm run test:prod`.
         test: { name: 'UTC', include: ['test/**/*.test.ts'], exclude: ['test/prod/topology.test.ts'], env: { TZ: 'UTC' } },
       },
       { extends: true, test: { name: 'Asia/Shanghai', include: zoneIndependent, env: { TZ: 'Asia/Shanghai' } } },

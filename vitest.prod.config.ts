@@ -1,5 +1,5 @@
 // `npm run test:prod`: the production topology of `npm run start:prod` under load, with a worker
-// and an API instance killed (test/prod/topology.test.ts; a few minutes, so not in `npm test`).
+// and an API instance killed (test/prod/topology.test.ts; about 45 s once the server is built).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

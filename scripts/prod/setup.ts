@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import type Long from 'long';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig, placeholderSecret } from '../../config/env';
+import { ConfigError, loadConfig, placeholderSecret, TARGET_ID_KEY_MIN_LENGTH } from '../../config/env';
 import { issueKey } from '../../db/agencies';
 import { seedCalendar } from '../../db/calendar-store';
 import { connectDb, type Db } from '../../db/client';
@@ -31,7 +31,7 @@ const FIRST_ADMIN = { id: 'admin', name: '系统管理员', roles: ['ADMIN' as c
  */
 export function secretProblems(env: NodeJS.ProcessEnv, opts: { embeddedDb: boolean }): string[] {
   const problems: string[] = [];
-  const key = placeholderSecret(env.TARGET_ID_KEY, 32);
+  const key = placeholderSecret(env.TARGET_ID_KEY, TARGET_ID_KEY_MIN_LENGTH);
   if (key) problems.push(`TARGET_ID_KEY ${key}. It keys the hash that turns identity numbers into target ids: set 32 random bytes of your own (openssl rand -hex 32) before the first case and never change it.`);
   if (!opts.embeddedDb) {
     const url = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
