@@ -30,6 +30,11 @@ export interface Config {
   workerMaxCachedWorkflows: number | undefined;
   /** The outbox's webhooks (README, "Notifications"). */
   notify: NotifySettings;
+  /**
+   * The workflow bundle prebuilt by `npm run build` (WORKFLOW_BUNDLE): the image and
+   * `npm run start:prod` load it; unset, the worker bundles workflows/ itself at start.
+   */
+  workflowBundle: string | undefined;
 }
 
 export interface NotifySettings {
@@ -94,6 +99,31 @@ function hostList(env: NodeJS.ProcessEnv, name: string): string[] {
   });
 }
 
+/** Values shipped as examples or defaults somewhere, never a secret of anyone's own. */
+const PLACEHOLDERS = /^(change.?me.*|.*change.?me|secret|password|passw0rd|postgres|temporal|discipline|example|placeholder|test|admin|x+|0+)$/i;
+
+/**
+ * Why `value` cannot be a secret of the operator's own, or null: empty, too short, or a known
+ * placeholder (docker-compose.yml once defaulted TARGET_ID_KEY to "change-me-before-first-use").
+ */
+export function placeholderSecret(value: string | undefined, minLength: number): string | null {
+  if (!value) return 'is not set';
+  if (PLACEHOLDERS.test(value)) return `is a placeholder ("${value}"), not a secret of your own`;
+  if (value.length < minLength) return `is ${value.length} characters long; use at least ${minLength} random characters`;
+  return null;
+}
+
+/** TARGET_ID_KEY: 32 random bytes as hex (64 characters) is what `npm start` makes; 32 characters at least. */
+export const TARGET_ID_KEY_MIN_LENGTH = 32;
+
+function targetIdKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.TARGET_ID_KEY || undefined;
+  const problem = key && placeholderSecret(key, TARGET_ID_KEY_MIN_LENGTH);
+  // Target ids are keyed hashes of identity numbers: a guessable key makes them reversible.
+  if (problem) throw new ConfigError('TARGET_ID_KEY', `${problem} (e.g. openssl rand -hex 32)`);
+  return key;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
@@ -117,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalUiUrl: env.TEMPORAL_UI_URL || `http://127.0.0.1:${temporalUiPort}`,
-    targetIdKey: env.TARGET_ID_KEY || undefined,
+    targetIdKey: targetIdKey(env),
     logLevel: env.LOG_LEVEL || 'info',
     workerMaxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS'),
     notify: {
@@ -128,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: positiveInt(env, 'NOTIFY_MAX_ATTEMPTS') ?? 84,
       perAgencyConcurrency: positiveInt(env, 'NOTIFY_PER_AGENCY_CONCURRENCY') ?? 4,
     },
+    workflowBundle: env.WORKFLOW_BUNDLE ? resolve(env.WORKFLOW_BUNDLE) : undefined,
   };
 }

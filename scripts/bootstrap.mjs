@@ -51,9 +51,21 @@ function handOver(cmd, args) {
 const command = process.argv[2];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+// What each command needs of the engine: Java and Maven (the time-skipping test server) only
+// for the tests and the benchmarks, the server build only for the production-shaped topology.
+const ENGINE_PARTS = {
+  start: ['cli'],
+  test: ['cli', 'test-server'],
+  'start-prod': ['server'],
+  'test-prod': ['server'],
+  bench: ['cli', 'test-server'],
+  'bench-search': ['cli', 'test-server'],
+  'bench-memory': ['cli', 'test-server'],
+};
+
 ensureDependencies();
 try {
-  provision();
+  await provision(ENGINE_PARTS[command] ?? []);
 } catch (err) {
   process.stderr.write(`\n[bootstrap] ${err.message}\n`);
   process.exit(2);
@@ -73,6 +85,12 @@ switch (command) {
     runStep(bin('tsc'), ['--noEmit']);
     handOver(bin('vitest'), ['run', ...process.argv.slice(3)]);
     break;
+  case 'start-prod':
+    handOver(process.execPath, ['--import', 'tsx', 'scripts/prod/main.ts', ...process.argv.slice(3)]);
+    break;
+  case 'test-prod':
+    handOver(bin('vitest'), ['run', '--config', 'vitest.prod.config.ts', ...process.argv.slice(3)]);
+    break;
   case 'bench':
     handOver(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', ...process.argv.slice(3)]);
     break;
@@ -83,6 +101,6 @@ switch (command) {
     handOver(process.execPath, ['--import', 'tsx', 'scripts/bench-worker-memory.ts', ...process.argv.slice(3)]);
     break;
   default:
-    process.stderr.write('usage: node scripts/bootstrap.mjs start|test|bench|bench-search|bench-memory\n');
+    process.stderr.write('usage: node scripts/bootstrap.mjs start|test|start-prod|test-prod|bench|bench-search|bench-memory\n');
     process.exit(64);
 }

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Provisions the real Temporal engine into a cache outside the repository:
-//  - the Temporal CLI dev server (from PATH, or built from its Go module), and
-//  - the Java time-skipping test server (runtime classpath from Maven Central + a wrapper).
+// Provisions the real Temporal engine into a cache outside the repository, each part only for
+// the commands that use it:
+//  - cli:         the Temporal CLI dev server (from PATH, or built from its Go module): npm start, npm test;
+//  - test-server: the Java time-skipping test server (runtime classpath from Maven Central + a
+//                 wrapper): npm test and the benchmarks only, so npm start needs no Java or Maven;
+//  - server:      the Temporal server, temporal-sql-tool and the Web UI server, built from their
+//                 Go modules (scripts/provision-server.mjs): npm run start:prod;
+//  - compose:     docker compose v2 from its Go module, for test/compose.test.ts's
+//                 `docker compose config` (asked for by hand: npm run provision -- compose).
 // Idempotent: a warm run only checks files. Never downloads a prebuilt binary and never
 // falls back to a fake engine: when Go or Java is missing it stops and says what to install.
 // Node built-ins only, because the bootstrap runs it before dependencies exist.
@@ -10,8 +16,12 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writ
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  cacheDir, manifestPath, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION,
+  cacheDir, manifestPath, readManifest, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION,
 } from './engine-paths.mjs';
+import { goInstall } from './go-install.mjs';
+import { provisionCompose, provisionTemporalServer, provisionUiServer } from './provision-server.mjs';
+
+export const PARTS = ['cli', 'test-server', 'server', 'compose'];
 
 class MissingPrerequisite extends Error {}
 
@@ -31,7 +41,18 @@ function log(msg) {
   process.stderr.write(`[provision] ${msg}\n`);
 }
 
-function provisionTemporalCli(cache) {
+function requireGo(what) {
+  const go = which('go');
+  if (!go) {
+    throw new MissingPrerequisite(
+      `Go is required to build ${what} and was not found on PATH.\n` +
+      '  Install Go 1.25 or newer (Debian: apt-get install golang-go, or the official tarball),\n' +
+      '  then run the command again.');
+  }
+  return go;
+}
+
+async function provisionTemporalCli(cache) {
   const onPath = which('temporal');
   if (onPath) {
     log(`Temporal CLI: using ${onPath} from PATH`);
@@ -41,21 +62,13 @@ function provisionTemporalCli(cache) {
   const target = join(bin, 'temporal');
   const stamp = join(bin, `.temporal-${TEMPORAL_CLI_VERSION}`);
   if (existsSync(target) && existsSync(stamp)) return target;
-  const go = which('go');
-  if (!go) {
-    throw new MissingPrerequisite(
-      'Go is required to build the Temporal CLI dev server and was not found on PATH.\n' +
-      '  Install Go 1.23 or newer (Debian: apt-get install golang-go, or the official tarball),\n' +
-      '  or put an existing `temporal` CLI on PATH, then run the command again.');
-  }
+  const go = requireGo('the Temporal CLI dev server (or put an existing `temporal` CLI on PATH)');
   mkdirSync(bin, { recursive: true });
-  log(`building Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only; several minutes)`);
-  const started = Date.now();
-  run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, CGO_ENABLED: '0', GOBIN: bin },
+  await goInstall({
+    go, log, gobin: bin, what: `Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+    expect: 'about 4–7 min on 2 cores', packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
   });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
-  log(`Temporal CLI built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return target;
 }
 
@@ -115,20 +128,36 @@ exec "${java}" ${JVM_FLAGS} -cp "${lib}/*" io.temporal.testserver.TestServer "$@
   return wrapper;
 }
 
-export function provision() {
+/** Provisions the given parts (PARTS) and records their paths in the manifest, keeping the others'. */
+export async function provision(parts = ['cli', 'test-server']) {
   const cache = cacheDir();
   mkdirSync(cache, { recursive: true });
   const started = Date.now();
-  const temporalCli = provisionTemporalCli(cache);
-  const testServer = provisionTestServer(cache);
-  writeFileSync(manifestPath(), `${JSON.stringify({ temporalCli, testServer }, null, 2)}\n`);
-  log(`engine ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${temporalCli}, ${testServer}`);
-  return { temporalCli, testServer };
+  const found = {};
+  if (parts.includes('cli')) found.temporalCli = await provisionTemporalCli(cache);
+  if (parts.includes('test-server')) found.testServer = provisionTestServer(cache);
+  if (parts.includes('server')) {
+    const go = requireGo('the Temporal server, temporal-sql-tool and the Temporal UI server');
+    // Not in the manifest (see serverPaths): reported only.
+    Object.assign(found, await provisionTemporalServer({ go, log }), await provisionUiServer({ go, log }));
+  }
+  if (parts.includes('compose')) Object.assign(found, await provisionCompose({ cache, go: requireGo('docker compose'), log }));
+  const manifest = { ...readManifest(), ...(found.temporalCli ? { temporalCli: found.temporalCli } : {}),
+    ...(found.testServer ? { testServer: found.testServer } : {}) };
+  writeFileSync(manifestPath(), `${JSON.stringify(manifest, null, 2)}\n`);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.values(found).join(', ')}`);
+  return found;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((p) => !PARTS.includes(p));
+  if (unknown.length) {
+    process.stderr.write(`usage: node scripts/provision.mjs [${PARTS.join('|')}]...  (default: cli test-server)\n`);
+    process.exit(64);
+  }
   try {
-    provision();
+    await provision(asked.length ? asked : undefined);
   } catch (err) {
     if (err instanceof MissingPrerequisite) {
       process.stderr.write(`\n[provision] cannot provision the engine:\n  ${err.message}\n`);

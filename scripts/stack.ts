@@ -18,11 +18,14 @@ import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { readEnginePaths } from './engine-paths.mjs';
+import { assertPortsFree, type PortNeed } from './port-check';
 
 const config = loadConfig();
 const children: { name: string; proc: ChildProcess }[] = [];
 let embeddedDb: EmbeddedDb | undefined;
 let stopping = false;
+/** Set once everything answered: before that, any child's exit fails the start (no restarts). */
+let up = false;
 
 function say(msg: string): void {
   process.stdout.write(`[stack] ${msg}\n`);
@@ -40,8 +43,9 @@ const restarts = new Map<string, number[]>();
 
 /**
  * Starts a child. The worker and the API are stateless (workflows live in Temporal, data in
- * PostgreSQL), so a crash is answered as docker-compose.yml's restart policy would: start it
- * again, up to 5 times a minute. The engine or the database stopping stops everything.
+ * PostgreSQL), so once the stack is up a crash is answered as docker-compose.yml's restart
+ * policy would: start it again, up to 5 times a minute. The engine or the database stopping
+ * stops everything, and so does any exit while starting.
  */
 function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +55,7 @@ function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEn
   proc.on('exit', (code, signal) => {
     if (stopping) return;
     const recent = (restarts.get(name) ?? []).filter((t) => Date.now() - t < 60_000);
-    if ((name === 'worker' || name === 'api') && recent.length < 5) {
+    if (up && (name === 'worker' || name === 'api') && recent.length < 5) {
       restarts.set(name, [...recent, Date.now()]);
       say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); starting it again`);
       children.splice(children.indexOf(entry), 1);
@@ -114,6 +118,13 @@ function targetIdKey(embedded: boolean): string {
 
 async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0));
+  const ports: PortNeed[] = [{ port: config.port, what: 'the API', variable: 'PORT', host: config.host }];
+  if (!config.databaseUrl) ports.push({ port: config.pgPort, what: 'the embedded PostgreSQL', variable: 'PG_PORT' });
+  if (!config.temporalExternal) {
+    ports.push({ port: config.temporalPort, what: 'the Temporal dev server', variable: 'TEMPORAL_PORT' },
+      { port: config.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
+  }
+  await assertPortsFree(ports);
   mkdirSync(config.dataDir, { recursive: true });
 
   let databaseUrl = config.databaseUrl;
@@ -194,6 +205,8 @@ async function main(): Promise<void> {
     for (const a of demo.agencies) lines.push(`  ${a.roles.join(',').padEnd(width)}  ${a.apiKey}  ${a.name}`);
   }
   lines.push('', 'Press Ctrl-C to stop everything.', '');
+  if (stopping) return;
+  up = true;
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

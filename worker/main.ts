@@ -19,6 +19,8 @@ async function main(): Promise<void> {
       namespace: config.temporalNamespace,
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
+      // The image and `npm run start:prod` load the bundle `npm run build` made (no webpack at start).
+      ...(config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : {}),
     });
     // Standard Webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
     const outbox = startOutbox(dbHandle.db, config.notify, { onError: (err) => console.error('outbox:', err) });

@@ -1,0 +1,79 @@
+// The settings of `npm run start:prod`, from the environment with defaults that work on a fresh
+// clone: config/env.ts for what the API and the worker read, plus the topology's own (the
+// engine's ports, databases and shards, the API instances). Every port comes with the variable
+// that moves it, for the taken-port message.
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../../config/env';
+import type { PortNeed } from '../port-check';
+
+export const WORKERS = 2;
+export const API_INSTANCES = 2;
+
+export interface ProdConfig {
+  app: Config;
+  /** DATA_DIR, or .data-prod beside npm start's .data. */
+  dataDir: string;
+  /** The API instances, on PORT+1 … PORT+API_INSTANCES behind the proxy on PORT. */
+  apiPorts: number[];
+  /** Where the first ADMIN key is written, readable by its owner only (ADMIN_KEY_FILE). */
+  adminKeyFile: string;
+  temporal: {
+    shards: number;
+    db: string;
+    visibilityDb: string;
+    /** Every port of the server, all moved by TEMPORAL_PORT. */
+    ports: Record<'frontend' | 'http' | 'history' | 'matching' | 'worker', number>;
+    membershipPorts: Record<'frontend' | 'history' | 'matching' | 'worker', number>;
+  };
+}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer of at least ${min}, got "${raw}"`);
+  return n;
+}
+
+export function loadProdConfig(env: NodeJS.ProcessEnv = process.env): ProdConfig {
+  const app = loadConfig(env);
+  const dataDir = env.DATA_DIR ? app.dataDir : resolve('.data-prod');
+  const base = app.temporalPort;
+  // The server's own defaults (7233–7239, 6933–6939, 7243), shifted together by TEMPORAL_PORT.
+  const ports = { frontend: base, history: base + 1, matching: base + 2, worker: base + 6, http: base + 10 };
+  const membershipPorts = { frontend: base - 300, history: base - 299, matching: base - 298, worker: base - 294 };
+  if (membershipPorts.frontend < 1024 || ports.http > 65535) {
+    throw new ConfigError('TEMPORAL_PORT', `must leave room for the server's other ports (1324–65525), got ${base}`);
+  }
+  return {
+    app: { ...app, dataDir },
+    dataDir,
+    apiPorts: Array.from({ length: API_INSTANCES }, (_, i) => app.port + 1 + i),
+    adminKeyFile: resolve(env.ADMIN_KEY_FILE || join(dataDir, 'admin-key')),
+    temporal: {
+      // ≥ 4: one shard per history host thread is the unit the server spreads its work over.
+      shards: intSetting(env, 'TEMPORAL_HISTORY_SHARDS', 4, 1),
+      db: env.TEMPORAL_DB || 'temporal',
+      visibilityDb: env.TEMPORAL_VISIBILITY_DB || 'temporal_visibility',
+      ports,
+      membershipPorts,
+    },
+  };
+}
+
+/** Every port start:prod listens on, with the variable that moves it. */
+export function portsOf(c: ProdConfig): PortNeed[] {
+  const needs: PortNeed[] = [{ port: c.app.port, what: 'the API proxy', variable: 'PORT', host: c.app.host }];
+  c.apiPorts.forEach((port, i) => needs.push({ port, what: `API instance ${i + 1} (PORT+${i + 1})`, variable: 'PORT' }));
+  if (!c.app.databaseUrl) needs.push({ port: c.app.pgPort, what: 'the embedded PostgreSQL', variable: 'PG_PORT' });
+  const t = c.temporal;
+  needs.push({ port: t.ports.frontend, what: 'the Temporal frontend', variable: 'TEMPORAL_PORT' });
+  for (const [service, port] of Object.entries(t.ports)) {
+    if (service !== 'frontend') needs.push({ port, what: `the Temporal ${service} port (TEMPORAL_PORT+${port - t.ports.frontend})`, variable: 'TEMPORAL_PORT' });
+  }
+  for (const [service, port] of Object.entries(t.membershipPorts)) {
+    needs.push({ port, what: `the Temporal ${service} membership port (TEMPORAL_PORT${port - t.ports.frontend})`, variable: 'TEMPORAL_PORT' });
+  }
+  needs.push({ port: c.app.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
+  return needs;
+}

@@ -1,0 +1,63 @@
+// The long-running parts of the production topology, as start:prod runs them: name, program,
+// arguments and environment. docker-compose.yml has a service of the same name for each, with the
+// same variables (test/compose.test.ts compares them), the container network's addresses in
+// place of 127.0.0.1, and the compiled entry points at the same paths under /app.
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, WORKFLOW_BUNDLE } from '../build';
+import type { ProdConfig } from './config';
+import { WORKERS } from './config';
+import { serverArgs, serverEnv, uiArgs, uiEnv, type EngineDb } from './engine-env';
+import type { ChildSpec } from './supervisor';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The compiled entry points, as paths relative to the repository (and to /app in the image). */
+export const PROGRAMS = {
+  worker: 'dist/worker/main.js',
+  api: 'dist/api/server.js',
+  proxy: 'dist/scripts/prod/proxy.js',
+  setup: 'dist/scripts/prod/setup.js',
+} as const;
+
+// DIST is where scripts/build.ts writes; PROGRAMS must name files under it.
+if (relative(ROOT, DIST) !== 'dist') throw new Error(`scripts/build.ts writes to ${DIST}, not dist/`);
+
+export interface EnginePaths {
+  temporalServer: string;
+  uiServer: string;
+}
+
+/** The app's own variables, shared by the workers and the API instances. */
+export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: c.app.temporalAddress,
+    TEMPORAL_NAMESPACE: c.app.temporalNamespace,
+    TEMPORAL_UI_URL: c.app.temporalUiUrl,
+    TARGET_ID_KEY: targetIdKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}
+
+/** Every part, in the order start:prod starts them after the setup. */
+export function partsOf(c: ProdConfig, opts: { databaseUrl: string; targetIdKey: string; db: EngineDb; engine: EnginePaths }): ChildSpec[] {
+  const node = process.execPath;
+  const app = appEnv(c, opts.databaseUrl, opts.targetIdKey);
+  const upstreams = c.apiPorts.map((port) => `127.0.0.1:${port}`).join(',');
+  return [
+    { name: 'temporal-server', cmd: opts.engine.temporalServer, args: serverArgs(), env: serverEnv(c, opts.db), restart: false, toFile: true },
+    { name: 'temporal-ui', cmd: opts.engine.uiServer, args: uiArgs(), env: uiEnv(c), restart: true, toFile: true, port: c.app.temporalUiPort },
+    ...Array.from({ length: WORKERS }, (_, i): ChildSpec => ({
+      name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], env: { ...app, WORKFLOW_BUNDLE }, restart: true,
+    })),
+    ...c.apiPorts.map((port, i): ChildSpec => ({
+      name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port) }, restart: true, port,
+    })),
+    {
+      name: 'proxy', cmd: node, args: [join(ROOT, PROGRAMS.proxy)],
+      env: { PORT: String(c.app.port), HOST: c.app.host, UPSTREAMS: upstreams }, restart: true, port: c.app.port,
+    },
+  ];
+}
