@@ -38,6 +38,9 @@ export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string):
     TEMPORAL_UI_URL: c.app.temporalUiUrl,
     TARGET_ID_KEY: targetIdKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The hosts an ADMIN allows webhooks to reach over http or at private addresses (README, "Notifications").
+    NOTIFY_ALLOWED_HTTP_HOSTS: process.env.NOTIFY_ALLOWED_HTTP_HOSTS ?? '',
+    NOTIFY_ALLOWED_PRIVATE_HOSTS: process.env.NOTIFY_ALLOWED_PRIVATE_HOSTS ?? '',
   };
 }
 
