@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { agencies, apiKeys, type Role } from './schema';
 
@@ -41,6 +41,41 @@ export async function revokeKey(db: Db, keyId: string, at = new Date()): Promise
 
 export async function agencyById(db: Db, id: string): Promise<Agency | null> {
   const [row] = await db.select().from(agencies).where(eq(agencies.id, id));
+  return row ?? null;
+}
+
+/** Every registered agency, by id: the ADMIN's and the supervisors' registry. */
+export async function allAgencies(db: Db): Promise<Agency[]> {
+  return db.select().from(agencies).orderBy(asc(agencies.id));
+}
+
+/** Writes a new agency under a fresh `ag-…` id; its keys are issued apart (issueKey). */
+export async function registerAgency(db: Db, agency: Omit<typeof agencies.$inferInsert, 'id'>): Promise<Agency> {
+  const [row] = await db.insert(agencies).values({ ...agency, id: `ag-${randomBytes(5).toString('hex')}` }).returning();
+  return row;
+}
+
+/**
+ * Sets or clears an agency's notification endpoint, with the signing secret issued for its first
+ * one; a secret issued here, like any other, ends the pre-standard signature.
+ */
+export async function setNotifyUrl(db: Db, agencyId: string, notifyUrl: string | null, issuedSecret?: string): Promise<Agency> {
+  const [row] = await db.update(agencies)
+    .set({ notifyUrl, ...(issuedSecret && { notifySecret: issuedSecret, notifyLegacySignature: false }) })
+    .where(eq(agencies.id, agencyId)).returning();
+  return row;
+}
+
+/** Replaces an agency's signing secret; the old one and the pre-standard headers stop at once. Null: no such agency. */
+export async function replaceNotifySecret(db: Db, agencyId: string, notifySecret: string): Promise<Agency | null> {
+  const [row] = await db.update(agencies).set({ notifySecret, notifyLegacySignature: false })
+    .where(eq(agencies.id, agencyId)).returning();
+  return row ?? null;
+}
+
+/** One key of one agency, revoked or not; null when the key is not that agency's. */
+export async function keyOfAgency(db: Db, agencyId: string, keyId: string): Promise<typeof apiKeys.$inferSelect | null> {
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.agencyId, agencyId)));
   return row ?? null;
 }
 

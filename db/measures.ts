@@ -1,7 +1,8 @@
 // R1 The two lists in PostgreSQL: seeded from db/measures/catalog.json, read as of a date (the
 // version in effect then), changed only through a reviewed change (workflows/measure-review.ts).
+// R3 The matching rules that propose measures for an external document, seeded beside them.
 import { readFileSync } from 'node:fs';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client';
 import { matchingRules, measureVersions, type LegalBasis, type MeasureList, type PeriodRule } from './schema';
 
@@ -74,4 +75,22 @@ export async function nextVersion(db: DbOrTx, code: string): Promise<number> {
   const [row] = await db.select({ max: sql<number>`coalesce(max(${measureVersions.version}), 0)` })
     .from(measureVersions).where(eq(measureVersions.code, code));
   return Number(row.max) + 1;
+}
+
+export type MatchingRule = typeof matchingRules.$inferSelect;
+
+/**
+ * R3: the matching rules for a kind of external document, by id: those of its field and those
+ * for any field (field null); without a field, only the latter.
+ */
+export async function matchingRulesFor(db: DbOrTx, documentKind: string, field?: string): Promise<MatchingRule[]> {
+  const anyField = sql`${matchingRules.field} is null`;
+  return db.select().from(matchingRules)
+    .where(and(eq(matchingRules.documentKind, documentKind), field ? or(eq(matchingRules.field, field), anyField) : anyField))
+    .orderBy(asc(matchingRules.id));
+}
+
+/** R3: every kind of external document some matching rule knows. */
+export async function documentKindsWithRules(db: DbOrTx): Promise<string[]> {
+  return (await db.selectDistinct({ k: matchingRules.documentKind }).from(matchingRules)).map((r) => r.k);
 }

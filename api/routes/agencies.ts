@@ -2,11 +2,12 @@
 // issues keys (shown once, stored hashed) and revokes them, changes an endpoint and issues its
 // signing secret (Standard Webhooks, `whsec_…`, shown once). An endpoint URL is checked when
 // it is set (worker/outbox/url-policy.ts) and again by the outbox at every attempt.
-import { randomBytes } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { issueKey, newNotifySecret, notifySecretRefusal, revokeKey } from '../../db/agencies';
-import { agencies, apiKeys, ROLES, type Role } from '../../db/schema';
+import {
+  agencyById, allAgencies, issueKey, keyOfAgency, newNotifySecret, notifySecretRefusal, registerAgency, replaceNotifySecret,
+  revokeKey, setNotifyUrl, type Agency,
+} from '../../db/agencies';
+import { ROLES, type Role } from '../../db/schema';
 import { notifyUrlRefusal } from '../../worker/outbox/url-policy';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema, notFound } from '../errors';
@@ -24,7 +25,7 @@ interface AgencyBody {
 }
 
 /** Never the signing secret: only whether there is one. */
-function present(a: typeof agencies.$inferSelect) {
+function present(a: Agency) {
   return {
     id: a.id, name: a.name, level: a.level, field: a.field, roles: a.roles, implementerKind: a.implementerKind,
     notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret), notifyLegacySignature: a.notifyLegacySignature,
@@ -63,12 +64,11 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     if (secretRefusal) throw badRequest('notifySecret', secretRefusal);
     // Webhooks are signed: an endpoint without a secret of the ADMIN's gets one issued, shown once.
     const issued = b.notifyUrl && !b.notifySecret ? newNotifySecret() : undefined;
-    const id = `ag-${randomBytes(5).toString('hex')}`;
-    const [row] = await app.deps.db.insert(agencies).values({
-      id, name: b.name, level: b.level, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
+    const row = await registerAgency(app.deps.db, {
+      name: b.name, level: b.level, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
       notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? issued ?? null,
-    }).returning();
-    const key = await issueKey(app.deps.db, id);
+    });
+    const key = await issueKey(app.deps.db, row.id);
     return reply.status(201).send({ agency: present(row), keyId: key.keyId, apiKey: key.apiKey, ...(issued && { notifySecret: issued }) });
   });
 
@@ -87,11 +87,10 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     const { notifyUrl } = request.body;
     const urlRefusal = notifyUrl === null ? null : notifyUrlRefusal(notifyUrl, app.deps.notify);
     if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
-    const [agency] = await app.deps.db.select().from(agencies).where(eq(agencies.id, request.params.agencyId));
+    const agency = await agencyById(app.deps.db, request.params.agencyId);
     if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
     const issued = notifyUrl && !agency.notifySecret ? newNotifySecret() : undefined;
-    const [row] = await app.deps.db.update(agencies).set({ notifyUrl, ...(issued && { notifySecret: issued, notifyLegacySignature: false }) })
-      .where(eq(agencies.id, agency.id)).returning();
+    const row = await setNotifyUrl(app.deps.db, agency.id, notifyUrl, issued);
     return { agency: present(row), ...(issued && { notifySecret: issued }) };
   });
 
@@ -103,8 +102,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const notifySecret = newNotifySecret();
-    const [row] = await app.deps.db.update(agencies).set({ notifySecret, notifyLegacySignature: false })
-      .where(eq(agencies.id, request.params.agencyId)).returning();
+    const row = await replaceNotifySecret(app.deps.db, request.params.agencyId, notifySecret);
     if (!row) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
     return reply.status(201).send({ agency: present(row), notifySecret });
   });
@@ -112,13 +110,13 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
   app.get('/agencies', {
     onRequest: requireRoles('ADMIN', 'SUPERVISOR', 'CREDIT'),
     schema: { tags: ['agencies'], summary: 'Every registered agency and its roles', security: bearerSecurity },
-  }, async () => ({ items: (await app.deps.db.select().from(agencies).orderBy(asc(agencies.id))).map(present) }));
+  }, async () => ({ items: (await allAgencies(app.deps.db)).map(present) }));
 
   app.post<{ Params: { agencyId: string } }>('/agencies/:agencyId/keys', {
     onRequest: requireRoles('ADMIN'),
     schema: { tags: ['agencies'], summary: 'Issue another key (shown once)', security: bearerSecurity, response: { 404: errorSchema } },
   }, async (request, reply) => {
-    const [agency] = await app.deps.db.select().from(agencies).where(eq(agencies.id, request.params.agencyId));
+    const agency = await agencyById(app.deps.db, request.params.agencyId);
     if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
     return reply.status(201).send(await issueKey(app.deps.db, agency.id));
   });
@@ -127,8 +125,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     onRequest: requireRoles('ADMIN'),
     schema: { tags: ['agencies'], summary: 'Revoke a key; it stops working at once', security: bearerSecurity, response: { 404: errorSchema } },
   }, async (request) => {
-    const [key] = await app.deps.db.select().from(apiKeys)
-      .where(and(eq(apiKeys.id, request.params.keyId), eq(apiKeys.agencyId, request.params.agencyId)));
+    const key = await keyOfAgency(app.deps.db, request.params.agencyId, request.params.keyId);
     if (!key) throw notFound('keyId', `no key ${request.params.keyId} of agency ${request.params.agencyId}`);
     await revokeKey(app.deps.db, key.id, app.deps.now());
     return { keyId: key.id, revoked: true };

@@ -1,7 +1,6 @@
 // What an agency has been told (reminders, escalations, retirement notices), newest first.
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { notices } from '../../db/schema';
+import { inboxOf } from '../../db/queries/notices';
 import { bearerSecurity, requireRoles } from '../auth';
 
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {
@@ -14,9 +13,5 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
         properties: { unread: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
       },
     },
-  }, async (request) => {
-    const where = and(eq(notices.agencyId, request.agency!.id), request.query.unread ? isNull(notices.readAt) : undefined);
-    const items = await app.deps.db.select().from(notices).where(where).orderBy(desc(notices.createdAt), desc(notices.id)).limit(request.query.limit);
-    return { items };
-  });
+  }, async (request) => ({ items: await inboxOf(app.deps.db, request.agency!.id, request.query) }));
 }

@@ -1,11 +1,12 @@
 // R1 The two lists over HTTP: reading them is public (the lists are published); AUTHORITY
 // proposes changes, CREDIT and LEGAL decide them; R3 matching proposals for CREDIT.
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { CATALOG_FIELDS, measureInEffect, measuresInEffect, versionsOf, type CatalogEntry, type MeasureVersion } from '../../db/measures';
-import { matchingRules, measureChanges } from '../../db/schema';
+import {
+  CATALOG_FIELDS, documentKindsWithRules, matchingRulesFor, measureInEffect, measuresInEffect, versionsOf, type CatalogEntry, type MeasureVersion,
+} from '../../db/measures';
+import { measureChangeById, measureChangesWhere, openChangeOf, recordProposedChange, type MeasureChangeStatus } from '../../db/queries/measure-changes';
 import { ROLES } from '../../domain/roles';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { decideMeasureChangeUpdate, measureReviewWorkflowId, REFUSED, TASK_QUEUE, type ReviewerRole } from '../../workflows/messages';
@@ -142,16 +143,15 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
       if (body.kind === 'retire' && body.measure) throw badRequest('measure', 'a retirement changes no fields');
     }
     if (body.measure?.period?.rule === 'fixed' && !body.measure.period.length) throw badRequest('measure.period.length', 'is required for a fixed period');
-    const [open] = await db.select({ id: measureChanges.id }).from(measureChanges)
-      .where(and(eq(measureChanges.code, body.code), eq(measureChanges.status, 'under_review')));
+    const open = await openChangeOf(db, body.code);
     if (open) throw new DomainError(409, 'conflict', 'code', `change ${open.id} of ${body.code} is still under review`);
 
     const changeId = `MC${randomBytes(6).toString('hex')}`;
     const workflowId = measureReviewWorkflowId(changeId);
     const proposedAt = now().toISOString();
-    await db.insert(measureChanges).values({
+    await recordProposedChange(db, {
       id: changeId, kind: body.kind, code: body.code, proposedBy: request.agency!.id, reason: body.reason,
-      proposal: body.measure ?? null, effectiveFrom: body.effectiveFrom ?? null, status: 'under_review', workflowId,
+      proposal: body.measure ?? null, effectiveFrom: body.effectiveFrom ?? null, workflowId,
     });
     await temporal.workflow.start<typeof measureReviewWorkflow>('measureReviewWorkflow', {
       workflowId, taskQueue: TASK_QUEUE,
@@ -160,24 +160,19 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(202).send({ changeId, workflowId, status: 'under_review' });
   });
 
-  app.get<{ Querystring: { status?: string; code?: string } }>('/measures/changes', {
+  app.get<{ Querystring: { status?: MeasureChangeStatus; code?: string } }>('/measures/changes', {
     onRequest: requireRoles(...ALL_ROLES),
     schema: {
       tags: ['measures'], summary: 'R1: proposed changes and their reviews', security: bearerSecurity,
       querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['under_review', 'approved', 'rejected', 'effective'] }, code: { type: 'string' } } },
     },
-  }, async (request) => {
-    const { status, code } = request.query;
-    const conditions = [status ? eq(measureChanges.status, status as 'approved') : undefined, code ? eq(measureChanges.code, code) : undefined].filter(Boolean);
-    const items = await app.deps.db.select().from(measureChanges).where(and(...conditions)).orderBy(desc(measureChanges.createdAt)).limit(200);
-    return { items };
-  });
+  }, async (request) => ({ items: await measureChangesWhere(app.deps.db, request.query) }));
 
   app.get<{ Params: { changeId: string } }>('/measures/changes/:changeId', {
     onRequest: requireRoles(...ALL_ROLES),
     schema: { tags: ['measures'], summary: 'R1: one proposed change with both decisions', security: bearerSecurity, response: { 404: errorSchema } },
   }, async (request) => {
-    const [row] = await app.deps.db.select().from(measureChanges).where(eq(measureChanges.id, request.params.changeId));
+    const row = await measureChangeById(app.deps.db, request.params.changeId);
     if (!row) throw notFound('changeId', `no change ${request.params.changeId}`);
     return row;
   });
@@ -205,7 +200,7 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     if (!role) throw badRequest('role', 'this agency is both CREDIT and LEGAL: say in which role it decides');
     if (!held.includes(role)) throw new DomainError(403, 'forbidden', 'role', `${agency.name} is not ${role}`);
     if (!request.body.approve && !request.body.reason?.trim()) throw badRequest('reason', 'is required when rejecting');
-    const [change] = await db.select().from(measureChanges).where(eq(measureChanges.id, request.params.changeId));
+    const change = await measureChangeById(db, request.params.changeId);
     if (!change) throw notFound('changeId', `no change ${request.params.changeId}`);
     // The review workflow judges whether the change is still open and this role still to decide.
     let state;
@@ -238,12 +233,10 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { documentKind, field, targetKind } = request.query;
-    const rules = await app.deps.db.select().from(matchingRules)
-      .where(and(eq(matchingRules.documentKind, documentKind), field ? or(eq(matchingRules.field, field), sql`${matchingRules.field} is null`) : sql`${matchingRules.field} is null`))
-      .orderBy(asc(matchingRules.id));
+    const rules = await matchingRulesFor(app.deps.db, documentKind, field);
     if (rules.length === 0) {
-      const kinds = await app.deps.db.selectDistinct({ k: matchingRules.documentKind }).from(matchingRules);
-      throw badRequest('documentKind', `no matching rule for ${documentKind}; known: ${kinds.map((k) => k.k).join(', ')}`);
+      const kinds = await documentKindsWithRules(app.deps.db);
+      throw badRequest('documentKind', `no matching rule for ${documentKind}; known: ${kinds.join(', ')}`);
     }
     const today = shanghaiDateOf(app.deps.now());
     const proposals: { code: string; name: string; list: string; category: string; rule: string }[] = [];

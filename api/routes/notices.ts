@@ -1,9 +1,8 @@
 // The outbox seen from above (issue 16): notices whose webhook attempts ran out are parked and
 // listed for the supervisors; an ADMIN sends one back to the outbox, and the retry is recorded
 // (who, when, after how many attempts). The notice stays in its agency's inbox throughout.
-import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { agencies, noticeRetries, notices } from '../../db/schema';
+import { parkedNotices, retryParkedNotice } from '../../db/queries/notices';
 import { webhookId } from '../../worker/outbox/webhook';
 import { bearerSecurity, requireRoles } from '../auth';
 import { DomainError, errorSchema, notFound } from '../errors';
@@ -32,19 +31,12 @@ export async function noticeRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { agencyId, limit, offset } = request.query;
-    const where = and(isNotNull(notices.parkedAt), agencyId ? eq(notices.agencyId, agencyId) : undefined);
-    const [{ total }] = await app.deps.db.select({ total: count() }).from(notices).where(where);
-    const rows = await app.deps.db.select({ notice: notices, agencyName: agencies.name, notifyUrl: agencies.notifyUrl })
-      .from(notices).innerJoin(agencies, eq(notices.agencyId, agencies.id)).where(where)
-      .orderBy(desc(notices.parkedAt), desc(notices.id)).limit(limit).offset(offset);
-    const retries = rows.length === 0 ? [] : await app.deps.db.select().from(noticeRetries)
-      .where(inArray(noticeRetries.noticeId, rows.map((r) => r.notice.id))).orderBy(asc(noticeRetries.at), asc(noticeRetries.id));
-    const items = rows.map(({ notice: n, agencyName, notifyUrl }) => ({
+    const { total, rows } = await parkedNotices(app.deps.db, { agencyId, limit, offset });
+    const items = rows.map(({ notice: n, agencyName, notifyUrl, retries }) => ({
       id: n.id, webhookId: webhookId(n.id), agencyId: n.agencyId, agencyName, notifyUrl,
       kind: n.kind, rule: n.rule, subject: n.subject, createdAt: n.createdAt,
       attempts: n.attempts, lastError: n.lastError, parkedAt: n.parkedAt,
-      retries: retries.filter((r) => r.noticeId === n.id)
-        .map((r) => ({ at: r.at, retriedBy: r.retriedBy, by: r.by, attemptsBefore: r.attemptsBefore })),
+      retries: retries.map((r) => ({ at: r.at, retriedBy: r.retriedBy, by: r.by, attemptsBefore: r.attemptsBefore })),
     }));
     return { items, total, limit, offset };
   });
@@ -64,18 +56,15 @@ export async function noticeRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const at = app.deps.now();
     const by = request.body?.by ?? null;
-    const retried = await app.deps.db.transaction(async (tx) => {
-      const [n] = await tx.select().from(notices).where(eq(notices.id, request.params.id)).for('update');
-      if (!n) throw notFound('id', `no notice ${request.params.id}`);
-      if (!n.parkedAt) {
-        throw new DomainError(409, 'conflict', 'id', n.deliveredAt
-          ? `notice ${n.id} was delivered at ${n.deliveredAt.toISOString()}`
-          : `notice ${n.id} is not parked: the outbox is still trying it (attempt ${n.attempts} made)`);
-      }
-      await tx.insert(noticeRetries).values({ noticeId: n.id, retriedBy: request.agency!.id, by, at, attemptsBefore: n.attempts });
-      await tx.update(notices).set({ parkedAt: null, nextAttemptAt: at, attemptsBeforeRetry: n.attempts }).where(eq(notices.id, n.id));
-      return n;
-    });
+    const outcome = await retryParkedNotice(app.deps.db, { noticeId: request.params.id, retriedBy: request.agency!.id, by, at });
+    if ('refused' in outcome) {
+      if (outcome.refused === 'no_notice') throw notFound('id', `no notice ${request.params.id}`);
+      const n = outcome.notice;
+      throw new DomainError(409, 'conflict', 'id', n.deliveredAt
+        ? `notice ${n.id} was delivered at ${n.deliveredAt.toISOString()}`
+        : `notice ${n.id} is not parked: the outbox is still trying it (attempt ${n.attempts} made)`);
+    }
+    const { retried } = outcome;
     return reply.status(202).send({ id: retried.id, retriedAt: at, retriedBy: request.agency!.id, by, attemptsBefore: retried.attempts });
   });
 }
