@@ -88,7 +88,7 @@ export function createEscalationActivities({ db, calendar }: ActivityDeps) {
         const moved: { key: string; due: Deadline }[] = [];
         for (const step of input.steps) {
           const spec = step.kind === 'feedback' && step.month ? { feedbackMonth: step.month } : { workingDays: step.due.workingDays, from: step.due.from };
-          const fresh = await resolveDeadline(tx, cal, spec);
+          const fresh = await resolveDeadline(tx, cal, spec, step.kind);
           if (fresh.dueAtMs === step.due.dueAtMs && fresh.provisional === step.due.provisional) continue;
           moved.push({ key: step.key, due: fresh });
           await tx.update(steps).set({ dueAt: new Date(fresh.dueAtMs), provisional: fresh.provisional })

@@ -29,7 +29,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
     },
 
     /** R5: the case is pushed to its implementers (received with it, if it was not yet); each acknowledges by its due day. */
-    async recordImplementers(input: TargetRef & PushToImplementers & StepChanges & { received: boolean }): Promise<{ opened: OpenStep[] }> {
+    async recordImplementers(input: TargetRef & PushToImplementers & StepChanges & { received: boolean; remaining: string[] }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
         const opened = await applyStepChanges(tx, await calendar(), input, input);
@@ -46,10 +46,10 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
             caseId: input.caseId, kind: 'case_received', rule: 'R5', at, detail: { withPush: true },
           });
         }
-        const eventKey = `${input.workflowId}/${input.caseId}/pushed-to-implementers`;
+        const eventKey = `${input.workflowId}/${input.caseId}/pushed-to-implementers/${input.implementers.map((i) => i.agencyId).join('+')}`;
         await writeJournal(tx, {
           agencyId: input.actor, eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'pushed_to_implementers', rule: 'R5', at,
-          detail: { implementers: input.implementers.map((i) => ({ ...i, acknowledgeDueAt: dueOf(i.agencyId) })) },
+          detail: { implementers: input.implementers.map((i) => ({ ...i, acknowledgeDueAt: dueOf(i.agencyId) })), remaining: input.remaining },
         });
         for (const i of input.implementers) {
           await notify(tx, {
@@ -107,16 +107,18 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
     },
 
     /** R9: a monthly report arrived; a late one closes its overdue step. */
-    async recordFeedback(input: TargetRef & { month: string; summary: string; actor: string; at: string } & StepChanges): Promise<void> {
+    /** R9: a target's report on a month, its own or (monthlyReport) the implementer's report on all its targets. */
+    async recordFeedback(input: TargetRef & { month: string; summary: string; monthlyReport?: boolean; actor: string; at: string } & StepChanges): Promise<void> {
       const at = new Date(input.at);
+      const summary = input.monthlyReport ? `见 ${input.month} 月度报告` : input.summary;
       await db.transaction(async (tx) => {
         await tx.insert(feedbackReports).values({
-          targetId: input.targetId, implementerId: input.actor, month: input.month, summary: input.summary, reportedAt: at,
+          targetId: input.targetId, implementerId: input.actor, month: input.month, summary, reportedAt: at,
         }).onConflictDoNothing();
         await applyStepChanges(tx, await calendar(), input, input);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/feedback/${input.month}/${input.actor}`,
-          targetId: input.targetId, kind: 'report_received', rule: 'R9', at, detail: { month: input.month, summary: input.summary },
+          targetId: input.targetId, kind: 'report_received', rule: 'R9', at, detail: { month: input.month, summary, monthlyReport: Boolean(input.monthlyReport) },
         });
       });
     },

@@ -1,12 +1,15 @@
 // Every side effect of the workflows, from factories that receive their dependencies. Each
 // activity is one transaction whose writes are idempotent (a retried activity never duplicates
 // a row): the case's rows, its journal lines, its notices and its step changes together.
+import { createComplaintActivities } from './complaints';
 import { createEscalationActivities } from './escalation';
 import { createImplementationActivities } from './implementation';
 import { createIntakeActivities } from './intake';
 import { createMeasureActivities } from './measures';
 import { createObjectionActivities } from './objections';
 import { createRepairActivities } from './repairs';
+import { createReportActivities } from './reports';
+import { createRequestActivities } from './requests';
 import type { ActivityDeps } from './support';
 
 export type { ActivityDeps } from './support';
@@ -15,8 +18,11 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIntakeActivities(deps),
     ...createImplementationActivities(deps),
+    ...createRequestActivities(deps),
     ...createObjectionActivities(deps),
+    ...createComplaintActivities(deps),
     ...createRepairActivities(deps),
+    ...createReportActivities(deps),
     ...createEscalationActivities(deps),
     ...createMeasureActivities(deps),
   };

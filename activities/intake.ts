@@ -64,15 +64,46 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
             detail: { caseId: filed.caseId, step: kind, rule, pushDueOn: push.due },
           });
         }
-        await reportUpward(tx, input, filed, at);
+        await reportUpward(tx, input, filed, at, opened);
+        await askConsultations(tx, input, filed, at, opened);
         return { push, late, opened };
       });
     },
   };
 }
 
-/** R4: measures executed outside the local system are recorded with their upward route and reported to the AUTHORITY. */
-async function reportUpward(tx: Parameters<typeof writeJournal>[0], input: TargetRef, filed: FileCase, at: Date): Promise<void> {
+type Tx = Parameters<typeof writeJournal>[0];
+
+/**
+ * R2/R3: the agencies asked to consult (会商) and LEGAL asked to review (法制审核) are told, each
+ * with its due day; 000 §三(三): LEGAL is told of the discipline a penalty decision triggers.
+ */
+async function askConsultations(tx: Tx, input: TargetRef, filed: FileCase, at: Date, opened: OpenStep[]): Promise<void> {
+  const asked = opened.filter((s) => s.kind === 'consultation' || s.kind === 'legal_review');
+  if (asked.length) {
+    await writeJournal(tx, {
+      agencyId: filed.actor, eventKey: `${input.workflowId}/${filed.caseId}/consultation-requested`, targetId: input.targetId, caseId: filed.caseId,
+      kind: 'consultation_requested', rule: filed.source === 'penalty_decision' ? 'R2' : 'R3', at,
+      detail: { requests: asked.map((s) => ({ requestId: s.ref, kind: s.kind, agencyId: s.agencyId, dueAt: s.due.dueAt })) },
+    });
+  }
+  for (const s of asked) {
+    await notify(tx, {
+      eventKey: `${input.workflowId}/${filed.caseId}/consultation/${s.ref}`, agencyIds: [s.agencyId!], kind: s.kind, rule: s.rule, at: filed.at,
+      subject: `请于 ${s.due.due} 前就案件 ${filed.document.number} 提出${stepLabel(s.kind)}意见`,
+      detail: { caseId: filed.caseId, targetId: input.targetId, requestId: s.ref, measures: filed.measures.map((m) => m.code), dueAt: s.due.dueAt },
+    });
+  }
+  if (filed.source !== 'penalty_decision') return;
+  await notify(tx, {
+    eventKey: `${input.workflowId}/${filed.caseId}/legal-told`, agencyIds: await agenciesWithRoles(tx, ['LEGAL']), kind: 'discipline_triggered', rule: 'R2', at: filed.at,
+    subject: `行政处罚决定 ${filed.document.number} 引发失信惩戒措施 ${filed.measures.map((m) => m.code).join('、')}`,
+    detail: { caseId: filed.caseId, targetId: input.targetId, measures: filed.measures.map((m) => m.code) },
+  });
+}
+
+/** R4: measures executed outside the local system are recorded with their upward route and reported to the AUTHORITY at this level. */
+async function reportUpward(tx: Tx, input: TargetRef, filed: FileCase, at: Date, opened: OpenStep[]): Promise<void> {
   const outside = filed.measures.filter((m) => m.outsideLocalAuthority);
   if (outside.length === 0) return;
   const names = await tx.select({ code: measureVersions.code, nameZh: measureVersions.nameZh }).from(measureVersions)
@@ -80,12 +111,12 @@ async function reportUpward(tx: Parameters<typeof writeJournal>[0], input: Targe
   await writeJournal(tx, {
     eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, targetId: input.targetId, caseId: filed.caseId,
     agencyId: filed.actor, kind: 'reported_upward', rule: 'R4', at,
-    detail: { measures: outside.map((m) => m.code), route: [filed.authorityId, 'upward level by level (逐级上报)'] },
+    detail: { measures: outside.map((m) => m.code), to: filed.authorityId, dueAt: opened.find((s) => s.kind === 'upward_report')?.due.dueAt ?? null },
   });
   await notify(tx, {
     eventKey: `${input.workflowId}/${filed.caseId}/reported-upward`, agencyIds: [filed.authorityId],
     kind: 'report_upward', rule: 'R4', at: filed.at,
-    subject: `案件 ${filed.document.number} 含须由上级或其他部门实施的措施，请逐级上报`,
+    subject: `案件 ${filed.document.number} 含须由上级或其他部门实施的措施，请于 ${opened.find((s) => s.kind === 'upward_report')?.due.due ?? '3 个工作日内'} 前逐级上报或确认`,
     detail: { caseId: filed.caseId, measures: names.map((o) => ({ code: o.code, name: o.nameZh })) },
   });
 }

@@ -2,7 +2,7 @@
 // days while the case's measures are suspended; a rejection resumes them with their period
 // ends moved; an upheld objection has the AUTHORITY release the case within 3 working days.
 import { and, eq, inArray } from 'drizzle-orm';
-import { caseMeasures, cases, objections } from '../db/schema';
+import { caseMeasures, cases, complaints, objections } from '../db/schema';
 import type { OpenStep } from '../domain/steps';
 import type { DecideObjection, FileObjection } from '../workflows/messages';
 import type { Resumed } from '../domain/loop/measures';
@@ -13,12 +13,12 @@ import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, ty
 export function createObjectionActivities({ db, calendar }: ActivityDeps) {
   return {
     /** R11: the objection is recorded, the measures suspended, the information marked as under objection (异议标注). */
-    async recordObjection(input: TargetRef & FileObjection & StepChanges & { suspended: string[] }): Promise<{ opened: OpenStep[] }> {
+    async recordObjection(input: TargetRef & FileObjection & StepChanges & { suspended: string[]; raisedBy: 'party' | 'implementer' }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
         const opened = await applyStepChanges(tx, await calendar(), input, input);
         const verifyDueAt = opened.find((s) => s.kind === 'objection_verification')?.due.dueAt ?? null;
-        await tx.insert(objections).values({ id: input.objectionId, caseId: input.caseId, filedBy: input.actor, reason: input.reason, filedAt: at })
+        await tx.insert(objections).values({ id: input.objectionId, caseId: input.caseId, filedBy: input.actor, raisedBy: input.raisedBy, reason: input.reason, filedAt: at })
           .onConflictDoNothing();
         if (input.suspended.length > 0) {
           await tx.update(caseMeasures).set({ status: 'suspended' })
@@ -26,9 +26,19 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
         }
         const base = `${input.workflowId}/${input.caseId}/objection/${input.objectionId}`;
         await writeJournal(tx, {
-          agencyId: input.actor, eventKey: `${base}/filed`, targetId: input.targetId, caseId: input.caseId, kind: 'objection_filed', rule: 'R11', at,
+          agencyId: input.actor, eventKey: `${base}/filed`, targetId: input.targetId, caseId: input.caseId,
+          kind: input.raisedBy === 'implementer' ? 'information_flagged' : 'objection_filed', rule: 'R11', at,
           detail: { objectionId: input.objectionId, reason: input.reason, suspended: input.suspended, verifyDueAt, underObjection: true },
         });
+        if (input.raisedBy === 'implementer') {
+          const [c] = await tx.select({ pushedBy: cases.pushedBy, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+          // 002 篇三 (十六): 应及时告知信息提供单位核实.
+          await notify(tx, {
+            eventKey: `${base}/flagged`, agencyIds: c?.pushedBy ? [c.pushedBy] : [], kind: 'information_flagged', rule: 'R11', at: input.at,
+            subject: `实施机构认为案件 ${c?.documentNumber ?? input.caseId} 的信息有误，请于核实期限内核实`,
+            detail: { caseId: input.caseId, objectionId: input.objectionId, reason: input.reason, verifyDueAt },
+          });
+        }
         if (input.suspended.length === 0) return { opened };
         await writeJournal(tx, {
           eventKey: `${base}/suspended`, targetId: input.targetId, caseId: input.caseId, kind: 'measures_suspended', rule: 'R11', at,
@@ -85,6 +95,7 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
       await db.transaction(async (tx) => {
         await applyStepChanges(tx, await calendar(), input, input);
         await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld')));
+        await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, input.caseId), eq(complaints.outcome, 'upheld')));
         await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/objection/released`, targetId: input.targetId, caseId: input.caseId,

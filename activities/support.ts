@@ -4,10 +4,10 @@
 import { activityInfo, type Info as ActivityInfo } from '@temporalio/activity';
 import { and, inArray, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
-import { deadlineRule } from '../db/calendar-store';
+import { fixedDayRule, stepDeadlineSetting } from '../db/calendar-store';
 import { journal, steps } from '../db/schema';
 import { resolveDeadlineSpec } from '../domain/deadlines';
-import { isObligation, openedStep, type DeadlineSpec, type OpenStep, type StepSpec } from '../domain/steps';
+import { isConfigurable, isObligation, openedStep, type DeadlineSpec, type OpenStep, type StepKind, type StepSpec } from '../domain/steps';
 import type { Deadline, WorkingCalendar } from '../domain/working-days';
 
 export interface ActivityDeps {
@@ -48,8 +48,11 @@ export function scheduledInstant(fallback: string): Date {
 }
 
 /** R16, R9: a step's deadline as the calendar now counts it. */
-export async function resolveDeadline(db: DbOrTx, calendar: WorkingCalendar, spec: DeadlineSpec): Promise<Deadline> {
-  return resolveDeadlineSpec(calendar, spec, 'feedbackMonth' in spec ? await deadlineRule(db, 'monthly_feedback') : undefined);
+export async function resolveDeadline(db: DbOrTx, calendar: WorkingCalendar, spec: DeadlineSpec, kind?: StepKind): Promise<Deadline> {
+  // A step the seeds give no number for counts the working days an ADMIN set, if any.
+  const setting = kind && isConfigurable(kind) && 'workingDays' in spec ? await stepDeadlineSetting(db, kind) : null;
+  const counted = setting ? { ...spec, workingDays: setting } : spec;
+  return resolveDeadlineSpec(calendar, counted, 'feedbackMonth' in spec ? await fixedDayRule(db, 'monthly_feedback') : undefined);
 }
 
 /** What an action does to the target's steps: done, no longer owed, newly owed. */
@@ -77,7 +80,7 @@ export async function applyStepChanges(
   await done(change.superseded, 'superseded');
   const opened: OpenStep[] = [];
   for (const spec of change.open ?? []) {
-    const step = openedStep(spec, await resolveDeadline(tx, calendar, spec.deadline));
+    const step = openedStep(spec, await resolveDeadline(tx, calendar, spec.deadline, spec.kind));
     opened.push(step);
     if (!isObligation(spec.kind)) continue;
     await tx.insert(steps).values({

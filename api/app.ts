@@ -12,12 +12,14 @@ import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
+import { deadlineSettingRoutes } from './routes/deadline-settings';
 import { actionRoutes } from './routes/actions';
 import { intakeRoutes } from './routes/intake';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
 import { noticeRoutes } from './routes/notices';
+import { reportRoutes } from './routes/reports';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
@@ -124,10 +126,12 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(actionRoutes);
   await app.register(targetRoutes);
   await app.register(calendarRoutes);
+  await app.register(deadlineSettingRoutes);
   await app.register(measureRoutes);
   await app.register(inboxRoutes);
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);
+  await app.register(reportRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);
   return app;

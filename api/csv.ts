@@ -1,5 +1,6 @@
 // The monthly statistics (R14, db/queries/stats.ts) as one long CSV table a spreadsheet pivots.
 import type { MonthlyStats } from '../db/queries/stats';
+import { REPORT_CATEGORIES, REPORT_CATEGORY_KEYS } from '../domain/report-categories';
 import { stepLabel } from '../domain/steps';
 
 const csvCell = (v: unknown) => {
@@ -26,5 +27,10 @@ export function statsCsv(stats: MonthlyStats): string {
     rows.push(['measures_in_force', '', r.list, r.category, 'active', r.active], ['measures_in_force', '', r.list, r.category, 'suspended', r.suspended]);
   }
   for (const r of stats.releases) rows.push(['releases', r.month, r.reason, '', 'count', r.count]);
+  // R9: one row per category the implementer reported on (the metric names it, 中文 after the key).
+  for (const r of stats.reported) {
+    for (const k of REPORT_CATEGORY_KEYS) rows.push(['reported', r.month, r.agencyId, r.agency, `${k} ${REPORT_CATEGORIES[k].label}`, r.counts[k] ?? 0]);
+    rows.push(['reported', r.month, r.agencyId, r.agency, 'targets', r.targets]);
+  }
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

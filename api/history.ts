@@ -74,7 +74,36 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
       return `${caseName}（${document.issuer ?? '—'}）推送至系统，接收期限 ${day(d.receiptDueAt)}${late}`;
     }
     case 'reported_upward':
-      return `${caseName} 的措施 ${list(d.measures)} 须由上级或其他部门实施，已记录并逐级上报`;
+      return `${caseName} 的措施 ${list(d.measures)} 须由上级或其他部门实施，报送同级业务主管机构 ${a(d.to)}，期限 ${day(d.dueAt)}`;
+    case 'upward_forwarded':
+      return `${who} 将${caseName}的失信情况（${list(d.measures)}）上报至 ${a(d.to)}，期限 ${day(d.dueAt)}${d.note ? `；说明：${d.note}` : ''}`;
+    case 'upward_confirmed': return `${who} 确认收到${caseName}的上报（${list(d.measures)}），逐级上报完成${d.note ? `；说明：${d.note}` : ''}`;
+    case 'consultation_requested': {
+      const asked = Array.isArray(d.requests) ? d.requests as { kind: string; agencyId: string; dueAt: string }[] : [];
+      return `${who} 就${caseName}提请${asked.map((q) => `${a(q.agencyId)}${stepLabel(q.kind)}（期限 ${day(q.dueAt)}）`).join('、')}`;
+    }
+    case 'consultation_answered':
+      return `${who} 对${caseName}出具${stepLabel(String(d.kind))}意见：${d.agree ? '同意' : '不同意'}${d.reason ? `，${d.reason}` : ''}`;
+    case 'measures_not_applicable': {
+      const na = Array.isArray(d.measures) ? d.measures as { code: string; reason: string }[] : [];
+      return `${who} 记录${caseName}的措施不适用：${na.map((x) => `「${m(x.code)}」（${x.reason}）`).join('；')}`;
+    }
+    case 'information_flagged': return `实施机构 ${who} 认为${caseName}的信息有误，提请信息提供单位核实：${d.reason}；核实期间措施暂停，期限 ${day(d.verifyDueAt)}`;
+    case 'complaint_filed': return `${who} 受理当事人投诉：${d.reason}；投诉处理期间措施 ${list(d.suspended) || '—'} 暂停执行，处理期限 ${day(d.reviewDueAt)}`;
+    case 'complaint_decided':
+      return d.outcome === 'upheld'
+        ? `投诉成立（${who}）：${d.reason ?? ''}；业务主管机构须于 ${day(d.releaseDueAt)} 前解除措施`
+        : `投诉被驳回（${who}）：${d.reason ?? ''}；惩戒期限自驳回之日起继续计算`;
+    case 'cause_changed': {
+      const doc2 = (d.document ?? {}) as { number?: string; issuer?: string };
+      return `${who} 记录失信事由经 ${doc2.issuer ?? '—'} ${doc2.number ?? ''} ${d.change === 'revoked' ? '撤销' : '变更'}（${d.confirmedOn} 确认）；业务主管机构须于 ${day(d.adjustDueAt)} 前调整或解除措施`;
+    }
+    case 'case_adjusted': {
+      if (d.release) return `${who} 因失信事由变更解除${caseName}的全部措施 ${list(d.released) || '—'}，停止公示并告知实施机构`;
+      const shortened = Array.isArray(d.shortened) ? d.shortened as { code: string; newEnd: string }[] : [];
+      const parts = [list(d.released) && `解除 ${list(d.released)}`, shortened.length && `缩短 ${shortened.map((x) => `「${m(x.code)}」至 ${x.newEnd}`).join('、')}`];
+      return `${who} 因失信事由变更调整${caseName}的措施：${parts.filter(Boolean).join('；')}，已告知实施机构`;
+    }
     case 'case_received': return `${who} 接收${caseName}`;
     case 'pushed_to_implementers': {
       const impl = Array.isArray(d.implementers) ? d.implementers as { agencyId: string; measures: string[]; acknowledgeDueAt?: string }[] : [];
@@ -91,7 +120,7 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
     }
     case 'measure_released': return `措施「${m(d.code)}」因${RELEASE_WORDS[String(d.reason)] ?? d.reason}解除`;
     case 'publicity_stopped': return d.code ? `措施「${m(d.code)}」解除，停止公示` : '停止公示失信信息';
-    case 'report_received': return `${who} 报送 ${d.month} 月度实施情况`;
+    case 'report_received': return `${who} 报送 ${d.month} 月度实施情况${d.monthlyReport ? '（月度报告）' : ''}`;
     case 'overdue': return `${who === '—' ? '' : `${who} 的`}${stepOf(d)}已逾期（期限 ${day(d.dueAt)}）`;
     case 'escalated': return `${stepOf(d)}仍未完成，第 ${d.reminder} 次催办，已告知监督机构`;
     case 'objection_filed': return `${who} 受理异议：${d.reason}；信息标注为异议中，核实期限 ${day(d.verifyDueAt)}`;

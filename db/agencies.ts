@@ -66,6 +66,12 @@ export async function setNotifyUrl(db: Db, agencyId: string, notifyUrl: string |
   return row;
 }
 
+/** R4: an agency's level and the AUTHORITY above it. */
+export async function setPlace(db: Db, agencyId: string, place: { level: string; parentId: string | null }): Promise<Agency> {
+  const [row] = await db.update(agencies).set(place).where(eq(agencies.id, agencyId)).returning();
+  return row;
+}
+
 /** Replaces an agency's signing secret; the old one and the pre-standard headers stop at once. Null: no such agency. */
 export async function replaceNotifySecret(db: Db, agencyId: string, notifySecret: string): Promise<Agency | null> {
   const [row] = await db.update(agencies).set({ notifySecret, notifyLegacySignature: false })
@@ -95,9 +101,12 @@ export interface DemoAgency {
 }
 
 const DEMO: (typeof agencies.$inferInsert)[] = [
+  // R4: reports go up level by level: the city AUTHORITY, the province's, the national one.
+  { id: 'demo-samr', name: '国家市场监督管理总局', roles: ['AUTHORITY'], level: 'national', field: '市场监管' },
+  { id: 'demo-province', name: '浙江省市场监督管理局', roles: ['AUTHORITY'], level: 'province', parentId: 'demo-samr', field: '市场监管' },
   { id: 'demo-enforcement', name: '杭州市市场监督管理局执法稽查处', roles: ['ENFORCEMENT'], field: '市场监管' },
   { id: 'demo-credit', name: '杭州市市场监督管理局信用监管处', roles: ['CREDIT'], field: '信用监管' },
-  { id: 'demo-authority', name: '杭州市市场监督管理局登记注册处', roles: ['AUTHORITY'], field: '登记注册' },
+  { id: 'demo-authority', name: '杭州市市场监督管理局登记注册处', roles: ['AUTHORITY'], parentId: 'demo-province', field: '登记注册' },
   { id: 'demo-legal', name: '杭州市市场监督管理局法规处', roles: ['LEGAL'], field: '法制' },
   { id: 'demo-approval', name: '杭州市行政审批服务中心', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency' },
   { id: 'demo-association', name: '杭州市食品行业协会', roles: ['IMPLEMENTER'], implementerKind: 'industry_association' },
@@ -114,11 +123,13 @@ export async function ensureDemoAgencies(db: Db, dataDir: string): Promise<{ fil
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoAgency[];
     const live = await Promise.all(saved.map((a) => agencyByKey(db, a.apiKey)));
-    if (live.every((a, i) => a?.id === saved[i].id)) return { file, agencies: saved };
+    const same = saved.length === DEMO.length && DEMO.every((d, i) => saved[i].id === d.id);
+    if (same && live.every((a, i) => a?.id === saved[i].id)) return { file, agencies: saved };
   }
   const out: DemoAgency[] = [];
   for (const agency of DEMO) {
-    await db.insert(agencies).values(agency).onConflictDoNothing();
+    await db.insert(agencies).values(agency)
+      .onConflictDoUpdate({ target: agencies.id, set: { level: agency.level ?? 'city', parentId: agency.parentId ?? null } });
     const { apiKey } = await issueKey(db, agency.id);
     out.push({ id: agency.id!, name: agency.name, roles: agency.roles as Role[], apiKey });
   }

@@ -7,7 +7,7 @@ import { validateYearFile, type YearFile } from '../domain/calendar-file';
 import type { NonWorkingDayRule } from '../domain/periods';
 import { calendarOf, type WorkingCalendar, type YearSchedule } from '../domain/working-days';
 import type { Db, DbOrTx } from './client';
-import { calendarDays, calendarLoads, calendarYears, deadlineRules, escalationSettings, type CalendarChanges } from './schema';
+import { calendarDays, calendarLoads, calendarYears, deadlineRules, escalationSettings, stepDeadlines, type CalendarChanges } from './schema';
 
 const shippedDir = new URL('./calendar/', import.meta.url);
 
@@ -107,13 +107,29 @@ export const FIXED_DAY_DEADLINES: Record<string, { rule: string; nonWorkingDay: 
 };
 
 export async function deadlineRule(db: DbOrTx, kind: string): Promise<NonWorkingDayRule> {
-  const [row] = await db.select().from(deadlineRules).where(eq(deadlineRules.kind, kind));
-  return row?.nonWorkingDay ?? FIXED_DAY_DEADLINES[kind].nonWorkingDay;
+  return (await fixedDayRule(db, kind)).nonWorkingDay;
 }
 
-export async function setDeadlineRule(db: Db, kind: string, nonWorkingDay: NonWorkingDayRule, actor: string, at = new Date()): Promise<void> {
-  await db.insert(deadlineRules).values({ kind, nonWorkingDay, updatedBy: actor, updatedAt: at })
-    .onConflictDoUpdate({ target: deadlineRules.kind, set: { nonWorkingDay, updatedBy: actor, updatedAt: at } });
+/** R9: the day of the month a fixed-day deadline falls on and what happens when it is not worked. */
+export async function fixedDayRule(db: DbOrTx, kind: string): Promise<{ nonWorkingDay: NonWorkingDayRule; day: number }> {
+  const [row] = await db.select().from(deadlineRules).where(eq(deadlineRules.kind, kind));
+  return { nonWorkingDay: row?.nonWorkingDay ?? FIXED_DAY_DEADLINES[kind].nonWorkingDay, day: row?.dueDay ?? 7 };
+}
+
+/** The working days an ADMIN set for a step whose deadline the seeds do not fix, or null for the registry's. */
+export async function stepDeadlineSetting(db: DbOrTx, kind: string): Promise<number | null> {
+  const [row] = await db.select().from(stepDeadlines).where(eq(stepDeadlines.kind, kind));
+  return row?.workingDays ?? null;
+}
+
+export async function setStepDeadline(db: Db, kind: string, workingDays: number, actor: string, at = new Date()): Promise<void> {
+  await db.insert(stepDeadlines).values({ kind, workingDays, updatedBy: actor, updatedAt: at })
+    .onConflictDoUpdate({ target: stepDeadlines.kind, set: { workingDays, updatedBy: actor, updatedAt: at } });
+}
+
+export async function setDeadlineRule(db: Db, kind: string, nonWorkingDay: NonWorkingDayRule, actor: string, at = new Date(), dueDay?: number): Promise<void> {
+  const set = { nonWorkingDay, updatedBy: actor, updatedAt: at, ...(dueDay ? { dueDay } : {}) };
+  await db.insert(deadlineRules).values({ kind, ...set }).onConflictDoUpdate({ target: deadlineRules.kind, set });
 }
 
 /** R14: default working days between reminders of an overdue step. */

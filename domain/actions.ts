@@ -10,15 +10,21 @@ import type { RuleId, StepKind } from './steps';
  *   information, so objections and repairs are filed with and decided by it (谁决定、谁负责,
  *   002 篇二; 向作出行政处罚决定的主管部门提出信用修复申请, 002 篇十三 第十八条);
  * - authority: the receiving AUTHORITY chosen at intake (R5, R11);
- * - implementer: an implementer the case was pushed to (R5, R9).
+ * - implementer: an implementer the case was pushed to (R5, R9, R11 flags);
+ * - addressee: the agency an open step of the case is addressed to (R4 the next level up, R2/R3
+ *   a consultation or legal review, R11 the office handling a complaint);
+ * - office: the joint-conference office (联席会议办公室) a complaint goes to, a CREDIT agency
+ *   by its role (002 篇二 (三)2).
  */
-export type Relation = 'originator' | 'authority' | 'implementer';
+export type Relation = 'originator' | 'authority' | 'implementer' | 'addressee' | 'office';
 
 /** How each relation reads in a refusal. */
 export const RELATION_WORDS: Record<Relation, string> = {
   originator: 'the agency that filed this case',
   authority: 'the AUTHORITY this case is addressed to',
   implementer: 'an implementer this case was pushed to',
+  addressee: 'the agency this step of the case is addressed to',
+  office: 'the joint-conference office (a CREDIT agency)',
 };
 
 export interface ActionDefinition {
@@ -35,13 +41,28 @@ export const ACTIONS = {
   pushToImplementers: {
     rule: 'R5', label: '推送实施机构', roles: ['AUTHORITY'], relation: 'authority', completes: ['receipt', 'implementer_push'],
   },
-  acknowledge: { rule: 'R5', label: '签收', roles: ['IMPLEMENTER'], relation: 'implementer', completes: ['acknowledgement'] },
+  markNotApplicable: {
+    rule: 'R5', label: '措施不适用', roles: ['AUTHORITY'], relation: 'authority', completes: ['implementer_push'],
+  },
+  // The AUTHORITY carries out measures of its own kind (R7 restrictions, publicity): it acknowledges them too.
+  acknowledge: { rule: 'R5', label: '签收', roles: ['IMPLEMENTER', 'AUTHORITY'], relation: 'implementer', completes: ['acknowledgement'] },
+  forwardUpwardReport: { rule: 'R4', label: '逐级上报', roles: ['AUTHORITY'], relation: 'addressee', completes: ['upward_report'] },
+  confirmUpwardReport: { rule: 'R4', label: '确认接收上报', roles: ['AUTHORITY'], relation: 'addressee', completes: ['upward_report'] },
+  answerConsultation: {
+    rule: 'R2', label: '会商与法制审核意见', roles: ['AUTHORITY', 'CREDIT', 'ENFORCEMENT', 'LEGAL'], relation: 'addressee',
+    completes: ['consultation', 'legal_review'],
+  },
   reportFeedback: { rule: 'R9', label: '月度反馈', roles: ['IMPLEMENTER'], relation: 'implementer', completes: ['feedback'] },
   fileObjection: { rule: 'R11', label: '受理异议', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: [] },
   decideObjection: {
     rule: 'R11', label: '异议决定', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: ['objection_verification'],
   },
   releaseCase: { rule: 'R11', label: '解除措施', roles: ['AUTHORITY'], relation: 'authority', completes: ['objection_release'] },
+  flagInformation: { rule: 'R11', label: '提请核实', roles: ['IMPLEMENTER'], relation: 'implementer', completes: [] },
+  fileComplaint: { rule: 'R11', label: '受理投诉', roles: ['CREDIT'], relation: 'office', completes: [] },
+  decideComplaint: { rule: 'R11', label: '投诉决定', roles: ['CREDIT'], relation: 'addressee', completes: ['complaint_review'] },
+  recordCauseChange: { rule: 'R11', label: '事由变更', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: [] },
+  adjustCase: { rule: 'R11', label: '调整或解除', roles: ['AUTHORITY'], relation: 'authority', completes: ['cause_adjustment'] },
   fileRepair: { rule: 'R12', label: '受理信用修复', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: [] },
   decideRepair: {
     rule: 'R12', label: '信用修复决定', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: ['repair_review'],

@@ -4,10 +4,16 @@ import { feedbackDueOn7th, type NonWorkingDayRule } from './periods';
 import type { DeadlineSpec } from './steps';
 import { addWorkingDays, deadlineOnDate, type Deadline, type WorkingCalendar } from './working-days';
 
-export function resolveDeadlineSpec(calendar: WorkingCalendar, spec: DeadlineSpec, seventhRule: NonWorkingDayRule = 'next_working_day'): Deadline {
+export interface FeedbackDueRule {
+  nonWorkingDay: NonWorkingDayRule;
+  /** The day of the next month (7 under 000 §二(五)). */
+  day: number;
+}
+
+export function resolveDeadlineSpec(calendar: WorkingCalendar, spec: DeadlineSpec, due: FeedbackDueRule = { nonWorkingDay: 'next_working_day', day: 7 }): Deadline {
   if ('workingDays' in spec) return addWorkingDays(calendar, spec.from, spec.workingDays);
   if ('endOfDay' in spec) return deadlineOnDate(spec.endOfDay);
-  const d = feedbackDueOn7th(calendar, spec.feedbackMonth, seventhRule);
+  const d = feedbackDueOn7th(calendar, spec.feedbackMonth, due.nonWorkingDay, due.day);
   return {
     ...deadlineOnDate(d.due), from: `${spec.feedbackMonth}-01`,
     provisional: d.provisional, missingYears: d.provisional ? [Number(d.due.slice(0, 4))] : [],

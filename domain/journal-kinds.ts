@@ -4,6 +4,16 @@
 export const JOURNAL_KINDS = {
   case_pushed: '案件推送',
   reported_upward: '逐级上报',
+  upward_forwarded: '上报转报',
+  upward_confirmed: '上报确认',
+  consultation_requested: '提请会商',
+  consultation_answered: '会商意见',
+  measures_not_applicable: '措施不适用',
+  information_flagged: '提请核实',
+  complaint_filed: '受理投诉',
+  complaint_decided: '投诉决定',
+  cause_changed: '事由变更',
+  case_adjusted: '调整措施',
   case_received: '接收',
   pushed_to_implementers: '推送实施机构',
   acknowledged: '签收',
@@ -34,6 +44,6 @@ export function journalLabel(kind: string): string {
 }
 
 /** R10, R11, R12: why a measure was released. */
-export const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复' } as const;
+export const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复', adjustment: '事由变更' } as const;
 export type ReleaseReason = keyof typeof RELEASE_REASONS;
-export const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12' } as const;
+export const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12', adjustment: 'R11' } as const;

@@ -19,6 +19,8 @@ export interface PinnedMeasure {
   feedbackSet: boolean;
   /** R4: executed outside the local system: recorded and reported upward, never pushed here. */
   outsideLocalAuthority: boolean;
+  /** R5: the kind of implementer that carries it out (approval_agency, authority …). */
+  implementerKind: string;
 }
 
 export interface CatalogVersion {
@@ -29,6 +31,7 @@ export interface CatalogVersion {
   legalMinimum: PeriodLength | null;
   feedbackSet: boolean;
   outsideLocalAuthority: boolean;
+  implementerKind: string;
 }
 
 /**
@@ -41,6 +44,6 @@ export function pinMeasure(v: CatalogVersion, decisionPeriod: PeriodLength | und
   return {
     code: v.code, version: v.version, category: v.category as PinnedMeasure['category'], period,
     legalMinimum: v.period.rule === 'permanent' ? 'never' : v.legalMinimum,
-    feedbackSet: v.feedbackSet, outsideLocalAuthority: v.outsideLocalAuthority,
+    feedbackSet: v.feedbackSet, outsideLocalAuthority: v.outsideLocalAuthority, implementerKind: v.implementerKind,
   };
 }

@@ -52,13 +52,15 @@ export interface FixedDayDue {
 
 /**
  * R9: implementers report a month's implementation before the 7th of the next month
- * (每月7日前). When the 7th is not a working day the default moves it to the next working day.
+ * (每月7日前; other regimes use the 3rd or the 10th: `day`). When that day is not a working day
+ * the default moves it to the next working day.
  */
-export function feedbackDueOn7th(calendar: WorkingCalendar, month: string, rule: NonWorkingDayRule = 'next_working_day'): FixedDayDue {
+export function feedbackDueOn7th(calendar: WorkingCalendar, month: string, rule: NonWorkingDayRule = 'next_working_day', day = 7): FixedDayDue {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new RangeError(`month must be YYYY-MM, got ${month}`);
+  if (!Number.isInteger(day) || day < 1 || day > 28) throw new RangeError(`the due day must be 1 to 28, got ${day}`);
   const total = Number(m[1]) * 12 + Number(m[2]); // next month, 0-based arithmetic below
-  const seventh = `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}-07`;
+  const seventh = `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   let due = seventh;
   if (rule === 'next_working_day') while (!isWorkingDay(calendar, due)) due = addDays(due, 1);
   return { month, due, moved: due !== seventh, provisional: !calendar.years.has(yearOf(due)) };

@@ -15,3 +15,18 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 /** Roles that read the whole loop; an AUTHORITY or IMPLEMENTER reads only its own targets and steps. */
 export const OVERSEEING_ROLES: readonly Role[] = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'];
+
+/** R4: the levels of government an agency sits at, lowest first (区县 → 市 → 省 → 国家). */
+export const LEVELS = ['district', 'city', 'province', 'national'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const LEVEL_LABELS: Record<Level, string> = { district: '区县', city: '市', province: '省', national: '国家' };
+
+/** R4: why `parent` cannot be the level above `child` (逐级上报), or null when it can. */
+export function parentRefusal(child: { id?: string; level: string }, parent: { id: string; level: string; roles: readonly string[] }): string | null {
+  if (child.id === parent.id) return 'an agency is not its own level above';
+  if (!parent.roles.includes('AUTHORITY')) return `${parent.id} is not an AUTHORITY (业务主管机构): reports go up to the AUTHORITY above`;
+  const at = (l: string) => LEVELS.indexOf(l as Level);
+  if (at(parent.level) <= at(child.level)) return `${parent.id} is at the ${parent.level} level, not above ${child.level}`;
+  return null;
+}

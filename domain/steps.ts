@@ -9,12 +9,17 @@ import type { IsoDate } from './dates';
 
 export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R16';
 
-/** Who owes the step, derived from the case: its filing agency, its AUTHORITY, one implementer, the reviewers. */
-export type Responsible = 'originator' | 'authority' | 'implementer' | 'reviewers' | 'system';
+/**
+ * Who owes the step, derived from the case: its filing agency, its AUTHORITY, one implementer,
+ * the agency a request was addressed to (an upward report's next level, a consultation, a
+ * complaint's office), the reviewers of a list change, or the system itself.
+ */
+export type Responsible = 'originator' | 'authority' | 'implementer' | 'addressee' | 'reviewers' | 'system';
 
 /** How a step's deadline is counted (R16: working days are counted from the day after the event). */
 export type DeadlineRule =
-  | { count: 'working_days'; days: number; withConsultation?: number; after: string }
+  /** `configurable`: the seeds give no number; `days` is the default an ADMIN may change (PUT /step-deadlines/:kind). */
+  | { count: 'working_days'; days: number; withConsultation?: number; after: string; configurable?: boolean }
   | { count: 'seventh_of_next_month'; after: string }
   | { count: 'on_date'; after: string };
 
@@ -63,6 +68,22 @@ export const STEPS = {
     deadline: { count: 'seventh_of_next_month', after: 'the month reported on' },
     completedBy: ['reportFeedback'], onDue: 'escalate', source: '000 §二(五) 实施机构在每月7日前将上个月…反馈至闭环系统',
   },
+  upward_report: {
+    rule: 'R4', label: '逐级上报', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 3, after: 'the report to this level', configurable: true },
+    completedBy: ['forwardUpwardReport', 'confirmUpwardReport'], onDue: 'escalate',
+    source: '000 §一 由失信信息产生机构将信息报送至同级业务主管机构，按照监管实际逐级上报',
+  },
+  consultation: {
+    rule: 'R2', label: '会商', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 5, after: 'the request', configurable: true },
+    completedBy: ['answerConsultation'], onDue: 'escalate', source: '000 §二(二) 可提请业务主管机构、信用监管机构会商',
+  },
+  legal_review: {
+    rule: 'R2', label: '法制审核', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 5, after: 'the request', configurable: true },
+    completedBy: ['answerConsultation'], onDue: 'escalate', source: '000 §二(二) 法制机构进行法制审核',
+  },
   objection_verification: {
     rule: 'R11', label: '异议核实', responsible: 'originator',
     deadline: { count: 'working_days', days: 15, after: 'the objection' },
@@ -72,6 +93,16 @@ export const STEPS = {
     rule: 'R11', label: '异议成立后的解除', responsible: 'authority',
     deadline: { count: 'working_days', days: 3, after: 'the confirmation that the cause is changed or revoked' },
     completedBy: ['releaseCase'], onDue: 'escalate', source: '000 §二(六)2 以上步骤需事由确认违法或无效后3个工作日内完成',
+  },
+  cause_adjustment: {
+    rule: 'R11', label: '事由变更后的调整或解除', responsible: 'authority',
+    deadline: { count: 'working_days', days: 3, after: 'the confirmation that the cause was changed or revoked' },
+    completedBy: ['adjustCase'], onDue: 'escalate', source: '000 §二(六)2 以上步骤需事由确认违法或无效后3个工作日内完成',
+  },
+  complaint_review: {
+    rule: 'R11', label: '投诉处理', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 15, after: 'the complaint', configurable: true },
+    completedBy: ['decideComplaint'], onDue: 'escalate', source: '002 篇二 (三)2 可向联席会议办公室提出投诉…异议投诉处理阶段联合惩戒措施暂停执行',
   },
   repair_review: {
     rule: 'R12', label: '信用修复审核', responsible: 'originator',
@@ -115,6 +146,12 @@ export const isObligation = (kind: StepKind): boolean => STEPS[kind].onDue === '
  */
 export const REMINDED_STEPS: StepKind[] = STEP_KINDS.filter((k) => isObligation(k) && !(STEPS[k].completedBy as readonly string[]).includes('fileCase'));
 
+/** Whether an ADMIN may set the step's working days (the seeds give no number). */
+export const isConfigurable = (kind: StepKind): boolean => {
+  const d: DeadlineRule = STEPS[kind].deadline;
+  return d.count === 'working_days' && Boolean(d.configurable);
+};
+
 /** The working days a step allows (R2, R3: 15 when consultation 会商 was asked). */
 export function workingDaysOf(kind: StepKind, consultation = false): number {
   const d: DeadlineRule = STEPS[kind].deadline;
@@ -153,6 +190,8 @@ export type DeadlineSpec =
 
 export interface StepSpec extends StepRef {
   deadline: DeadlineSpec;
+  /** The step's rule when it is not the registry's (a consultation on an R3 case is R3). */
+  rule?: RuleId;
 }
 
 /** A step still owed (or a system timer still running), as the workflow holds it. */
@@ -169,8 +208,8 @@ export interface OpenStep extends StepRef {
 
 /** A step of a spec whose deadline has been resolved: open, not overdue, no reminders yet. */
 export function openedStep(spec: StepSpec, due: Deadline): OpenStep {
-  const { deadline: _spec, ...ref } = spec;
-  return { ...ref, key: stepKey(spec), rule: ruleOf(spec.kind), due, overdue: false, reminders: 0, nextReminder: null };
+  const { deadline: _spec, rule, ...ref } = spec;
+  return { ...ref, key: stepKey(spec), rule: rule ?? ruleOf(spec.kind), due, overdue: false, reminders: 0, nextReminder: null };
 }
 
 /** The step as the API shows it (labels from this registry, the due day and instant). */

@@ -3,12 +3,13 @@
 // them from GET /vocabulary rather than keeping copies.
 import { DOCUMENT_KINDS } from './document-kinds';
 import { JOURNAL_KINDS, RELEASE_REASONS } from './journal-kinds';
-import { ROLE_LABELS } from './roles';
+import { REPORT_CATEGORIES, REPORT_CATEGORY_KEYS } from './report-categories';
+import { LEVEL_LABELS, ROLE_LABELS } from './roles';
 import { STEP_KINDS, STEPS } from './steps';
 
 export const TARGET_STATUS = { open: '闭环中', closed: '已闭环' } as const;
-export const CASE_STATUS = { pushed: '待接收', received: '已接收', implementing: '实施中', released: '已解除（异议成立）' } as const;
-export const MEASURE_STATUS = { active: '实施中', suspended: '暂停（异议核实中）', released: '已解除' } as const;
+export const CASE_STATUS = { pushed: '待接收', received: '已接收', implementing: '实施中', released: '已解除' } as const;
+export const MEASURE_STATUS = { active: '实施中', suspended: '暂停（异议或投诉处理中）', released: '已解除' } as const;
 export const MEASURE_LISTS = { discipline: '失信惩戒措施清单', enhanced_supervision: '强化监管措施清单' } as const;
 
 export const VOCABULARY = {
@@ -21,4 +22,6 @@ export const VOCABULARY = {
   measureStatus: MEASURE_STATUS,
   lists: MEASURE_LISTS,
   documentKinds: DOCUMENT_KINDS,
+  levels: LEVEL_LABELS,
+  reportCategories: Object.fromEntries(REPORT_CATEGORY_KEYS.map((k) => [k, REPORT_CATEGORIES[k].label])),
 };

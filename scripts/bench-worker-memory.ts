@@ -65,8 +65,8 @@ async function child(): Promise<void> {
     const caseId = `${id}-c`;
     const filed: FileCase = {
       caseId, actor: 'E', at: now, source: 'penalty_decision', document: { number: id, issuedOn: now.slice(0, 10), issuer: 'bench', kind: null },
-      receivedOn: null, consultation: false, authorityId: 'A', seriousness: 'general', repeated: false,
-      measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, category: 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false }],
+      receivedOn: null, consultation: false, consultWith: [], legalReview: null, authorityId: 'A', seriousness: 'general', repeated: false,
+      measures: [{ code: 'DM-R6-MARKET-INDUSTRY-BAN', version: 1, category: 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, implementerKind: 'approval_agency' }],
     };
     await client.workflow.executeUpdateWithStart(fileCaseUpdate, {
       args: [filed], updateId: `file/${caseId}`,
@@ -75,7 +75,7 @@ async function child(): Promise<void> {
       }),
     });
     const handle = client.workflow.getHandle(id);
-    await handle.executeUpdate(actionUpdates.pushToImplementers, { args: [{ caseId, actor: 'A', implementers: [{ agencyId: 'I', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }], at: now }] });
+    await handle.executeUpdate(actionUpdates.pushToImplementers, { args: [{ caseId, actor: 'A', implementers: [{ agencyId: 'I', kind: 'approval_agency', measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }], at: now }] });
     // The measure is in force once the acknowledgement's Update has answered.
     await handle.executeUpdate(actionUpdates.acknowledge, { args: [{ caseId, actor: 'I', at: now }] });
   });

@@ -1,3 +1,4 @@
 // The workflow bundle's entry point.
 export { measureReviewWorkflow } from './measure-review';
 export { targetWorkflow } from './target';
+export { monthlyReportWorkflow } from './monthly-report';

@@ -6,11 +6,8 @@
 // the workflow recorded. The actor is always the agency of the caller's key, set by the API.
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionName } from '../domain/actions';
-import type {
-  ActionAnswer, ActionArgs, CaseAction, CaseRecorded, DecideObjection, DecideRepair, FileCase, FileObjection, FileRepair, PushToImplementers,
-  ReportFeedback, SupplyMaterials, TargetKind, TargetState,
-} from '../domain/loop/state';
+import { ACTION_NAMES, type ActionName } from '../domain/actions';
+import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, TargetKind, TargetState } from '../domain/loop/state';
 
 // The loop's data (the state, each action's argument and answer, the refusals) is the domain's.
 export * from '../domain/loop/state';
@@ -37,22 +34,40 @@ export interface CalendarChanged {
 }
 
 export const fileCaseUpdate = defineUpdate<CaseRecorded, [FileCase]>('fileCase');
-export const actionUpdates: { [A in ActionName]: UpdateDefinition<ActionAnswer, [ActionArgs[A]]> } = {
-  receiveCase: defineUpdate<ActionAnswer, [CaseAction]>('receiveCase'),
-  pushToImplementers: defineUpdate<ActionAnswer, [PushToImplementers]>('pushToImplementers'),
-  acknowledge: defineUpdate<ActionAnswer, [CaseAction]>('acknowledge'),
-  reportFeedback: defineUpdate<ActionAnswer, [ReportFeedback]>('reportFeedback'),
-  fileObjection: defineUpdate<ActionAnswer, [FileObjection]>('fileObjection'),
-  decideObjection: defineUpdate<ActionAnswer, [DecideObjection]>('decideObjection'),
-  releaseCase: defineUpdate<ActionAnswer, [CaseAction]>('releaseCase'),
-  fileRepair: defineUpdate<ActionAnswer, [FileRepair]>('fileRepair'),
-  decideRepair: defineUpdate<ActionAnswer, [DecideRepair]>('decideRepair'),
-  supplyMaterials: defineUpdate<ActionAnswer, [SupplyMaterials]>('supplyMaterials'),
+/** One Update per agency action, named as the action registry names it (domain/actions.ts). */
+export const actionUpdates = Object.fromEntries(ACTION_NAMES.map((name) => [name, defineUpdate(name)])) as {
+  [A in ActionName]: UpdateDefinition<ActionAnswer, [ActionArgs[A]], A>;
 };
 
 /** R16: not an agency action: it only makes the workflow re-read the calendar through an activity. */
 export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendarChanged');
 export const targetStateQuery = defineQuery<TargetState>('targetState');
+
+// ---------------------------------------------------------------------------------------------
+// R9 The monthly report: one per implementer and month (POST /reports), carried to every target
+// that owes it by a workflow of its own, so that a report accepted is never lost half-way.
+
+export function monthlyReportWorkflowId(implementerId: string, month: string): string {
+  return `report-${implementerId}-${month}`;
+}
+
+export interface MonthlyReportInput {
+  implementerId: string;
+  month: string;
+  /** When the API accepted the report: the instant the targets' steps are done. */
+  at: string;
+  /** Carried by continue-as-new: the last target reached, and how many were. */
+  after?: string;
+  delivered?: number;
+}
+
+/** R9: the implementer's report on the month reached this target: its feedback step is done. */
+export interface MonthlyReportFiled {
+  implementerId: string;
+  month: string;
+  at: string;
+}
+export const monthlyReportSignal = defineSignal<[MonthlyReportFiled]>('monthlyReportFiled');
 
 // ---------------------------------------------------------------------------------------------
 // R1 Reviewed changes to the two lists: AUTHORITY proposes, CREDIT and LEGAL each decide.

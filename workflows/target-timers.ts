@@ -8,7 +8,7 @@ import type { Timer } from '../domain/loop/book';
 import { feedbackSpecs, monthEnded, syncFeedbackMonth } from '../domain/loop/feedback';
 import { reinstate, release, syncPeriodEnds } from '../domain/loop/measures';
 import type { CalendarChanged } from './messages';
-import type { Ctx } from './target-actions';
+import type { Ctx } from './actions';
 
 const nowIso = () => new Date().toISOString();
 

@@ -10,13 +10,14 @@ import {
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
 import { acts } from './activities';
 import { TargetBook } from '../domain/loop/book';
+import { upgradeFileCase, upgradeState } from '../domain/loop/upgrade';
 import { judge } from '../domain/loop/judge';
 import {
-  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, REFUSED, targetStateQuery,
-  type ActionAnswer, type ActionArgs, type CalendarChanged, type Envelope, type TargetWorkflowInput,
+  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, monthlyReportSignal, REFUSED, targetStateQuery,
+  type ActionAnswer, type ActionArgs, type CalendarChanged, type Envelope, type MonthlyReportFiled, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
-import { fileCase, handlers, type Ctx } from './target-actions';
+import { fileCase, handlers, monthlyReportFiled, type Ctx } from './actions';
 import { calendarChanged, timerFired } from './target-timers';
 
 /** One at a time, in arrival order: a promise chain is deterministic in the workflow sandbox. */
@@ -30,10 +31,12 @@ function serial() {
 }
 
 export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> {
-  const book = input.state ? new TargetBook(input.state) : TargetBook.open(input.targetId, input.kind);
+  const book = input.state ? new TargetBook(upgradeState(input.state)) : TargetBook.open(input.targetId, input.kind);
   const ctx: Ctx = { book, ref: { workflowId: workflowInfo().workflowId, targetId: book.state.targetId } };
   const exclusive = serial();
   const calendarChanges: CalendarChanged[] = [];
+  const reports: MonthlyReportFiled[] = [];
+  const queued = () => calendarChanges.length + reports.length > 0;
   let version = 0;
   let searchAttributes = '';
 
@@ -71,13 +74,17 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     if (existing && existing.originatorId !== filed.actor) {
       throw ApplicationFailure.nonRetryable('this document number belongs to another agency', REFUSED);
     }
-    const answer = await fileCase(ctx, filed);
+    const answer = await fileCase(ctx, upgradeFileCase(filed));
     version += 1;
     return answer;
   }));
 
   setHandler(calendarChangedSignal, (change) => {
     calendarChanges.push(change);
+    version += 1;
+  });
+  setHandler(monthlyReportSignal, (report) => {
+    reports.push(report);
     version += 1;
   });
   setHandler(targetStateQuery, () => book.state);
@@ -96,6 +103,10 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       const change = calendarChanges.shift()!;
       await exclusive(() => calendarChanged(ctx, change));
     }
+    while (reports.length > 0) {
+      const report = reports.shift()!;
+      await exclusive(() => monthlyReportFiled(ctx, report));
+    }
     publishSearchAttributes();
 
     // The loop is closed for this target: the run completes; a new cause starts a new run with
@@ -108,7 +119,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
         return true;
       });
       await condition(allHandlersFinished);
-      if (closed && book.finished()) return;
+      if (closed && book.finished() && !queued()) return;
       continue;
     }
 
@@ -116,6 +127,7 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (input.historyLimit && info.historyLength > input.historyLimit)) {
       await condition(allHandlersFinished);
+      if (queued()) continue; // a signal taken meanwhile is handled by this run, not dropped
       await continueAsNew<typeof targetWorkflow>({ targetId: book.state.targetId, kind: book.state.kind, state: book.state, historyLimit: input.historyLimit });
     }
 

@@ -3,118 +3,18 @@
 // of the request), that the agency stands to the case as the action needs, and the shape of the
 // input; the workflow alone judges the state and answers with what it recorded.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { agencyById } from '../../db/agencies';
 import { caseScope, targetForImplementer, type CaseScope } from '../../db/queries/cases';
 import { ACTIONS, RELATION_WORDS, type ActionName, type Relation } from '../../domain/actions';
-import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
+import { shanghaiDateOf } from '../../domain/dates';
 import type { ActionArgs } from '../../workflows/messages';
 import { bearerSecurity, requireRoles } from '../auth';
-import { derivedId, idempotency, runAction, type Idempotency } from '../engine';
+import { idempotency, runAction } from '../engine';
 import { badRequest, errorSchema, forbidden, notFound } from '../errors';
+import { actionRoutesTable, type ActionRoute } from './action-table';
 import { actionAnswerSchema } from './schemas';
-
-const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
-const reason = { type: 'string', minLength: 2, maxLength: 5000 } as const;
-const decision = (outcomes: string[]) => ({
-  type: 'object', additionalProperties: false, required: ['outcome', 'reason'],
-  properties: { outcome: { type: 'string', enum: outcomes }, reason },
-} as const);
 
 type Params = Record<string, string>;
 type Body = Record<string, unknown>;
-type Specific<A extends ActionName> = Omit<ActionArgs[A], 'actor' | 'at' | 'fingerprint'>;
-
-interface ActionRoute<A extends ActionName> {
-  name: A;
-  url: string;
-  summary: string;
-  body?: object;
-  /** The field a refusal names. */
-  field: string;
-  created?: boolean;
-  build(p: Params, b: Body, idem: Idempotency, today: string): Specific<A> | Promise<Specific<A>>;
-}
-
-const route = <A extends ActionName>(r: ActionRoute<A>) => r;
-
-export function actionRoutesTable(app: FastifyInstance) {
-  return [
-    route({ name: 'receiveCase', url: '/cases/:caseId/receipt', summary: 'R5: the receiving AUTHORITY receives the case', field: 'caseId', build: (p) => ({ caseId: p.caseId }) }),
-    route({
-      name: 'pushToImplementers', url: '/cases/:caseId/implementers', field: 'implementers',
-      summary: 'R5: the AUTHORITY pushes the case to the implementers it selects, each with its measures (receiving it too, if not yet)',
-      body: {
-        type: 'object', additionalProperties: false, required: ['implementers'],
-        properties: {
-          implementers: {
-            type: 'array', minItems: 1, maxItems: 50,
-            items: {
-              type: 'object', additionalProperties: false, required: ['agencyId', 'measures'],
-              properties: { agencyId: text(100), measures: { type: 'array', minItems: 1, maxItems: 100, items: text(64) } },
-            },
-          },
-        },
-      },
-      build: async (p, b) => ({ caseId: p.caseId, implementers: await checkImplementers(app, b.implementers as ActionArgs['pushToImplementers']['implementers']) }),
-    }),
-    route({ name: 'acknowledge', url: '/cases/:caseId/acknowledgement', summary: 'R5: an implementer acknowledges the measures pushed to it; they are in force from today', field: 'caseId', build: (p) => ({ caseId: p.caseId }) }),
-    route({
-      name: 'fileObjection', url: '/cases/:caseId/objections', field: 'caseId', created: true,
-      summary: "R11: record the party's objection with the agency that filed the case: its measures are suspended while it verifies (15 working days)",
-      body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason } },
-      build: (p, b, idem) => ({ caseId: p.caseId, objectionId: derivedId('O', idem.updateId), reason: String(b.reason) }),
-    }),
-    route({
-      name: 'decideObjection', url: '/cases/:caseId/objections/:objectionId/decision', field: 'objectionId',
-      summary: 'R11: the filing agency decides: rejected (the period resumes, suspended days added) or upheld (the AUTHORITY releases within 3 working days)',
-      body: decision(['rejected', 'upheld']),
-      build: (p, b) => ({ caseId: p.caseId, objectionId: p.objectionId, outcome: b.outcome as 'rejected', reason: String(b.reason) }),
-    }),
-    route({ name: 'releaseCase', url: '/cases/:caseId/release', summary: 'R11: after an upheld objection the AUTHORITY releases the measures, stops publicity and tells the implementers', field: 'caseId', build: (p) => ({ caseId: p.caseId }) }),
-    route({
-      name: 'fileRepair', url: '/cases/:caseId/repairs', field: 'caseId', created: true,
-      summary: "R12: record the party's credit-repair application with the agency that filed the case (reviewed within 15 working days); with secondary materials missing, on a dated commitment",
-      body: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          commitment: {
-            type: 'object', additionalProperties: false, required: ['materials', 'dueOn'],
-            properties: { materials: { type: 'string', minLength: 2, maxLength: 2000 }, dueOn: { type: 'string', description: 'YYYY-MM-DD' } },
-          },
-        },
-      },
-      build: (p, b, idem, today) => ({ caseId: p.caseId, repairId: derivedId('R', idem.updateId), commitment: checkCommitment(b.commitment, today) }),
-    }),
-    route({
-      name: 'decideRepair', url: '/cases/:caseId/repairs/:repairId/decision', field: 'repairId', body: decision(['approved', 'rejected']),
-      summary: 'R12: the filing agency approves (publicity stops; measures released, legal minimums aside) or rejects a repair',
-      build: (p, b) => ({ caseId: p.caseId, repairId: p.repairId, outcome: b.outcome as 'approved', reason: String(b.reason) }),
-    }),
-    route({ name: 'supplyMaterials', url: '/cases/:caseId/repairs/:repairId/materials', summary: 'R12: the promised secondary materials arrived: the commitment is kept', field: 'repairId', build: (p) => ({ caseId: p.caseId, repairId: p.repairId }) }),
-  ];
-}
-
-/** R5: each implementer named is a registered IMPLEMENTER, named once. */
-async function checkImplementers(app: FastifyInstance, list: ActionArgs['pushToImplementers']['implementers']) {
-  const seen = new Set<string>();
-  for (const [i, impl] of list.entries()) {
-    if (seen.has(impl.agencyId)) throw badRequest(`implementers.${i}.agencyId`, 'is listed twice');
-    seen.add(impl.agencyId);
-    const agency = await agencyById(app.deps.db, impl.agencyId);
-    if (!agency) throw badRequest(`implementers.${i}.agencyId`, `no agency ${impl.agencyId}`);
-    if (!agency.roles.includes('IMPLEMENTER')) throw badRequest(`implementers.${i}.agencyId`, `${agency.name} is not an IMPLEMENTER (实施机构)`);
-  }
-  return list;
-}
-
-function checkCommitment(raw: unknown, today: string): { materials: string; dueOn: string } | null {
-  if (!raw) return null;
-  const c = raw as { materials: string; dueOn: string };
-  if (!parseIsoDate(c.dueOn)) throw badRequest('commitment.dueOn', 'is not a real calendar date (YYYY-MM-DD)');
-  if (c.dueOn < today) throw badRequest('commitment.dueOn', `is in the past (today is ${today})`);
-  return c;
-}
-
 
 /** The case, if the caller stands to it as the action needs (scope: who, never state). */
 async function scoped(app: FastifyInstance, request: FastifyRequest, caseId: string, relation: Relation): Promise<CaseScope> {
@@ -122,7 +22,10 @@ async function scoped(app: FastifyInstance, request: FastifyRequest, caseId: str
   if (!scope) throw notFound('caseId', `no case ${caseId}`);
   const me = request.agency!.id;
   const stands = relation === 'originator' ? scope.originatorId === me
-    : relation === 'authority' ? scope.authorityId === me : scope.implementerIds.includes(me);
+    : relation === 'authority' ? scope.authorityId === me
+    : relation === 'implementer' ? scope.implementerIds.includes(me)
+    : relation === 'addressee' ? scope.addresseeIds.includes(me)
+    : true; // office: the joint-conference office, by its role alone
   if (!stands) {
     request.log.warn({ agency: me, caseId, relation }, 'access denied: the agency does not stand to the case');
     throw forbidden('caseId', `only ${RELATION_WORDS[relation]} may do this`);
@@ -139,7 +42,8 @@ function refuseBodyFields(request: FastifyRequest): void {
 }
 
 export async function actionRoutes(app: FastifyInstance): Promise<void> {
-  const params = { type: 'object', required: ['caseId'], properties: { caseId: text(64), objectionId: text(64), repairId: text(64) } } as const;
+  const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+  const params = { type: 'object', required: ['caseId'], properties: { caseId: id, objectionId: id, repairId: id, reportId: id, requestId: id, complaintId: id } } as const;
   const engine = () => ({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs });
   for (const r of actionRoutesTable(app) as ActionRoute<ActionName>[]) {
     const def = ACTIONS[r.name];
@@ -155,7 +59,7 @@ export async function actionRoutes(app: FastifyInstance): Promise<void> {
       const scope = await scoped(app, request, request.params.caseId, def.relation);
       const idem = idempotency(request, reply);
       const now = app.deps.now();
-      const specific = await r.build(request.params, request.body ?? {}, idem, shanghaiDateOf(now));
+      const specific = await r.build(request.params, request.body ?? {}, { idem, today: shanghaiDateOf(now), scope, actor: request.agency!.id });
       const args = { ...specific, actor: request.agency!.id, at: now.toISOString(), fingerprint: idem.fingerprint } as ActionArgs[ActionName];
       const answer = await runAction(engine(), scope.workflowId, r.name, args, idem, r.field);
       return reply.status(r.created ? 201 : 200).send(answer);

@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import {
   agencyById, allAgencies, issueKey, keyOfAgency, newNotifySecret, notifySecretRefusal, registerAgency, replaceNotifySecret,
-  revokeKey, setNotifyUrl, type Agency,
+  revokeKey, setNotifyUrl, setPlace, type Agency,
 } from '../../db/agencies';
 import { ROLES, type Role } from '../../db/schema';
+import { LEVELS, parentRefusal, type Level } from '../../domain/roles';
 import { notifyUrlRefusal } from '../../worker/outbox/url-policy';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema, notFound } from '../errors';
@@ -16,7 +17,9 @@ const IMPLEMENTER_KINDS = ['approval_agency', 'other_department', 'industry_asso
 
 interface AgencyBody {
   name: string;
-  level: 'province' | 'city' | 'district';
+  level: Level;
+  /** R4: the AUTHORITY at the level above, which its upward reports go to. */
+  parentId?: string;
   field?: string;
   roles: Role[];
   implementerKind?: (typeof IMPLEMENTER_KINDS)[number];
@@ -27,7 +30,7 @@ interface AgencyBody {
 /** Never the signing secret: only whether there is one. */
 function present(a: Agency) {
   return {
-    id: a.id, name: a.name, level: a.level, field: a.field, roles: a.roles, implementerKind: a.implementerKind,
+    id: a.id, name: a.name, level: a.level, parentId: a.parentId, field: a.field, roles: a.roles, implementerKind: a.implementerKind,
     notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret), notifyLegacySignature: a.notifyLegacySignature,
     createdAt: a.createdAt,
   };
@@ -44,7 +47,8 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
         type: 'object', additionalProperties: false, required: ['name', 'level', 'roles'],
         properties: {
           name: { type: 'string', minLength: 2, maxLength: 200 },
-          level: { type: 'string', enum: ['province', 'city', 'district'] },
+          level: { type: 'string', enum: [...LEVELS], description: 'R4: district 区县, city 市, province 省 or national 国家' },
+          parentId: { type: 'string', maxLength: 100, description: 'R4: the AUTHORITY at the level above (upward reports go there)' },
           field: { type: 'string', maxLength: 100 },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ROLES] } },
           implementerKind: { type: 'string', enum: [...IMPLEMENTER_KINDS] },
@@ -62,37 +66,61 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
     const secretRefusal = b.notifySecret === undefined ? null : notifySecretRefusal(b.notifySecret);
     if (secretRefusal) throw badRequest('notifySecret', secretRefusal);
+    await checkParent(b.parentId, { level: b.level });
     // Webhooks are signed: an endpoint without a secret of the ADMIN's gets one issued, shown once.
     const issued = b.notifyUrl && !b.notifySecret ? newNotifySecret() : undefined;
     const row = await registerAgency(app.deps.db, {
-      name: b.name, level: b.level, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
+      name: b.name, level: b.level, parentId: b.parentId ?? null, field: b.field ?? null, roles: b.roles, implementerKind: b.implementerKind ?? null,
       notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? issued ?? null,
     });
     const key = await issueKey(app.deps.db, row.id);
     return reply.status(201).send({ agency: present(row), keyId: key.keyId, apiKey: key.apiKey, ...(issued && { notifySecret: issued }) });
   });
 
-  app.patch<{ Params: { agencyId: string }; Body: { notifyUrl: string | null } }>('/agencies/:agencyId', {
+  app.patch<{ Params: { agencyId: string }; Body: { notifyUrl?: string | null; level?: Level; parentId?: string | null } }>('/agencies/:agencyId', {
     onRequest: requireRoles('ADMIN'),
     schema: {
-      tags: ['agencies'], summary: "Set or clear an agency's notification endpoint (a secret is issued with the first one, shown once)",
+      tags: ['agencies'],
+      summary: "Set or clear an agency's notification endpoint (a secret is issued with the first one, shown once), or its level and the AUTHORITY above it (R4)",
       security: bearerSecurity,
       body: {
-        type: 'object', additionalProperties: false, required: ['notifyUrl'],
-        properties: { notifyUrl: { type: ['string', 'null'], maxLength: 500 } },
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: {
+          notifyUrl: { type: ['string', 'null'], maxLength: 500 },
+          level: { type: 'string', enum: [...LEVELS] },
+          parentId: { type: ['string', 'null'], maxLength: 100 },
+        },
       },
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
-    const { notifyUrl } = request.body;
-    const urlRefusal = notifyUrl === null ? null : notifyUrlRefusal(notifyUrl, app.deps.notify);
-    if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
+    const { notifyUrl, level, parentId } = request.body;
     const agency = await agencyById(app.deps.db, request.params.agencyId);
     if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
-    const issued = notifyUrl && !agency.notifySecret ? newNotifySecret() : undefined;
-    const row = await setNotifyUrl(app.deps.db, agency.id, notifyUrl, issued);
+    let row = agency;
+    let issued: string | undefined;
+    if (level !== undefined || parentId !== undefined) {
+      const place = { level: level ?? agency.level, parentId: parentId === undefined ? agency.parentId : parentId };
+      await checkParent(place.parentId ?? undefined, { id: agency.id, level: place.level });
+      row = await setPlace(app.deps.db, agency.id, place);
+    }
+    if (notifyUrl !== undefined) {
+      const urlRefusal = notifyUrl === null ? null : notifyUrlRefusal(notifyUrl, app.deps.notify);
+      if (urlRefusal) throw badRequest('notifyUrl', urlRefusal);
+      issued = notifyUrl && !agency.notifySecret ? newNotifySecret() : undefined;
+      row = await setNotifyUrl(app.deps.db, agency.id, notifyUrl, issued);
+    }
     return { agency: present(row), ...(issued && { notifySecret: issued }) };
   });
+
+  /** R4: the parent named is an AUTHORITY at a level above. */
+  async function checkParent(parentId: string | undefined, child: { id?: string; level: string }): Promise<void> {
+    if (!parentId) return;
+    const parent = await agencyById(app.deps.db, parentId);
+    if (!parent) throw badRequest('parentId', `no agency ${parentId}`);
+    const refusal = parentRefusal(child, parent);
+    if (refusal) throw badRequest('parentId', refusal);
+  }
 
   app.post<{ Params: { agencyId: string } }>('/agencies/:agencyId/notify-secret', {
     onRequest: requireRoles('ADMIN'),

@@ -1,14 +1,10 @@
 // R16 Working days over HTTP: deadline arithmetic and the day kinds are public; loading a
 // year of the State Council schedule is for ADMIN and heals provisional deadlines.
 import type { FastifyInstance } from 'fastify';
-import {
-  deadlineRule, escalationInterval, FIXED_DAY_DEADLINES, loadYear, setDeadlineRule, setEscalationInterval,
-} from '../../db/calendar-store';
-
+import { fixedDayRule, loadYear } from '../../db/calendar-store';
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
-import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';
-import { REMINDED_STEPS } from '../../domain/steps';
+import { feedbackDueOn7th, periodEnd } from '../../domain/periods';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
@@ -128,7 +124,8 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           properties: {
             month: { type: 'string' }, due: { type: 'string' }, dueAt: { type: 'string' },
-            moved: { type: 'boolean', description: 'the 7th was not a working day and the due day moved' },
+            moved: { type: 'boolean', description: 'the due day was not a working day and moved' },
+            dueDay: { type: 'integer', description: 'the day of the next month reports are due (the 7th unless an ADMIN set another)' },
             nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] },
             provisional: { type: 'boolean' },
           },
@@ -139,81 +136,9 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const m = /^(\d{4})-(\d{2})$/.exec(request.query.month);
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw badRequest('month', `"${request.query.month}" is not a month (YYYY-MM)`);
-    const rule = await deadlineRule(app.deps.db, 'monthly_feedback');
-    const due = feedbackDueOn7th(await app.deps.calendar(), request.query.month, rule);
-    return { ...due, dueAt: endOfShanghaiDay(due.due).at, nonWorkingDay: rule };
-  });
-
-  const ruleSchema = {
-    type: 'object',
-    properties: {
-      kind: { type: 'string' }, rule: { type: 'string' },
-      nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] },
-    },
-  } as const;
-
-  app.get('/calendar/deadline-rules', {
-    schema: {
-      tags: ['calendar'],
-      summary: 'What each fixed-day deadline does when its day is not a working day',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: ruleSchema } } } },
-    },
-  }, async () => ({
-    items: await Promise.all(Object.entries(FIXED_DAY_DEADLINES).map(async ([kind, d]) => ({
-      kind, rule: d.rule, nonWorkingDay: await deadlineRule(app.deps.db, kind),
-    }))),
-  }));
-
-  app.put<{ Params: { kind: string }; Body: { nonWorkingDay: NonWorkingDayRule } }>('/calendar/deadline-rules/:kind', {
-    onRequest: requireRoles('ADMIN'),
-    schema: {
-      tags: ['calendar'],
-      summary: 'Set what a fixed-day deadline does when its day is not a working day (ADMIN)',
-      security: bearerSecurity,
-      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
-      body: {
-        type: 'object', additionalProperties: false, required: ['nonWorkingDay'],
-        properties: { nonWorkingDay: { type: 'string', enum: ['next_working_day', 'keep_date'] } },
-      },
-      response: { 200: ruleSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
-    },
-  }, async (request) => {
-    const { kind } = request.params;
-    if (!FIXED_DAY_DEADLINES[kind]) {
-      throw badRequest('kind', `unknown deadline kind; known: ${Object.keys(FIXED_DAY_DEADLINES).join(', ')}`);
-    }
-    await setDeadlineRule(app.deps.db, kind, request.body.nonWorkingDay, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
-    return { kind, rule: FIXED_DAY_DEADLINES[kind].rule, nonWorkingDay: request.body.nonWorkingDay };
-  });
-
-  app.get('/escalation-intervals', {
-    schema: {
-      tags: ['calendar'],
-      summary: 'R14: working days between reminders of a step that stays overdue',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, intervalWorkingDays: { type: 'integer' } } } } } } },
-    },
-  }, async () => ({
-    items: await Promise.all(REMINDED_STEPS.map(async (step) => ({ step, intervalWorkingDays: await escalationInterval(app.deps.db, step) }))),
-  }));
-
-  app.put<{ Params: { step: string }; Body: { intervalWorkingDays: number } }>('/escalation-intervals/:step', {
-    onRequest: requireRoles('ADMIN'),
-    schema: {
-      tags: ['calendar'],
-      summary: 'R14: set the working days between reminders of an overdue step (ADMIN)',
-      security: bearerSecurity,
-      params: { type: 'object', required: ['step'], properties: { step: { type: 'string' } } },
-      body: {
-        type: 'object', additionalProperties: false, required: ['intervalWorkingDays'],
-        properties: { intervalWorkingDays: { type: 'integer', minimum: 1, maximum: 30 } },
-      },
-      response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
-    },
-  }, async (request) => {
-    const { step } = request.params;
-    if (!(REMINDED_STEPS as string[]).includes(step)) throw badRequest('step', `unknown step; known: ${REMINDED_STEPS.join(', ')}`);
-    await setEscalationInterval(app.deps.db, step, request.body.intervalWorkingDays, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
-    return { step, intervalWorkingDays: request.body.intervalWorkingDays };
+    const rule = await fixedDayRule(app.deps.db, 'monthly_feedback');
+    const due = feedbackDueOn7th(await app.deps.calendar(), request.query.month, rule.nonWorkingDay, rule.day);
+    return { ...due, dueAt: endOfShanghaiDay(due.due).at, nonWorkingDay: rule.nonWorkingDay, dueDay: rule.day };
   });
 
   app.put<{ Params: { year: string }; Body: Omit<YearFile, 'year'> & { year?: number } }>('/calendar/years/:year', {

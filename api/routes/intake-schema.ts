@@ -24,7 +24,12 @@ export const caseBody = {
       },
     },
     receivedOn: { ...isoDate, description: 'R3: the day CREDIT received the external document (default today); its 3 working days count from it' },
-    consultation: { type: 'boolean', default: false, description: 'R2/R3: consultation (会商) was asked: 15 working days instead of 3' },
+    consultation: { type: 'boolean', default: false, description: 'R2/R3: consultation (会商) was asked: 15 working days instead of 3 (implied by consultWith)' },
+    consultWith: {
+      type: 'array', maxItems: 10, uniqueItems: true, items: text(100), default: [],
+      description: 'R2/R3: agencies asked to consult (会商): AUTHORITY or CREDIT for a penalty decision, AUTHORITY or ENFORCEMENT for an external document; each answers as a step of its own',
+    },
+    legalReview: { ...text(100), description: 'R2/R3: the LEGAL agency asked for a legal review (法制审核)' },
     target: {
       type: 'object',
       additionalProperties: false,
@@ -57,7 +62,7 @@ export const caseBody = {
     },
     authority: { ...text(100), description: 'id of the receiving AUTHORITY' },
     seriousness: { type: 'string', enum: ['general', 'serious', 'especially_serious'], default: 'general', description: 'R12: limits credit repair' },
-    repeated: { type: 'boolean', default: false, description: 'R12: repeats an earlier serious case' },
+    repeated: { type: 'boolean', default: false, description: "R12: repeats an earlier serious case; derived from the target's earlier cases too (the clerk may raise it, never lower it)" },
   },
 } as const;
 
@@ -66,6 +71,8 @@ export interface CaseBody {
   document: { number: string; issuedOn: string; issuer: string; kind?: DocumentKind };
   receivedOn?: string;
   consultation: boolean;
+  consultWith: string[];
+  legalReview?: string;
   target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
   persons?: { role: (typeof PERSON_ROLES)[number]; idNumber: string; name: string }[];
   measures: string[];
@@ -87,6 +94,7 @@ export const intakeAnswer = {
     pushDueOn: { type: 'string', description: 'last day of the R2/R3 push limit' },
     pushDueProvisional: { type: 'boolean', description: 'true while a year of the count has no loaded schedule (R16)' },
     late: { type: 'boolean', description: 'pushed after its limit: recorded and escalated (R14)' },
+    repeated: { type: 'boolean', description: "R12: a repeated serious case (as filed, or from the target's earlier cases)" },
     opened: { type: 'array', items: stepViewSchema, description: 'the steps the case opened (R5 receipt and push to implementers)' },
   },
 } as const;

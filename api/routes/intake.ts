@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { agencyById } from '../../db/agencies';
 import { measureInEffect } from '../../db/measures';
-import { claimCaseNumber, recordPersons, recordTarget, saveIntakeAnswer } from '../../db/queries/cases';
+import { claimCaseNumber, hasEarlierSeriousCase, recordPersons, recordTarget, saveIntakeAnswer } from '../../db/queries/cases';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
 import { creditCodeProblem, documentNumberKey, idNumberProblem } from '../../domain/identifiers';
@@ -52,6 +52,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
     if (!authority) throw badRequest('authority', `no agency ${body.authority}`);
     if (!authority.roles.includes('AUTHORITY')) throw badRequest('authority', `${authority.name} is not an AUTHORITY (业务主管机构)`);
     const measures = await pinMeasures(app, body, today);
+    const { consultWith, legalReview } = await checkConsultations(app, body);
 
     const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
     const workflowId = targetWorkflowId(targetId);
@@ -72,17 +73,38 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
         caseId: claim.caseId, personTargetId: targetIdOf(targetIdKey, 'person', p.idNumber), role: p.role, name: p.name, idNumber: p.idNumber,
       })));
     }
+    // R12: a serious case against a target with an earlier serious case is repeated, whatever the clerk said.
+    const repeated = body.repeated || (body.seriousness !== 'general' && await hasEarlierSeriousCase(db, targetId, claim.caseId));
     const filed: FileCase = {
       caseId: claim.caseId, actor: request.agency!.id, at: now().toISOString(), source: body.source,
       document: { number: body.document.number, issuedOn: body.document.issuedOn, issuer: body.document.issuer, kind: documentKind },
-      receivedOn, consultation: body.consultation, measures, authorityId: authority.id,
-      seriousness: body.seriousness, repeated: body.repeated,
+      receivedOn, consultation: body.consultation || consultWith.length > 0 || Boolean(legalReview), consultWith, legalReview,
+      measures, authorityId: authority.id, seriousness: body.seriousness, repeated,
     };
     const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId }, filed);
-    const answer = { ...recorded, targetId, workflowId };
+    const answer = { ...recorded, targetId, workflowId, repeated };
     await saveIntakeAnswer(db, claim.caseId, answer);
     return reply.status(claim.fresh ? 201 : 200).send(answer);
   });
+}
+
+/**
+ * R2/R3: the agencies asked to consult (会商): AUTHORITY or CREDIT on a penalty decision, AUTHORITY
+ * or ENFORCEMENT on an external document; the one asked to review (法制审核) is a LEGAL agency.
+ */
+async function checkConsultations(app: FastifyInstance, body: CaseBody): Promise<{ consultWith: string[]; legalReview: string | null }> {
+  const may = body.source === 'penalty_decision' ? ['AUTHORITY', 'CREDIT'] : ['AUTHORITY', 'ENFORCEMENT'];
+  for (const [i, id] of body.consultWith.entries()) {
+    const a = await agencyById(app.deps.db, id);
+    if (!a) throw badRequest(`consultWith.${i}`, `no agency ${id}`);
+    if (!a.roles.some((r) => may.includes(r))) throw badRequest(`consultWith.${i}`, `${a.name} is not ${may.join(' or ')}: it cannot be consulted on a ${body.source}`);
+  }
+  if (body.legalReview) {
+    const a = await agencyById(app.deps.db, body.legalReview);
+    if (!a) throw badRequest('legalReview', `no agency ${body.legalReview}`);
+    if (!a.roles.includes('LEGAL')) throw badRequest('legalReview', `${a.name} is not a LEGAL agency (法制机构)`);
+  }
+  return { consultWith: body.consultWith, legalReview: body.legalReview ?? null };
 }
 
 /** R2, R3: the decision date, and for an external document its kind and the day CREDIT received it. */

@@ -25,7 +25,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       security: bearerSecurity,
       tags: ['supervision'],
-      summary: 'Monthly statistics per agency: steps due, on time, late, overdue; R9 compliance; measures; releases (R14)',
+      summary: 'Monthly statistics per agency: steps due, on time, late, overdue; R9 compliance and the categories reported; measures; releases (R14)',
       description: 'One month (`month`) or a range (`from`, `to`, at most 36 months); the current month (Asia/Shanghai) by ' +
         'default. `format=csv` answers the same figures as a long table. An AUTHORITY or IMPLEMENTER sees its own figures.',
       querystring: {

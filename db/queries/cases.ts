@@ -14,20 +14,24 @@ export interface CaseScope {
   authorityId: string | null;
   /** The implementers the case was pushed to (R5). */
   implementerIds: string[];
+  /** The agencies an open step of the case is addressed to (R4 levels, R2/R3 consultations, R11 complaints). */
+  addresseeIds: string[];
 }
 
 /** A case, its target's workflow and the agencies that stand to it; null when there is no such case. */
 export async function caseScope(db: Db, caseId: string): Promise<CaseScope | null> {
   const [row] = await db.execute<{
     id: string; target_id: string; workflow_id: string; pushed_by: string | null; authority_id: string | null; implementers: string[] | null;
+    addressees: string[] | null;
   }>(sql`
     select c.id, c.target_id, t.workflow_id, c.pushed_by, c.authority_id,
-           (select array_agg(ci.agency_id) from case_implementers ci where ci.case_id = c.id) as implementers
+           (select array_agg(ci.agency_id) from case_implementers ci where ci.case_id = c.id) as implementers,
+           (select array_agg(distinct s.agency_id) from steps s where s.case_id = c.id and s.done_at is null) as addressees
     from cases c join targets t on t.id = c.target_id where c.id = ${caseId}`);
   if (!row) return null;
   return {
     caseId: row.id, targetId: row.target_id, workflowId: row.workflow_id, originatorId: row.pushed_by,
-    authorityId: row.authority_id, implementerIds: row.implementers ?? [],
+    authorityId: row.authority_id, implementerIds: row.implementers ?? [], addresseeIds: row.addressees ?? [],
   };
 }
 
@@ -58,6 +62,13 @@ export async function claimCaseNumber(db: Db, claim: { number: string; filedBy: 
   if (held.filedBy !== claim.filedBy) return { conflict: 'another_agency' };
   if (held.targetId !== claim.targetId) return { conflict: 'another_target' };
   return { caseId: held.caseId, fresh: false, answer: held.answer };
+}
+
+/** R12: the target has an earlier serious or especially serious case (the one filed now is a repeat). */
+export async function hasEarlierSeriousCase(db: Db, targetId: string, caseId: string): Promise<boolean> {
+  const [row] = await db.execute<{ found: boolean }>(sql`
+    select exists (select 1 from cases where target_id = ${targetId} and id <> ${caseId} and seriousness <> 'general') as found`);
+  return Boolean(row?.found);
 }
 
 /** What the workflow answered at intake, kept for the filing agency's repeats. */

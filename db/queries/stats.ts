@@ -3,6 +3,7 @@
 // it fell due (Asia/Shanghai): done on time, done late, still overdue, not yet due.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { reportedCounts } from './reports';
 
 /** A deadline is the end (24:00) of its day: the instant is 00:00 of the next, its month the day's. */
 const dueMonth = sql.raw(`to_char((s.due_at - interval '1 millisecond') at time zone 'Asia/Shanghai', 'YYYY-MM')`);
@@ -69,6 +70,9 @@ export async function monthlyStats(db: Db, query: StatsQuery, now: Date) {
       ${query.agencyId ? sql`and cm.implementer_id = ${query.agencyId}` : sql``}
     group by 1, 2 order by 1, 2`);
 
+  // R9: what the implementers reported they carried out, per category (their monthly reports).
+  const reported = await reportedCounts(db, query.from, query.to, query.agencyId);
+
   const steps = byAgency.map((r) => ({ month: r.month, agencyId: r.agency_id, agency: r.agency_name, ...toCounts(r) }));
   const total = steps.reduce<StepCounts>((t, r) => ({
     due: t.due + r.due, onTime: t.onTime + r.onTime, late: t.late + r.late, overdue: t.overdue + r.overdue, pending: t.pending + r.pending,
@@ -92,6 +96,7 @@ export async function monthlyStats(db: Db, query: StatsQuery, now: Date) {
     }),
     measuresInForce: measures.map((r) => ({ list: r.list, category: r.category, active: r.active, suspended: r.suspended })),
     releases: releases.map((r) => ({ month: r.month, reason: r.reason, count: r.count })),
+    reported,
   };
 }
 

@@ -13,12 +13,14 @@ export async function targetWithCases(db: Db, targetId: string) {
 
 /**
  * Whether an agency outside the overseeing roles may read the target: a case of it is addressed to
- * this AUTHORITY, was filed by this agency, or was pushed to this implementer (R5).
+ * this AUTHORITY, was filed by this agency, was pushed to this implementer (R5), or a step of it
+ * was addressed to this agency (R4 an upper level, R2/R3 a consultation, R11 a complaint).
  */
 export async function agencyStandsToTarget(db: Db, targetId: string, agencyId: string): Promise<boolean> {
   const [row] = await db.execute<{ stands: boolean }>(sql`
     select exists (select 1 from cases c where c.target_id = ${targetId} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}))
         or exists (select 1 from case_implementers ci join cases c on c.id = ci.case_id where c.target_id = ${targetId} and ci.agency_id = ${agencyId})
+        or exists (select 1 from steps s where s.target_id = ${targetId} and s.agency_id = ${agencyId})
         as stands`);
   return Boolean(row?.stands);
 }

@@ -13,7 +13,9 @@ export { ROLES, type Role };
 export const agencies = pgTable('agencies', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** R4: 区县 district, 市 city, 省 province or 国家 national, and the AUTHORITY at the level above. */
   level: text('level').notNull().default('city'),
+  parentId: text('parent_id'),
   field: text('field'),
   roles: text('roles').array().$type<Role[]>().notNull(),
   /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */

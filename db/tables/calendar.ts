@@ -53,6 +53,16 @@ export interface CalendarChanges {
 export const deadlineRules = pgTable('deadline_rules', {
   kind: text('kind').primaryKey(),
   nonWorkingDay: text('non_working_day', { enum: ['next_working_day', 'keep_date'] }).notNull(),
+  /** R9: the day of the month the report is due (the 7th under 000; other regimes use the 3rd or the 10th). */
+  dueDay: integer('due_day').notNull().default(7),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+/** The working days of a step whose deadline the seeds do not fix (domain/steps.ts `configurable`), per kind. */
+export const stepDeadlines = pgTable('step_deadlines', {
+  kind: text('kind').primaryKey(),
+  workingDays: integer('working_days').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: text('updated_by').notNull(),
 });

@@ -102,7 +102,7 @@ export const caseMeasures = pgTable('case_measures', {
   /** The last day of the period (R10); null for a permanent measure or one whose period the decision has not set. */
   periodEnd: date('period_end'),
   releasedAt: timestamp('released_at', { withTimezone: true }),
-  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair'] }),
+  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair', 'adjustment'] }),
   /** R9: in the monthly feedback set (copied from the pinned version). */
   feedbackSet: boolean('feedback_set').notNull().default(false),
   /** R12: the end of the legal minimum period, before which repair cannot release it. */
@@ -128,6 +128,8 @@ export const objections = pgTable('objections', {
   id: text('id').primaryKey(),
   caseId: text('case_id').notNull().references(() => cases.id),
   filedBy: text('filed_by').notNull(),
+  /** The party (recorded by the agency that filed the case), or an implementer that found the information wrong. */
+  raisedBy: text('raised_by', { enum: ['party', 'implementer'] }).notNull().default('party'),
   reason: text('reason').notNull(),
   filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
   outcome: text('outcome', { enum: ['rejected', 'upheld'] }),
@@ -136,6 +138,20 @@ export const objections = pgTable('objections', {
   decidedAt: timestamp('decided_at', { withTimezone: true }),
   releasedAt: timestamp('released_at', { withTimezone: true }),
 }, (t) => [index('objections_case_idx').on(t.caseId)]);
+
+/** R11: a complaint to the joint-conference office (联席会议办公室) after an objection's answer. */
+export const complaints = pgTable('complaints', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  /** The CREDIT agency acting as the office: it records the complaint and decides it. */
+  officeId: text('office_id').notNull(),
+  reason: text('reason').notNull(),
+  filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  outcome: text('outcome', { enum: ['rejected', 'upheld'] }),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+}, (t) => [index('complaints_case_idx').on(t.caseId)]);
 
 /** R12: a credit-repair application on a case, reviewed within 15 working days. */
 export const repairs = pgTable('repairs', {

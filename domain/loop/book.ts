@@ -5,6 +5,7 @@ import { isObligation, openedStep, stepKey, type OpenStep, type StepKind, type S
 
 export { openedStep as openStep };
 import type { Deadline } from '../working-days';
+import { caseDone } from './case';
 import type { ActionAnswer, CaseState, TargetKind, TargetState } from './state';
 
 /** Actions remembered for retries on a later run: the last few, and none older than this. */
@@ -114,14 +115,12 @@ export class TargetBook {
 
   /**
    * The loop is closed for this target: no step is owed and no timer runs, and every case has
-   * come to an end: its measures released (R10, R11, R12), or none of them carried out locally (R4).
+   * come to an end: each measure given out (R5), acknowledged and released (R10, R11, R12), or
+   * the case released (R11); measures carried out elsewhere end with their upward report (R4).
    */
   finished(): boolean {
     if (this.state.cases.length === 0 || this.state.steps.length > 0) return false;
-    return this.state.cases.every((c) => c.status === 'released'
-      || (c.status !== 'pushed' && c.measures.every((m) => m.outsideLocalAuthority))
-      || (c.status === 'implementing' && c.implementers.every((i) => i.acknowledgedAt)
-        && c.inForce.every((m) => m.status === 'released')));
+    return this.state.cases.every(caseDone);
   }
 
   // --- idempotency across runs ----------------------------------------------------------------

@@ -4,25 +4,26 @@
 // allow it now. Pure.
 import { ACTIONS, RELATION_WORDS, type ActionName, type Relation } from '../actions';
 import { shanghaiDateOf } from '../dates';
-import { periodEnd } from '../periods';
 import { FORBIDDEN, REFUSED, type ActionArgs, type CaseState } from './state';
 import type { TargetBook } from './book';
 import { hasReported } from './feedback';
-import { objectionPending } from './measures';
+import { awaitingRelease, objectionPending } from './measures';
+import { judgeAddressed, judgeAdjustment, judgeComplaint, judgePush, judgeRepair } from './judge-steps';
 
 export interface Verdict {
   type: typeof FORBIDDEN | typeof REFUSED;
   message: string;
 }
 
-const refused = (message: string): Verdict => ({ type: REFUSED, message });
+export const refused = (message: string): Verdict => ({ type: REFUSED, message });
 
 function stands(c: CaseState, actor: string, relation: Relation): boolean {
   if (relation === 'originator') return c.originatorId === actor;
   if (relation === 'authority') return c.authorityId === actor;
-  return c.implementers.some((i) => i.agencyId === actor);
+  if (relation === 'implementer') return c.implementers.some((i) => i.agencyId === actor);
+  // addressee: judged with the step addressed (judgeAddressed); office: by role, at the API.
+  return true;
 }
-
 
 export function judge<A extends ActionName>(book: TargetBook, name: A, args: ActionArgs[A]): Verdict | null {
   const { relation } = ACTIONS[name];
@@ -31,28 +32,41 @@ export function judge<A extends ActionName>(book: TargetBook, name: A, args: Act
   const c = book.find(caseId);
   if (!c) return refused(`case ${caseId} has no open loop on this target: its measures were all released and the loop closed`);
   if (!stands(c, args.actor, relation)) return { type: FORBIDDEN, message: `only ${RELATION_WORDS[relation]} may do this` };
-  if (c.status === 'released') return refused('the measures of this case were released after an upheld objection (R11)');
-  return judgeState(c, name, args, shanghaiDateOf(args.at));
+  if (c.status === 'released') return refused('the measures of this case were released (R11)');
+  return judgeState(book, c, name, args, shanghaiDateOf(args.at));
 }
 
-function judgeState<A extends ActionName>(c: CaseState, name: A, args: ActionArgs[A], today: string): Verdict | null {
+function judgeState<A extends ActionName>(book: TargetBook, c: CaseState, name: A, args: ActionArgs[A], today: string): Verdict | null {
   switch (name) {
     case 'receiveCase':
       return c.status === 'pushed' ? null : refused('the case has already been received');
     case 'pushToImplementers':
-      return c.status === 'implementing' ? refused('the case has already been pushed to implementers') : judgePush(c, args as ActionArgs['pushToImplementers']);
+    case 'markNotApplicable':
+      return judgePush(c, name, args as ActionArgs['pushToImplementers'] & ActionArgs['markNotApplicable']);
     case 'acknowledge':
       return c.implementers.find((i) => i.agencyId === args.actor)?.acknowledgedAt ? refused('already acknowledged') : null;
+    case 'forwardUpwardReport':
+    case 'confirmUpwardReport':
+    case 'answerConsultation':
+      return judgeAddressed(book, c, name, args as ActionArgs['forwardUpwardReport'] & ActionArgs['answerConsultation']);
     case 'fileObjection':
-      return objectionPending(c) ? refused(`objection ${c.objection!.objectionId} is still being verified`) : null;
+    case 'flagInformation':
+      if (objectionPending(c)) return refused(`objection ${c.objection!.objectionId} is still being verified`);
+      return c.complaint && !c.complaint.outcome ? refused(`complaint ${c.complaint.complaintId} is still being handled`) : null;
     case 'decideObjection': {
       const o = c.objection;
       const id = (args as ActionArgs['decideObjection']).objectionId;
       if (o?.objectionId !== id) return refused(`no objection ${id} on this case`);
       return o.outcome ? refused(`objection ${id} was already decided: ${o.outcome}`) : null;
     }
+    case 'fileComplaint':
+    case 'decideComplaint':
+      return judgeComplaint(book, c, name, args as ActionArgs['fileComplaint'] & ActionArgs['decideComplaint']);
     case 'releaseCase':
-      return c.objection?.outcome === 'upheld' && !c.objection.releasedOn ? null : refused('no upheld objection awaits release on this case');
+      return awaitingRelease(c) ? null : refused('no upheld objection or complaint awaits release on this case');
+    case 'recordCauseChange':
+    case 'adjustCase':
+      return judgeAdjustment(c, name, args as ActionArgs['recordCauseChange'] & ActionArgs['adjustCase'], today);
     case 'fileRepair':
       return judgeRepair(c, today);
     case 'decideRepair': {
@@ -73,36 +87,6 @@ function judgeState<A extends ActionName>(c: CaseState, name: A, args: ActionArg
     default:
       return null;
   }
-}
-
-/** R5: every measure pushed is one of the case's, carried out locally (R4), and given to one implementer. */
-function judgePush(c: CaseState, args: ActionArgs['pushToImplementers']): Verdict | null {
-  const given = new Map<string, string>();
-  for (const i of args.implementers) {
-    for (const code of i.measures) {
-      const m = c.measures.find((x) => x.code === code);
-      if (!m) return refused(`${code} is not a measure of this case`);
-      if (m.outsideLocalAuthority) return refused(`${code} is executed outside the local system and is reported upward, not pushed (R4)`);
-      if (given.has(code)) return refused(`${code} is given to both ${given.get(code)} and ${i.agencyId}`);
-      given.set(code, i.agencyId);
-    }
-  }
-  return null;
-}
-
-/**
- * R12: an especially serious case is never repaired; a serious one not within a year of its
- * publication (its first measure in force), three when repeated (002 篇十三 第十五条).
- */
-function judgeRepair(c: CaseState, today: string): Verdict | null {
-  if (c.repair && !c.repair.outcome) return refused(`repair ${c.repair.repairId} is still under review`);
-  if (c.seriousness === 'especially_serious') return refused('an especially serious case cannot be repaired (R12)');
-  if (c.seriousness === 'serious') {
-    const first = c.inForce.map((m) => m.activeFrom).sort()[0] ?? shanghaiDateOf(c.pushedAt);
-    const from = periodEnd(first, { years: c.repeated ? 3 : 1 });
-    if (today < from) return refused(`a ${c.repeated ? 'repeated ' : ''}serious case can be repaired from ${from} (R12)`);
-  }
-  return null;
 }
 
 /** R9: a report is owed by this implementer on this month (its step is open) and not yet made. */

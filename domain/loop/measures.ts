@@ -6,8 +6,9 @@ import { periodEnd, resumeAfterSuspension } from '../periods';
 import { deadlineOnDate } from '../working-days';
 import type { CaseState, MeasureState } from './state';
 import { openStep, type TargetBook } from './book';
+import { complaintPending, objectionPending } from './case';
 
-export const objectionPending = (c: CaseState): boolean => Boolean(c.objection && !c.objection.outcome);
+export { awaitingRelease, objectionPending } from './case';
 
 /**
  * R6–R8: the measures pushed to an implementer are in force from its acknowledgement, each to
@@ -16,7 +17,7 @@ export const objectionPending = (c: CaseState): boolean => Boolean(c.objection &
  */
 export function activate(c: CaseState, implementerId: string, activeFrom: string): MeasureState[] {
   const codes = c.implementers.find((i) => i.agencyId === implementerId)?.measures ?? [];
-  const suspended = objectionPending(c);
+  const suspended = objectionPending(c) || complaintPending(c);
   const activated: MeasureState[] = [];
   for (const code of codes) {
     const pinned = c.measures.find((m) => m.code === code);

@@ -1,107 +1,17 @@
-// The state of one target's loop and the messages that change it, as plain data: what the
-// workflow holds (TargetState), what each agency action carries (ActionArgs) and answers
-// (ActionAnswer). Pure types and constants; workflows/messages.ts makes them the contract.
-import type { ActionName } from '../actions';
-import type { DocumentKind } from '../document-kinds';
+// The state of one target's loop as plain data: what the workflow holds (TargetState) and the
+// refusals it answers with. Pure types and constants; workflows/messages.ts makes them, with
+// the actions' arguments and answers (./actions.ts), the contract.
 import type { ReleaseReason } from '../journal-kinds';
 import type { PinnedMeasure } from '../measures';
-import type { OpenStep, StepView } from '../steps';
+import type { OpenStep } from '../steps';
+import type { ActionAnswer } from './actions';
 
 export type { PinnedMeasure };
+export * from './actions';
 
 export type TargetKind = 'enterprise' | 'person';
 export type CaseSource = 'penalty_decision' | 'external_document';
 export type Seriousness = 'general' | 'serious' | 'especially_serious';
-
-/** What every action carries: the acting agency (from the key, never from the request) and when. */
-export interface Envelope {
-  actor: string;
-  /** The instant the API received it (ISO); the workflow counts deadlines from it. */
-  at: string;
-  /** A digest of the request, so that a reused Idempotency-Key with another request is told apart. */
-  fingerprint?: string;
-}
-
-/** R2 (a penalty decision, by ENFORCEMENT) or R3 (an external document, by CREDIT). */
-export interface FileCase extends Envelope {
-  caseId: string;
-  source: CaseSource;
-  document: { number: string; issuedOn: string; issuer: string; kind: DocumentKind | null };
-  /** R3: the day CREDIT received the external document; its 3 working days count from it. */
-  receivedOn: string | null;
-  consultation: boolean;
-  measures: PinnedMeasure[];
-  authorityId: string;
-  seriousness: Seriousness;
-  repeated: boolean;
-}
-
-export interface CaseAction extends Envelope {
-  caseId: string;
-}
-export interface PushToImplementers extends CaseAction {
-  implementers: { agencyId: string; measures: string[] }[];
-}
-export interface ReportFeedback extends Envelope {
-  month: string;
-  summary: string;
-}
-export interface FileObjection extends CaseAction {
-  objectionId: string;
-  reason: string;
-}
-export interface DecideObjection extends CaseAction {
-  objectionId: string;
-  outcome: 'rejected' | 'upheld';
-  reason: string;
-}
-export interface FileRepair extends CaseAction {
-  repairId: string;
-  commitment: { materials: string; dueOn: string } | null;
-}
-export interface DecideRepair extends CaseAction {
-  repairId: string;
-  outcome: 'approved' | 'rejected';
-  reason: string;
-}
-export interface SupplyMaterials extends CaseAction {
-  repairId: string;
-}
-
-/** The argument of each action's Update. */
-export interface ActionArgs {
-  receiveCase: CaseAction;
-  pushToImplementers: PushToImplementers;
-  acknowledge: CaseAction;
-  reportFeedback: ReportFeedback;
-  fileObjection: FileObjection;
-  decideObjection: DecideObjection;
-  releaseCase: CaseAction;
-  fileRepair: FileRepair;
-  decideRepair: DecideRepair;
-  supplyMaterials: SupplyMaterials;
-}
-
-/** What the workflow answers: what it recorded, the steps it opened and closed. */
-export interface ActionAnswer {
-  action: ActionName | 'fileCase';
-  caseId: string | null;
-  at: string;
-  fingerprint: string | null;
-  opened: StepView[];
-  closed: string[];
-  /** Action-specific facts (an objection's id, the measures released …). */
-  detail: Record<string, unknown>;
-}
-
-/** The answer to intake (R2, R3). */
-export interface CaseRecorded extends ActionAnswer {
-  caseId: string;
-  /** R2/R3: the last day of the push limit, and whether this push came after it. */
-  pushDueOn: string;
-  pushDueProvisional: boolean;
-  late: boolean;
-}
 
 /** R6–R8, R10: a measure as carried out, from acknowledgement to release. */
 export interface MeasureState {
@@ -124,6 +34,9 @@ export interface MeasureState {
 
 export interface ObjectionState {
   objectionId: string;
+  /** The party, recorded by the agency that filed the case; or an implementer that found the information wrong (002 篇三 (十六)). */
+  raisedBy: 'party' | 'implementer';
+  raiserId: string;
   filedOn: string;
   outcome: 'rejected' | 'upheld' | null;
   decidedOn: string | null;
@@ -138,6 +51,39 @@ export interface RepairState {
   fulfilledOn: string | null;
   /** Set when a broken commitment revoked the repair. */
   revokedOn: string | null;
+}
+
+/** R11: a complaint to the joint-conference office after an objection's answer; the measures are suspended meanwhile. */
+export interface ComplaintState {
+  complaintId: string;
+  officeId: string;
+  filedOn: string;
+  outcome: 'rejected' | 'upheld' | null;
+  decidedOn: string | null;
+  releasedOn: string | null;
+}
+
+/** R4: a report passed up level by level (逐级上报) until the body that carries the measures confirms it. */
+export interface UpwardReportState {
+  reportId: string;
+  measures: string[];
+  hops: { agencyId: string; sentOn: string; outcome: 'forwarded' | 'confirmed' | null; decidedOn: string | null }[];
+}
+
+/** R2/R3: a consultation (会商) or legal review (法制审核) asked of one agency, and its answer. */
+export interface ConsultationState {
+  requestId: string;
+  kind: 'consultation' | 'legal_review';
+  agencyId: string;
+  answer: { agree: boolean; reason: string; on: string } | null;
+}
+
+/** R11: the cause was changed or revoked; the AUTHORITY adjusts or releases within 3 working days. */
+export interface CauseChangeState {
+  change: 'changed' | 'revoked';
+  document: { number: string; issuedOn: string; issuer: string };
+  confirmedOn: string;
+  adjustedOn: string | null;
 }
 
 /** pushed → received (R5) → implementing (pushed to implementers) → released (R11: the cause fell). */
@@ -160,10 +106,16 @@ export interface CaseState {
   repeated: boolean;
   measures: PinnedMeasure[];
   implementers: { agencyId: string; measures: string[]; acknowledgedAt: string | null }[];
+  /** R5: measures no local implementer carries out, with the reason. */
+  notApplicable: { code: string; reason: string }[];
   /** Measures in force (from acknowledgement on), suspended or released. */
   inForce: MeasureState[];
   objection: ObjectionState | null;
+  complaint: ComplaintState | null;
   repair: RepairState | null;
+  upward: UpwardReportState[];
+  consultations: ConsultationState[];
+  causeChange: CauseChangeState | null;
 }
 
 /** An action already applied, remembered so that a retry on a later run answers the same (idempotency). */

@@ -41,7 +41,19 @@ const routes: Guarded[] = [
   { name: 'R3 intake of an external document', method: 'POST', url: '/cases', payload: incompleteCase('external_document'), roles: ['CREDIT'] },
   { name: 'R5 receipt', method: 'POST', url: '/cases/Cunknown/receipt', roles: ['AUTHORITY'] },
   { name: 'R5 pushing to implementers', method: 'POST', url: '/cases/Cunknown/implementers', payload: {}, roles: ['AUTHORITY'] },
-  { name: 'R5 acknowledgement', method: 'POST', url: '/cases/Cunknown/acknowledgement', roles: ['IMPLEMENTER'] },
+  { name: 'R5 acknowledgement', method: 'POST', url: '/cases/Cunknown/acknowledgement', roles: ['IMPLEMENTER', 'AUTHORITY'] },
+  { name: 'R5 measures not applicable', method: 'POST', url: '/cases/Cunknown/not-applicable', payload: {}, roles: ['AUTHORITY'] },
+  { name: 'R4 passing a report up', method: 'POST', url: '/cases/Cunknown/upward-reports/UR1/forward', payload: {}, roles: ['AUTHORITY'] },
+  { name: 'R4 confirming a report', method: 'POST', url: '/cases/Cunknown/upward-reports/UR1/confirm', payload: {}, roles: ['AUTHORITY'] },
+  { name: 'R2 answering a consultation', method: 'POST', url: '/cases/Cunknown/consultations/Q1/answer', payload: {}, roles: ['AUTHORITY', 'CREDIT', 'ENFORCEMENT', 'LEGAL'] },
+  { name: 'R11 flagging information', method: 'POST', url: '/cases/Cunknown/flags', payload: {}, roles: ['IMPLEMENTER'] },
+  { name: 'R11 recording a complaint', method: 'POST', url: '/cases/Cunknown/complaints', payload: {}, roles: ['CREDIT'] },
+  { name: 'R11 deciding a complaint', method: 'POST', url: '/cases/Cunknown/complaints/Knope/decision', payload: {}, roles: ['CREDIT'] },
+  { name: 'R11 recording a cause change', method: 'POST', url: '/cases/Cunknown/cause-changes', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
+  { name: 'R11 adjusting a case', method: 'POST', url: '/cases/Cunknown/adjustment', payload: {}, roles: ['AUTHORITY'] },
+  { name: 'R9 the monthly report', method: 'POST', url: '/reports', payload: {}, roles: ['IMPLEMENTER'] },
+  { name: 'R9 reading monthly reports', method: 'GET', url: '/reports?month=2026-01', roles: ['CREDIT', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'] },
+  { name: 'R4 setting a step limit', method: 'PUT', url: '/step-deadlines/upward_report', payload: {}, roles: ['ADMIN'] },
   { name: 'R9 monthly feedback', method: 'POST', url: '/feedback', payload: {}, roles: ['IMPLEMENTER'] },
   { name: 'R11 recording an objection', method: 'POST', url: '/cases/Cunknown/objections', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
   { name: 'R11 deciding an objection', method: 'POST', url: '/cases/Cunknown/objections/Onope/decision', payload: {}, roles: ['CREDIT', 'ENFORCEMENT'] },
@@ -91,7 +103,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/', '/dashboard/app.js', '/vocabulary',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/step-deadlines', '/', '/dashboard/app.js', '/vocabulary',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose

@@ -35,7 +35,7 @@ describe('R9 feedback due on the 7th', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       month: '2026-09', due: '2026-10-08', dueAt: '2026-10-09T00:00:00+08:00', moved: true,
-      nonWorkingDay: 'next_working_day', provisional: false,
+      nonWorkingDay: 'next_working_day', dueDay: 7, provisional: false,
     });
   });
 
@@ -52,7 +52,7 @@ describe('R9 feedback due on the 7th', () => {
     const [row] = await dbh.db.select().from(deadlineRules);
     expect(row).toMatchObject({ kind: 'monthly_feedback', nonWorkingDay: 'keep_date', updatedBy: expect.stringContaining('系统管理员') });
     const listed = await app.inject({ method: 'GET', url: '/calendar/deadline-rules' });
-    expect(listed.json().items).toEqual([{ kind: 'monthly_feedback', rule: 'R9', nonWorkingDay: 'keep_date' }]);
+    expect(listed.json().items).toEqual([{ kind: 'monthly_feedback', rule: 'R9', nonWorkingDay: 'keep_date', dueDay: 7 }]);
   });
 
   it('refuses an unknown kind, an unknown setting and a malformed month, naming the field', async () => {
@@ -65,5 +65,37 @@ describe('R9 feedback due on the 7th', () => {
     const month = await feedbackDue('2026-13');
     expect(month.statusCode).toBe(400);
     expect(month.json()).toMatchObject({ field: 'month' });
+  });
+
+  it('R9: the due day is configurable per regime (the 7th by default; the seeds also use the 3rd and the 10th)', async () => {
+    const set = await app.inject({ method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: admin.headers, payload: { dueDay: 10 } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({ dueDay: 10 });
+    expect((await feedbackDue('2026-10')).json()).toMatchObject({ due: '2026-11-10', dueDay: 10 });
+    const tooLate = await app.inject({ method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: admin.headers, payload: { dueDay: 31 } });
+    expect(tooLate.statusCode).toBe(400);
+    expect(tooLate.json()).toMatchObject({ field: 'dueDay' });
+    await app.inject({ method: 'PUT', url: '/calendar/deadline-rules/monthly_feedback', headers: admin.headers, payload: { dueDay: 7 } });
+  });
+});
+
+describe('the working days of steps the seeds leave to the regime', () => {
+  it('R4: the upward report, consultation, legal review and complaint limits are listed with their defaults; an ADMIN sets one', async () => {
+    const listed = (await app.inject({ method: 'GET', url: '/step-deadlines' })).json().items;
+    expect(listed.map((i: { kind: string; workingDays: number }) => [i.kind, i.workingDays])).toEqual([
+      ['upward_report', 3], ['consultation', 5], ['legal_review', 5], ['complaint_review', 15],
+    ]);
+    const denied = await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: supervisor.headers, payload: { workingDays: 5 } });
+    expect(denied.statusCode).toBe(403);
+    const set = await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 5 } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({ kind: 'upward_report', workingDays: 5, defaultWorkingDays: 3, rule: 'R4' });
+    await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 3 } });
+  });
+
+  it('R5: a limit the seeds fix (the 3 working days of receipt) cannot be changed, and the refusal says which can', async () => {
+    const fixed = await app.inject({ method: 'PUT', url: '/step-deadlines/receipt', headers: admin.headers, payload: { workingDays: 10 } });
+    expect(fixed.statusCode).toBe(400);
+    expect(fixed.json()).toMatchObject({ field: 'kind', message: expect.stringContaining('upward_report') });
   });
 });

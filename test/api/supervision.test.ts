@@ -20,7 +20,7 @@ const endOf = (day: string) => new Date(new Date(`${day}T00:00:00+08:00`).getTim
 const at = (local: string) => new Date(`${local}+08:00`);
 const NOW = at('2026-11-03T12:00:00');
 /** A measure as a case pins it. */
-const pin = (code: string) => ({ code, version: 1, category: code.split('-')[1] as 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false });
+const pin = (code: string) => ({ code, version: 1, category: code.split('-')[1] as 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, implementerKind: 'approval_agency' });
 
 beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));

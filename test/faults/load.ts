@@ -160,10 +160,12 @@ export class CaseLoad {
     c.step = 'implementers';
     await this.send(c, {
       method: 'POST', url: `/cases/${c.caseId}/implementers`, headers: authority.headers,
-      payload: { implementers: [{ agencyId: implementer.id, measures: MEASURES }] },
+      // R5: each measure to an implementer of its kind: the approval agency's, and publicity by the AUTHORITY itself.
+      payload: { implementers: [{ agencyId: implementer.id, measures: [MEASURES[0]] }, { agencyId: authority.id, measures: [MEASURES[1]] }] },
     }, [200]);
     c.step = 'acknowledgement';
     await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/acknowledgement`, headers: implementer.headers }, [200]);
+    await this.send(c, { method: 'POST', url: `/cases/${c.caseId}/acknowledgement`, headers: authority.headers }, [200]);
     if (c.plan === 'acknowledged') {
       c.step = 'done';
       return;
@@ -215,12 +217,13 @@ const JOURNAL: Record<Plan, string[]> = {
   pushed: ['case_pushed/R2'],
   late: ['case_pushed/R2'],
   received: ['case_pushed/R2', 'case_received/R5'],
+  // R5: the approval agency and the AUTHORITY (publicity is its own) each acknowledge.
   acknowledged: [
-    'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5', 'acknowledged/R5',
+    'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5', 'acknowledged/R5', 'acknowledged/R5',
     'measure_active/R6', 'measure_active_publicity_started/R8',
   ],
   repaired: [
-    'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5', 'acknowledged/R5',
+    'case_pushed/R2', 'case_received/R5', 'pushed_to_implementers/R5', 'acknowledged/R5', 'acknowledged/R5',
     'measure_active/R6', 'measure_active_publicity_started/R8',
     'repair_filed/R12', 'repair_decided/R12', 'publicity_stopped/R12',
     'measure_released/R12', 'measure_released/R12', 'publicity_stopped/R8', 'loop_closed/R10',
@@ -262,13 +265,16 @@ export async function expectLoadSettled(load: CaseLoad, dbh: DbHandle, client: C
       .toEqual(load.cases.filter((c) => c.plan === 'late').map((c) => `${c.caseId} push R2 done`).sort());
 
     // Each notice once per agency: the case to its AUTHORITY, the late push to its pusher and the
-    // supervisors, the push to the implementer, each release to the implementer.
+    // supervisors, the push to each implementer, each release to its implementer (the AUTHORITY
+    // carries out publicity itself).
     const told = await dbh.db.select({ agencyId: notices.agencyId, kind: notices.kind, detail: notices.detail }).from(notices);
     expect(told.map((n) => `${n.detail.caseId} ${n.kind} → ${roleOf(n.agencyId)}`).sort()).toEqual(load.cases.flatMap((c) => {
       const expected: string[] = [`${c.caseId} case_pushed → authority`];
       if (c.plan === 'late') expected.push(`${c.caseId} overdue → enforcement`, `${c.caseId} overdue → supervisor`);
-      if (c.plan === 'acknowledged' || c.plan === 'repaired') expected.push(`${c.caseId} pushed_to_implementer → implementer`);
-      if (c.plan === 'repaired') expected.push(`${c.caseId} measure_released → implementer`, `${c.caseId} measure_released → implementer`);
+      if (c.plan === 'acknowledged' || c.plan === 'repaired') {
+        expected.push(`${c.caseId} pushed_to_implementer → implementer`, `${c.caseId} pushed_to_implementer → authority`);
+      }
+      if (c.plan === 'repaired') expected.push(`${c.caseId} measure_released → implementer`, `${c.caseId} measure_released → authority`);
       return expected;
     }).sort());
 
@@ -293,7 +299,7 @@ export async function expectLoadSettled(load: CaseLoad, dbh: DbHandle, client: C
       measures: s.inForce.map((m) => m.status),
     })), `case ${c.index} (${c.plan}) in its workflow`).toEqual([{
       caseId: c.caseId, status: CASE_STATUS[c.plan],
-      acknowledged: c.plan === 'acknowledged' || c.plan === 'repaired' ? [true] : [],
+      acknowledged: c.plan === 'acknowledged' || c.plan === 'repaired' ? [true, true] : [],
       measures: c.plan === 'acknowledged' ? ['active', 'active'] : c.plan === 'repaired' ? ['released', 'released'] : [],
     }]);
   }

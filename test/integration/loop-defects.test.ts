@@ -69,7 +69,7 @@ function penalty(doc: string, creditCode = '91330106MA2H3X0A1H', over: object = 
   return {
     source: 'penalty_decision', authority: authority.id, document: { number: doc, issuedOn: today(), issuer: '杭州市市场监督管理局' },
     target: { kind: 'enterprise', creditCode, name: '杭州某某贸易有限公司' },
-    measures: ['DM-R8-PUBLICITY-ADVERSE'], periods: { 'DM-R8-PUBLICITY-ADVERSE': { years: 1 } }, ...over,
+    measures: ['DM-R6-NO-NOTIFY-COMMIT'], periods: { 'DM-R6-NO-NOTIFY-COMMIT': { years: 1 } }, ...over,
   };
 }
 
@@ -78,7 +78,7 @@ async function upheldAwaitingRelease(creditCode: string) {
   const filed = await post('/cases', enforcement, penalty(number(), creditCode));
   expect(filed.statusCode, filed.body).toBe(201);
   const { caseId, targetId, workflowId } = filed.json();
-  expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R8-PUBLICITY-ADVERSE'] }] })).statusCode).toBe(200);
+  expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] }] })).statusCode).toBe(200);
   expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(200);
   const objection = await post(`/cases/${caseId}/objections`, enforcement, { reason: '处罚决定被复议撤销' });
   const objectionId = objection.json().detail.objectionId;
@@ -120,7 +120,7 @@ describe('a loop that cannot leak', () => {
     const doc = number();
     const mine = await post('/cases', enforcement, penalty(doc, '91330106MA2H3X0A1H', {
       persons: [{ role: 'legal_representative', idNumber: '11010519491231002X', name: '张三' }],
-      measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y'],
+      measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R6-OFFICE-LEGALREP-3Y'],
     }));
     expect(mine.statusCode, mine.body).toBe(201);
     const theirs = await post('/cases', otherEnforcement, penalty(doc, '91330100799655058B', {
@@ -147,8 +147,8 @@ describe('a loop that cannot leak', () => {
   it('R2: two agencies filing one number at once: one case, one filer, no merged persons', async () => {
     const doc = number();
     const [a, b] = await Promise.all([
-      post('/cases', enforcement, penalty(doc, '91330106MA2H3X0A1H', { persons: [{ role: 'principal', idNumber: '11010519491231002X', name: '甲' }], measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y'] })),
-      post('/cases', otherEnforcement, penalty(doc, '91330100799655058B', { persons: [{ role: 'principal', idNumber: '11010519491231002X', name: '乙' }], measures: ['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y'] })),
+      post('/cases', enforcement, penalty(doc, '91330106MA2H3X0A1H', { persons: [{ role: 'principal', idNumber: '11010519491231002X', name: '甲' }], measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R6-OFFICE-LEGALREP-3Y'] })),
+      post('/cases', otherEnforcement, penalty(doc, '91330100799655058B', { persons: [{ role: 'principal', idNumber: '11010519491231002X', name: '乙' }], measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R6-OFFICE-LEGALREP-3Y'] })),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     const won = a.statusCode === 201 ? a.json() : b.json();
@@ -172,7 +172,7 @@ describe('a loop that cannot leak', () => {
     const filed = (await post('/cases', enforcement, penalty(number()))).json();
     const c = filed.caseId;
     expect((await post(`/cases/${c}/receipt`, otherAuthority)).statusCode).toBe(403);
-    expect((await post(`/cases/${c}/implementers`, otherAuthority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R8-PUBLICITY-ADVERSE'] }] })).statusCode).toBe(403);
+    expect((await post(`/cases/${c}/implementers`, otherAuthority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] }] })).statusCode).toBe(403);
     expect((await post(`/cases/${c}/objections`, credit, { reason: '异议' })).statusCode).toBe(403);
     expect((await post(`/cases/${c}/objections`, otherEnforcement, { reason: '异议' })).statusCode).toBe(403);
     expect((await post(`/cases/${c}/repairs`, credit, {})).statusCode).toBe(403);
@@ -203,7 +203,7 @@ describe('a loop that cannot leak', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(retried.json());
     expect((await post(`/cases/${filed.caseId}/receipt`, authority)).statusCode).toBe(409); // a new key: a new action, refused
-    const reused = await post(`/cases/${filed.caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R8-PUBLICITY-ADVERSE'] }] }, key);
+    const reused = await post(`/cases/${filed.caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-NO-NOTIFY-COMMIT'] }] }, key);
     expect(reused.statusCode).toBe(422);
     const receipts = await dbh.db.select().from(journal).where(eq(journal.eventKey, `${filed.workflowId}/${filed.caseId}/received`));
     expect(receipts).toHaveLength(1);
@@ -214,7 +214,7 @@ describe('a loop that cannot leak', () => {
       source: 'external_document', authority: authority.id,
       document: { number: `（2026）浙0106民初${randomUUID().slice(0, 4)}号`, issuedOn: '2026-01-05', issuer: '杭州市西湖区人民法院', kind: 'judgment' },
       target: { kind: 'enterprise', creditCode: '91330106MA2H3X0A1H', name: '杭州某某贸易有限公司' },
-      measures: ['DM-R8-PUBLICITY-ADVERSE'], periods: { 'DM-R8-PUBLICITY-ADVERSE': { years: 1 } }, ...over,
+      measures: ['DM-R6-NO-NOTIFY-COMMIT'], periods: { 'DM-R6-NO-NOTIFY-COMMIT': { years: 1 } }, ...over,
     });
     const noKind = await post('/cases', credit, { ...external({}), document: { ...external({}).document, kind: undefined } });
     expect(noKind.statusCode).toBe(400);
@@ -233,7 +233,7 @@ describe('a loop that cannot leak', () => {
   it('R10: a by_decision measure without its period is refused naming the field', async () => {
     const res = await post('/cases', enforcement, { ...penalty(number()), periods: undefined });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ field: 'periods.DM-R8-PUBLICITY-ADVERSE', message: expect.stringMatching(/is required/) });
+    expect(res.json()).toMatchObject({ field: 'periods.DM-R6-NO-NOTIFY-COMMIT', message: expect.stringMatching(/is required/) });
   });
 
   it('an action on a completed target answers 409 saying why', async () => {

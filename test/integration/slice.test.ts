@@ -101,7 +101,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
 
   it('R5: the AUTHORITY pushes the case to implementers, who alone of the implementers see it and acknowledge it', async () => {
     const approval = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
-    const association = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '食品行业协会');
+    const association = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '食品行业协会', { implementerKind: 'industry_association' });
     const bystander = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '另一实施机构');
     const posted = await app.inject({
       method: 'POST', url: '/cases', headers: enforcement.headers,

@@ -3,10 +3,19 @@ import { issueKey } from '../../db/agencies';
 import type { Db } from '../../db/client';
 import { agencies, type Role } from '../../db/schema';
 
+export interface AgencyExtra {
+  /** R5: an IMPLEMENTER's kind; an approval agency unless said otherwise. */
+  implementerKind?: string | null;
+  /** R4: its level and the AUTHORITY above it. */
+  level?: string;
+  parentId?: string | null;
+}
+
 /** A fresh agency with the given roles and a live key, for tests. */
-export async function agencyWithKey(db: Db, roles: Role[], name = `测试机构 ${roles.join('/')}`) {
+export async function agencyWithKey(db: Db, roles: Role[], name = `测试机构 ${roles.join('/')}`, extra: AgencyExtra = {}) {
   const id = `test-${roles.join('-').toLowerCase()}-${randomUUID().slice(0, 8)}`;
-  await db.insert(agencies).values({ id, name, roles });
+  const implementerKind = extra.implementerKind !== undefined ? extra.implementerKind : roles.includes('IMPLEMENTER') ? 'approval_agency' : null;
+  await db.insert(agencies).values({ id, name, roles, implementerKind, level: extra.level ?? 'city', parentId: extra.parentId ?? null });
   const { keyId, apiKey } = await issueKey(db, id);
   return { id, name, keyId, apiKey, headers: { authorization: `Bearer ${apiKey}` } };
 }

@@ -10,7 +10,8 @@ type TargetActivities = Pick<Activities,
   'recordCase' | 'recordReceipt' | 'recordImplementers' | 'recordAcknowledgement' | 'releaseMeasure' | 'recordFeedback'
   | 'openFeedbackMonth' | 'recordObjection' | 'recordObjectionDecision' | 'recordCaseReleased' | 'recordRepair'
   | 'recordRepairDecision' | 'recordCommitment' | 'recordOverdue' | 'recordReminder' | 'recomputeDeadlines' | 'recordTargetClosed'
-  | 'computeDeadline'>;
+  | 'computeDeadline' | 'recordNotApplicable' | 'recordUpwardHop' | 'recordConsultationAnswer' | 'recordComplaint'
+  | 'recordComplaintDecision' | 'recordCauseChange' | 'recordAdjustment'>;
 
 type Calls = { [K in keyof TargetActivities]: Parameters<TargetActivities[K]>[0][] };
 
@@ -63,6 +64,13 @@ export function recordingActivities(schedules: YearSchedule[] = [], { record: re
       });
     },
     async recordTargetClosed(input) { record('recordTargetClosed', input); },
+    async recordNotApplicable(input) { record('recordNotApplicable', input); },
+    async recordUpwardHop(input) { record('recordUpwardHop', input); return { opened: open(input.open) }; },
+    async recordConsultationAnswer(input) { record('recordConsultationAnswer', input); },
+    async recordComplaint(input) { record('recordComplaint', input); return { opened: open(input.open) }; },
+    async recordComplaintDecision(input) { record('recordComplaintDecision', input); return { opened: open(input.open) }; },
+    async recordCauseChange(input) { record('recordCauseChange', input); return { opened: open(input.open) }; },
+    async recordAdjustment(input) { record('recordAdjustment', input); },
     async computeDeadline({ from, after, workingDays }) {
       return addWorkingDays(calendar, from ?? shanghaiDateOf(after!), workingDays);
     },

@@ -16,7 +16,7 @@ export const ENFORCEMENT = 'ag-enforcement';
 /** A measure as a case pins it; by default a one-year period in the monthly feedback set. */
 export function pinned(code: string, over: Partial<PinnedMeasure> = {}): PinnedMeasure {
   return {
-    code, version: 1, category: 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, ...over,
+    code, version: 1, category: 'R6', period: { years: 1 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, implementerKind: 'approval_agency', ...over,
   };
 }
 
@@ -33,7 +33,7 @@ export function targetDriver(env: TestWorkflowEnvironment, taskQueue: string, ta
       const filed: FileCase = {
         caseId, actor: ENFORCEMENT, at, source: 'penalty_decision',
         document: { number: `杭市管罚〔2026〕${caseId}号`, issuedOn: at.slice(0, 10), issuer: '杭州市市场监督管理局', kind: null },
-        receivedOn: null, consultation: false, measures: [pinned('DM-A')], authorityId: AUTHORITY, seriousness: 'general', repeated: false,
+        receivedOn: null, consultation: false, consultWith: [], legalReview: null, measures: [pinned('DM-A')], authorityId: AUTHORITY, seriousness: 'general', repeated: false,
         ...over,
       };
       return env.client.workflow.executeUpdateWithStart(fileCaseUpdate, {

@@ -11,7 +11,7 @@ import type { CaseState, PinnedMeasure } from '../../domain/loop/state';
 import { deadlineOnDate } from '../../domain/working-days';
 
 const pin = (code: string, over: Partial<PinnedMeasure> = {}): PinnedMeasure => ({
-  code, version: 1, category: 'R6', period: { days: 100 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, ...over,
+  code, version: 1, category: 'R6', period: { days: 100 }, legalMinimum: null, feedbackSet: true, outsideLocalAuthority: false, implementerKind: 'approval_agency', ...over,
 });
 
 function bookWith(measures: PinnedMeasure[] = [pin('M')]): { book: TargetBook; c: CaseState } {
@@ -19,7 +19,7 @@ function bookWith(measures: PinnedMeasure[] = [pin('M')]): { book: TargetBook; c
   const c: CaseState = {
     caseId: 'C1', source: 'penalty_decision', documentNumber: 'N', originatorId: 'enf', authorityId: 'auth', status: 'pushed',
     pushedAt: '2026-03-02T02:00:00.000Z', pushDueOn: '2026-03-05', pushDueProvisional: false, late: false, seriousness: 'general',
-    repeated: false, measures, implementers: [], inForce: [], objection: null, repair: null,
+    repeated: false, measures, implementers: [], notApplicable: [], inForce: [], objection: null, complaint: null, repair: null, upward: [], consultations: [], causeChange: null,
   };
   book.state.cases.push(c);
   return { book, c };
@@ -37,18 +37,18 @@ describe('the judge of actions (domain/loop/judge.ts)', () => {
 
   it('R4: a measure executed outside the local system is never pushed to an implementer; R5: one measure, one implementer', () => {
     const { book } = bookWith([pin('M'), pin('X', { outsideLocalAuthority: true })]);
-    const push = (implementers: { agencyId: string; measures: string[] }[]) => judge(book, 'pushToImplementers', { caseId: 'C1', actor: 'auth', at, implementers });
-    expect(push([{ agencyId: 'i', measures: ['X'] }])?.message).toMatch(/outside the local system .*\(R4\)/);
-    expect(push([{ agencyId: 'i', measures: ['Q'] }])?.message).toBe('Q is not a measure of this case');
-    expect(push([{ agencyId: 'i', measures: ['M'] }, { agencyId: 'j', measures: ['M'] }])?.message).toBe('M is given to both i and j');
-    expect(push([{ agencyId: 'i', measures: ['M'] }])).toBeNull();
+    const push = (implementers: { agencyId: string; kind: string; measures: string[] }[]) => judge(book, 'pushToImplementers', { caseId: 'C1', actor: 'auth', at, implementers });
+    expect(push([{ agencyId: 'i', kind: 'approval_agency', measures: ['X'] }])?.message).toMatch(/outside the local system .*\(R4\)/);
+    expect(push([{ agencyId: 'i', kind: 'approval_agency', measures: ['Q'] }])?.message).toBe('Q is not a measure of this case');
+    expect(push([{ agencyId: 'i', kind: 'approval_agency', measures: ['M'] }, { agencyId: 'j', kind: 'approval_agency', measures: ['M'] }])?.message).toBe('M is given to both i and j');
+    expect(push([{ agencyId: 'i', kind: 'approval_agency', measures: ['M'] }])).toBeNull();
   });
 
   it('R11: the objection is taken and decided by the agency that filed the case (谁决定、谁负责), one at a time', () => {
     const { book, c } = bookWith();
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'credit', at, objectionId: 'O', reason: 'r' })?.type).toBe('ActionForbidden');
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O', reason: 'r' })).toBeNull();
-    c.objection = { objectionId: 'O', filedOn: '2026-03-02', outcome: null, decidedOn: null, releasedOn: null };
+    c.objection = { objectionId: 'O', raisedBy: 'party', raiserId: 'enf', filedOn: '2026-03-02', outcome: null, decidedOn: null, releasedOn: null };
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O2', reason: 'r' })?.message).toBe('objection O is still being verified');
     expect(judge(book, 'decideObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O9', outcome: 'upheld', reason: 'r' })?.message).toBe('no objection O9 on this case');
   });
@@ -81,7 +81,7 @@ describe('measures (domain/loop/measures.ts)', () => {
   it('R6: in force from the acknowledgement for the pinned period; R11: suspended when an objection is pending', () => {
     const { c } = bookWith([pin('M', { period: { years: 1 } }), pin('P', { period: 'permanent' })]);
     c.implementers = [{ agencyId: 'i', measures: ['M', 'P'], acknowledgedAt: at }];
-    c.objection = { objectionId: 'O', filedOn: '2026-03-01', outcome: null, decidedOn: null, releasedOn: null };
+    c.objection = { objectionId: 'O', raisedBy: 'party', raiserId: 'enf', filedOn: '2026-03-01', outcome: null, decidedOn: null, releasedOn: null };
     const [m, p] = activate(c, 'i', '2026-03-02');
     expect(m).toMatchObject({ status: 'suspended', suspendedOn: '2026-03-02', periodEnd: '2027-03-02', minimumEnd: null });
     expect(p).toMatchObject({ periodEnd: null, minimumEnd: 'never' });

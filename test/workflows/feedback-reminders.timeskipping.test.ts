@@ -11,7 +11,7 @@ describe('R14 on R9: reminders of a missing report (time skipping)', () => {
   it('R14: a missing monthly report is reminded every 2 working days until it arrives; the next month is asked for meanwhile', () =>
     suite.withTarget('r9-remind', async (t) => {
       await t.file('C1', { measures: [pinned('DM-R8-ASSOC-CRITICISM', { period: { years: 1 } })] });
-      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: 'association', measures: ['DM-R8-ASSOC-CRITICISM'] }] });
+      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: 'association', kind: 'approval_agency', measures: ['DM-R8-ASSOC-CRITICISM'] }] });
       const ack = await t.act('acknowledge', { caseId: 'C1', actor: 'association' });
       const first = ack.opened[0];
       // Past the due date and two weeks more, with no report.

@@ -66,7 +66,7 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       const f = await friday(t);
       await t.file('C1', { measures: [pinned('DM-A'), pinned('DM-B')] });
       await t.act('pushToImplementers', {
-        caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }, { agencyId: 'ag-late', measures: ['DM-B'] }],
+        caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }, { agencyId: 'ag-late', kind: 'approval_agency', measures: ['DM-B'] }],
       });
       await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
       await t.act('fileObjection', { caseId: 'C1', actor: ENFORCEMENT, objectionId: 'O1', reason: '异议' });

@@ -16,7 +16,7 @@ describe('who may act, retries, long life (time skipping)', () => {
       await t.file('C1');
       expect(await refusal(t.act('receiveCase', { caseId: 'C1', actor: 'ag-another-authority' })))
         .toEqual({ type: 'ActionForbidden', message: 'only the AUTHORITY this case is addressed to may do this' });
-      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }] });
+      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
       expect((await refusal(t.act('acknowledge', { caseId: 'C1', actor: 'ag-stranger' }))).type).toBe('ActionForbidden');
       expect(await refusal(t.act('fileObjection', { caseId: 'C1', actor: 'ag-credit', objectionId: 'O1', reason: '异议' })))
         .toEqual({ type: 'ActionForbidden', message: 'only the agency that filed this case may do this' });
@@ -63,7 +63,7 @@ describe('who may act, retries, long life (time skipping)', () => {
   it('R10: when every measure is released and no step is owed the run completes; a new case starts a new run with the same id', () =>
     suite.withTarget('closed', async (t) => {
       await t.file('C1', { measures: [pinned('DM-A', { period: { days: 3 }, feedbackSet: false })] });
-      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }] });
+      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
       await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
       const firstRun = (await t.handle().describe()).runId;
       await suite.env().sleep('5 days');

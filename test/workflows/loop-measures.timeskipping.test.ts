@@ -12,7 +12,7 @@ const IMPLEMENTER = 'ag-implementer';
 /** Filed, received and pushed to one implementer, who acknowledges now: the measure is in force. */
 async function inForce(t: ReturnType<typeof targetDriver>, measure = pinned('DM-A', { period: { days: 30 } }), acknowledge = true) {
   await t.file('C1', { measures: [measure] });
-  await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: [measure.code] }] });
+  await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: [measure.code] }] });
   if (acknowledge) return t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
   return null;
 }
@@ -92,7 +92,7 @@ describe('measures in force, released, reported on, objected to (time skipping)'
       expect(released.closed).toContain('objection_release/C1/O1');
       expect(released.detail).toEqual({ released: ['DM-A'] });
       expect((await t.state()).cases[0]).toMatchObject({ status: 'released' });
-      expect((await refusal(t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER }))).message).toMatch(/released after an upheld objection/);
+      expect((await refusal(t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER }))).message).toMatch(/were released \(R11\)/);
     }));
 
   it('R11: an objection not answered within 15 working days is overdue for the agency that filed the case', () =>

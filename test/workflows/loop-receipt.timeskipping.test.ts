@@ -37,7 +37,7 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
       const reminders = t.rec.calls.recordReminder.filter((c) => c.step.kind === 'implementer_push');
       expect(reminders.length).toBeGreaterThanOrEqual(2);
       expect(reminders.map((r) => r.reminder)).toEqual(reminders.map((_, i) => i + 1));
-      const answer = await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }] });
+      const answer = await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
       expect(answer.closed).toEqual(['implementer_push/C1']);
       const count = t.rec.calls.recordReminder.length;
       await suite.env().sleep('1 day');
@@ -52,7 +52,7 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
       const answer = await t.act('receiveCase', { caseId: 'C1', actor: AUTHORITY });
       expect(answer.closed).toEqual(['receipt/C1']);
       expect(t.rec.calls.recordReceipt).toEqual([expect.objectContaining({ caseId: 'C1', actor: AUTHORITY, closed: ['receipt/C1'] })]);
-      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }] });
+      await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
       await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
       await suite.env().sleep('10 days');
       expect(t.rec.calls.recordOverdue.filter((c) => c.step.kind !== 'feedback')).toHaveLength(0);
@@ -62,7 +62,7 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
     suite.withTarget('r5-ack-overdue', async (t) => {
       await t.file('C1');
       const push = await t.act('pushToImplementers', {
-        caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, measures: ['DM-A'] }, { agencyId: 'ag-other', measures: [] }],
+        caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }, { agencyId: 'ag-other', kind: 'approval_agency', measures: [] }],
       });
       expect(push.closed).toEqual(['receipt/C1', 'implementer_push/C1']);
       expect(t.rec.calls.recordImplementers[0]).toMatchObject({ received: true });

@@ -27,7 +27,6 @@ let credit: Agency;
 let legal: Agency;
 let supervisor: Agency;
 let enforcement: Agency;
-let implementer: Agency;
 
 beforeAll(async () => {
   env = await startTimeSkipping();
@@ -39,7 +38,6 @@ beforeAll(async () => {
   legal = await agencyWithKey(dbh.db, ['LEGAL'], '市市场监管局法规处');
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
 });
 
 afterAll(async () => {
@@ -175,8 +173,9 @@ describe('R1 reviewed changes to the two lists', () => {
     const inForce = await file('杭市管罚〔2026〕R1-c号', '913301007125843692');
     const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
     expect((await post(`/cases/${received}/receipt`, authority)).statusCode).toBe(200);
-    expect((await post(`/cases/${inForce}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R7-TEST-SUBSIDY'] }] })).statusCode).toBe(200);
-    expect((await post(`/cases/${inForce}/acknowledgement`, implementer)).statusCode).toBe(200);
+    // R5: an R7 measure of the authority kind is carried out by the case's AUTHORITY itself.
+    expect((await post(`/cases/${inForce}/implementers`, authority, { implementers: [{ agencyId: authority.id, measures: ['DM-R7-TEST-SUBSIDY'] }] })).statusCode).toBe(200);
+    expect((await post(`/cases/${inForce}/acknowledgement`, authority)).statusCode).toBe(200);
     const [row] = await dbh.db.select().from(cases).where(eq(cases.id, pushed));
     expect(row.measures).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', version: 2 })]);
     expect(row.authorityId).toBe(authority.id);

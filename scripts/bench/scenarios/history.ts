@@ -140,7 +140,7 @@ async function simulateTarget(ctx: BenchContext, env: TestWorkflowEnvironment, y
   const filed: FileCase = {
     caseId, actor: 'demo-enforcement', at: await now(), source: 'penalty_decision', consultation: false, authorityId: authority,
     document: { number: `杭市管罚〔模拟〕${caseId}号`, issuedOn: today, issuer: '杭州市市场监督管理局', kind: null },
-    receivedOn: null, measures: [pinned!], seriousness: 'general', repeated: false,
+    receivedOn: null, consultWith: [], legalReview: null, measures: [pinned!], seriousness: 'general', repeated: false,
   };
   // As through the API: intake by update-with-start, each action by its own Update.
   await env.client.workflow.executeUpdateWithStart(fileCaseUpdate, {
@@ -154,7 +154,7 @@ async function simulateTarget(ctx: BenchContext, env: TestWorkflowEnvironment, y
   const act = async <A extends ActionName>(name: A, args: Omit<ActionArgs[A], 'at'>) =>
     handle().executeUpdate(actionUpdates[name] as typeof actionUpdates['receiveCase'], { args: [{ ...args, at: await now() } as never] });
   await act('receiveCase', { caseId, actor: authority });
-  await act('pushToImplementers', { caseId, actor: authority, implementers: [{ agencyId: implementer, measures: [BENCH_MEASURE] }] });
+  await act('pushToImplementers', { caseId, actor: authority, implementers: [{ agencyId: implementer, kind: pinned!.implementerKind, measures: [BENCH_MEASURE] }] });
   await act('acknowledge', { caseId, actor: implementer });
 
   // Day by day (so that the wall budget is checked often); on the 3rd of each month at 10:00

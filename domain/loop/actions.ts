@@ -1,0 +1,153 @@
+// What each agency action carries (its Update's argument) and what the workflow answers. Plain
+// data; workflows/messages.ts makes them the contract between api/ and workflows/.
+import type { ActionName } from '../actions';
+import type { DocumentKind } from '../document-kinds';
+import type { PinnedMeasure } from '../measures';
+import type { StepView } from '../steps';
+import type { CaseSource, Seriousness } from './state';
+
+/** What every action carries: the acting agency (from the key, never from the request) and when. */
+export interface Envelope {
+  actor: string;
+  /** The instant the API received it (ISO); the workflow counts deadlines from it. */
+  at: string;
+  /** A digest of the request, so that a reused Idempotency-Key with another request is told apart. */
+  fingerprint?: string;
+}
+
+/** R2 (a penalty decision, by ENFORCEMENT) or R3 (an external document, by CREDIT). */
+export interface FileCase extends Envelope {
+  caseId: string;
+  source: CaseSource;
+  document: { number: string; issuedOn: string; issuer: string; kind: DocumentKind | null };
+  /** R3: the day CREDIT received the external document; its 3 working days count from it. */
+  receivedOn: string | null;
+  consultation: boolean;
+  /** R2/R3: the agencies asked to consult (会商: AUTHORITY, CREDIT or ENFORCEMENT) and the LEGAL agency asked to review (法制审核). */
+  consultWith: string[];
+  legalReview: string | null;
+  measures: PinnedMeasure[];
+  authorityId: string;
+  seriousness: Seriousness;
+  repeated: boolean;
+}
+
+export interface CaseAction extends Envelope {
+  caseId: string;
+}
+/** R5: each implementer with its kind (from the agency registry; `authority` when it is the case's AUTHORITY). */
+export interface PushToImplementers extends CaseAction {
+  implementers: { agencyId: string; kind: string; measures: string[] }[];
+}
+/** R5: measures of the case that no local implementer carries out, each with the reason. */
+export interface MarkNotApplicable extends CaseAction {
+  measures: { code: string; reason: string }[];
+}
+/** R4: the level a report reached passes it to the level above (`to`, its parent), or confirms it. */
+export interface ForwardUpwardReport extends CaseAction {
+  reportId: string;
+  to: string;
+  note: string;
+}
+export interface ConfirmUpwardReport extends CaseAction {
+  reportId: string;
+  note: string;
+}
+/** R2/R3: a consulted agency's or LEGAL's answer: agree, or disagree with reasons. */
+export interface AnswerConsultation extends CaseAction {
+  requestId: string;
+  agree: boolean;
+  reason: string;
+}
+/** R11: the party complains to the joint-conference office after an objection's answer. */
+export interface FileComplaint extends CaseAction {
+  complaintId: string;
+  reason: string;
+}
+export interface DecideComplaint extends CaseAction {
+  complaintId: string;
+  outcome: 'rejected' | 'upheld';
+  reason: string;
+}
+/** R11: review, reconsideration or litigation changed or revoked the cause, confirmed on a date. */
+export interface RecordCauseChange extends CaseAction {
+  change: 'changed' | 'revoked';
+  document: { number: string; issuedOn: string; issuer: string };
+  confirmedOn: string;
+}
+/** R11: the AUTHORITY releases the case, or drops some measures and shortens others. */
+export interface AdjustCase extends CaseAction {
+  release: boolean;
+  drop: string[];
+  shorten: { code: string; periodEnd: string }[];
+}
+export interface ReportFeedback extends Envelope {
+  month: string;
+  summary: string;
+}
+export interface FileObjection extends CaseAction {
+  objectionId: string;
+  reason: string;
+}
+export interface DecideObjection extends CaseAction {
+  objectionId: string;
+  outcome: 'rejected' | 'upheld';
+  reason: string;
+}
+export interface FileRepair extends CaseAction {
+  repairId: string;
+  commitment: { materials: string; dueOn: string } | null;
+}
+export interface DecideRepair extends CaseAction {
+  repairId: string;
+  outcome: 'approved' | 'rejected';
+  reason: string;
+}
+export interface SupplyMaterials extends CaseAction {
+  repairId: string;
+}
+
+/** The argument of each action's Update. */
+export interface ActionArgs {
+  receiveCase: CaseAction;
+  pushToImplementers: PushToImplementers;
+  markNotApplicable: MarkNotApplicable;
+  acknowledge: CaseAction;
+  forwardUpwardReport: ForwardUpwardReport;
+  confirmUpwardReport: ConfirmUpwardReport;
+  answerConsultation: AnswerConsultation;
+  reportFeedback: ReportFeedback;
+  fileObjection: FileObjection;
+  flagInformation: FileObjection;
+  decideObjection: DecideObjection;
+  fileComplaint: FileComplaint;
+  decideComplaint: DecideComplaint;
+  releaseCase: CaseAction;
+  recordCauseChange: RecordCauseChange;
+  adjustCase: AdjustCase;
+  fileRepair: FileRepair;
+  decideRepair: DecideRepair;
+  supplyMaterials: SupplyMaterials;
+}
+
+/** What the workflow answers: what it recorded, the steps it opened and closed. */
+export interface ActionAnswer {
+  action: ActionName | 'fileCase';
+  caseId: string | null;
+  at: string;
+  fingerprint: string | null;
+  opened: StepView[];
+  closed: string[];
+  /** Action-specific facts (an objection's id, the measures released …). */
+  detail: Record<string, unknown>;
+}
+
+/** The answer to intake (R2, R3). */
+export interface CaseRecorded extends ActionAnswer {
+  caseId: string;
+  /** R2/R3: the last day of the push limit, and whether this push came after it. */
+  pushDueOn: string;
+  pushDueProvisional: boolean;
+  late: boolean;
+}
+

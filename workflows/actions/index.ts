@@ -1,0 +1,12 @@
+// Every agency action's handler, one per entry of the action registry (domain/actions.ts).
+import type { ActionArgs } from '../messages';
+import { implementationHandlers } from './implementation';
+import { objectionHandlers } from './objections';
+import { repairHandlers } from './repairs';
+import type { Handlers } from './support';
+
+export { fileCase } from './intake';
+export { monthlyReportFiled } from './implementation';
+export type { Ctx } from './support';
+
+export const handlers: Handlers<keyof ActionArgs> = { ...implementationHandlers, ...objectionHandlers, ...repairHandlers };

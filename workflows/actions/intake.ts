@@ -1,0 +1,52 @@
+// R2, R3 intake: the case joins the target; the AUTHORITY owes its receipt and its push to
+// implementers (R5); consulted agencies and LEGAL owe their answers (会商, 法制审核); measures
+// carried out elsewhere go up level by level (R4). Workflow code: deterministic.
+import { patched } from '@temporalio/workflow';
+import { hopRef } from '../../domain/loop/case';
+import { shanghaiDateOf } from '../../domain/dates';
+import type { OpenStep, StepSpec } from '../../domain/steps';
+import { acts } from '../activities';
+import type { CaseRecorded, CaseState, FileCase } from '../messages';
+import { answer, owed, type Ctx } from './support';
+
+export const UPWARD_REPORT = 'UR1';
+/** The patch under which intake opens R4 upward reports (workflows started before it did not). */
+export const R4_UPWARD_REPORTS = 'r4-upward-reports';
+
+export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRecorded> {
+  const existing = book.find(f.caseId);
+  if (existing) return recorded(existing, f, []);
+  const on = shanghaiDateOf(f.at);
+  // R4: a case filed before upward reports were steps kept its measures executed elsewhere as a note.
+  const reportsUpward = patched(R4_UPWARD_REPORTS);
+  const outside = reportsUpward ? f.measures.filter((m) => m.outsideLocalAuthority).map((m) => m.code) : [];
+  const consultations = [
+    ...f.consultWith.map((agencyId, i) => ({ requestId: `Q${i + 1}`, kind: 'consultation' as const, agencyId, answer: null })),
+    ...(f.legalReview ? [{ requestId: `L1`, kind: 'legal_review' as const, agencyId: f.legalReview, answer: null }] : []),
+  ];
+  const c: CaseState = {
+    caseId: f.caseId, source: f.source, documentNumber: f.document.number, originatorId: f.actor, authorityId: f.authorityId,
+    status: 'pushed', pushedAt: f.at, pushDueOn: null, pushDueProvisional: false, late: false,
+    seriousness: f.seriousness, repeated: f.repeated, measures: f.measures, implementers: [], notApplicable: [], inForce: [],
+    objection: null, complaint: null, repair: null, consultations, causeChange: null,
+    // R4: to the AUTHORITY at the originator's level first (报送至同级业务主管机构), then up level by level.
+    upward: outside.length ? [{ reportId: UPWARD_REPORT, measures: outside, hops: [{ agencyId: f.authorityId, sentOn: on, outcome: null, decidedOn: null }] }] : [],
+  };
+  book.state.cases.push(c);
+  const rule = f.source === 'penalty_decision' ? 'R2' : 'R3';
+  const open: StepSpec[] = [owed('receipt', c, f.authorityId, on)];
+  if (outside.length < f.measures.length) open.push(owed('implementer_push', c, f.authorityId, on));
+  for (const q of consultations) open.push(owed(q.kind, c, q.agencyId, on, { ref: q.requestId, rule }));
+  if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
+  const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open });
+  Object.assign(c, { pushDueOn: push.due, pushDueProvisional: push.provisional, late });
+  book.addSteps(opened);
+  return recorded(c, f, opened);
+}
+
+function recorded(c: CaseState, f: FileCase, opened: OpenStep[]): CaseRecorded {
+  return {
+    ...answer(f, 'fileCase', opened, []), caseId: c.caseId,
+    pushDueOn: c.pushDueOn ?? '', pushDueProvisional: c.pushDueProvisional, late: c.late,
+  };
+}
