@@ -10,6 +10,7 @@ import { createObjectionActivities } from './objections';
 import { createRepairActivities } from './repairs';
 import { createReportActivities } from './reports';
 import { createRequestActivities } from './requests';
+import { createScoringPolicyActivities } from './scoring-policies';
 import type { ActivityDeps } from './support';
 
 export type { ActivityDeps } from './support';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportActivities(deps),
     ...createEscalationActivities(deps),
     ...createMeasureActivities(deps),
+    ...createScoringPolicyActivities(deps),
   };
 }
 

@@ -109,3 +109,20 @@ export interface MeasureReviewState {
 /** R1: CREDIT or LEGAL decides a proposed change; each role once, while it is under review. */
 export const decideMeasureChangeUpdate = defineUpdate<MeasureReviewState, [ReviewDecisionMessage]>('decideMeasureChange');
 export const measureReviewStateQuery = defineQuery<MeasureReviewState>('measureReviewState');
+
+// ---------------------------------------------------------------------------------------------
+// R15 Scoring policies, reviewed like list changes (R1): ADMIN proposes a policy file, CREDIT and
+// LEGAL (two different agencies) each decide. The review is workflows/review.ts, as for R1.
+
+export function scoringPolicyReviewWorkflowId(changeId: string): string {
+  return `scoring-policy-${changeId}`;
+}
+
+export interface ScoringPolicyReviewInput {
+  changeId: string;
+  proposedAt: string;
+  effectiveFrom: string | null;
+}
+
+export const decideScoringPolicyUpdate = defineUpdate<MeasureReviewState, [ReviewDecisionMessage]>('decideScoringPolicy');
+export const scoringPolicyReviewStateQuery = defineQuery<MeasureReviewState>('scoringPolicyReviewState');
