@@ -10,6 +10,7 @@ import { createObjectionActivities } from './objections';
 import { createRepairActivities } from './repairs';
 import { createReportActivities } from './reports';
 import { createRequestActivities } from './requests';
+import { createScoringActivities } from './scoring';
 import { createScoringPolicyActivities } from './scoring-policies';
 import type { ActivityDeps } from './support';
 
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEscalationActivities(deps),
     ...createMeasureActivities(deps),
     ...createScoringPolicyActivities(deps),
+    ...createScoringActivities(deps),
   };
 }
 

@@ -21,6 +21,11 @@ export interface PinnedMeasure {
   outsideLocalAuthority: boolean;
   /** R5: the kind of implementer that carries it out (approval_agency, authority …). */
   implementerKind: string;
+  /**
+   * R15: a measure of a tier listing lasts as the listing does: to its last day (`until`), or, for
+   * a tier valid while the score qualifies (until null), until the loop releases it when the score falls.
+   */
+  tier?: { until: string | null };
 }
 
 export interface CatalogVersion {

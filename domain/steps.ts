@@ -135,6 +135,13 @@ export const STEPS = {
     deadline: { count: 'on_date', after: 'the last day of the month' },
     completedBy: [], onDue: 'automatic', source: '000 §二(五)',
   },
+  // R15: the day the tier changes by what is recorded now (a listing's validity ends, acts leave
+  // the window, a correction deadline passes): the workflow reads the tier again at 00:00.
+  tier_review: {
+    rule: 'R15', label: '分级名单变更', responsible: 'system',
+    deadline: { count: 'on_date', after: 'the day before the tier changes' },
+    completedBy: [], onDue: 'automatic', source: '002 篇四 第九条、第十四条; 002 篇十三 第六条、第七条',
+  },
 } as const satisfies Record<string, StepDefinition>;
 
 export type StepKind = keyof typeof STEPS;

@@ -7,7 +7,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
-import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, TargetKind, TargetState } from '../domain/loop/state';
+import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, ScoreTarget, TargetKind, TargetState } from '../domain/loop/state';
 
 // The loop's data (the state, each action's argument and answer, the refusals) is the domain's.
 export * from '../domain/loop/state';
@@ -126,3 +126,6 @@ export interface ScoringPolicyReviewInput {
 
 export const decideScoringPolicyUpdate = defineUpdate<MeasureReviewState, [ReviewDecisionMessage]>('decideScoringPolicy');
 export const scoringPolicyReviewStateQuery = defineQuery<MeasureReviewState>('scoringPolicyReviewState');
+
+/** R15: an act was recorded against the target (or its correction): the workflow re-reads its tier and acts on a change. */
+export const scoreTargetUpdate = defineUpdate<ActionAnswer, [ScoreTarget]>('scoreTarget');

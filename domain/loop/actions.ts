@@ -106,6 +106,10 @@ export interface DecideRepair extends CaseAction {
 export interface SupplyMaterials extends CaseAction {
   repairId: string;
 }
+/** R15: an act was recorded against the target (by `actor`): the tier it is listed on may have changed. */
+export interface ScoreTarget extends Envelope {
+  actId: string;
+}
 
 /** The argument of each action's Update. */
 export interface ActionArgs {
@@ -132,7 +136,7 @@ export interface ActionArgs {
 
 /** What the workflow answers: what it recorded, the steps it opened and closed. */
 export interface ActionAnswer {
-  action: ActionName | 'fileCase';
+  action: ActionName | 'fileCase' | 'scoreTarget';
   caseId: string | null;
   at: string;
   fingerprint: string | null;

@@ -7,6 +7,7 @@ import type { Handlers } from './support';
 
 export { fileCase } from './intake';
 export { monthlyReportFiled } from './implementation';
+export { rescore } from './scoring';
 export type { Ctx } from './support';
 
 export const handlers: Handlers<keyof ActionArgs> = { ...implementationHandlers, ...objectionHandlers, ...repairHandlers };

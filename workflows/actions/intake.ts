@@ -39,7 +39,7 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
   for (const q of consultations) open.push(owed(q.kind, c, q.agencyId, on, { ref: q.requestId, rule }));
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
   const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open });
-  Object.assign(c, { pushDueOn: push.due, pushDueProvisional: push.provisional, late });
+  Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
   return recorded(c, f, opened);
 }
