@@ -21,6 +21,7 @@ import { measureRoutes } from './routes/measures';
 import { noticeRoutes } from './routes/notices';
 import { reportRoutes } from './routes/reports';
 import { scoringPolicyRoutes } from './routes/scoring-policies';
+import { scoringRoutes } from './routes/scoring';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(deadlineSettingRoutes);
   await app.register(measureRoutes);
   await app.register(scoringPolicyRoutes);
+  await app.register(scoringRoutes);
   await app.register(inboxRoutes);
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);

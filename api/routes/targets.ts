@@ -13,7 +13,7 @@ import { DomainError, errorSchema, notFound } from '../errors';
 import { targetHistory } from '../history';
 import { searchQuerystring, overdueQuerystring, READERS } from './target-schemas';
 
-const targetIdParams = {
+export const targetIdParams = {
   type: 'object', required: ['targetId'],
   properties: { targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' } },
 } as const;
@@ -22,7 +22,7 @@ const targetIdParams = {
  * The target and its cases, or 404; 403 outside the agency's scope: an AUTHORITY sees targets
  * with a case addressed to it, an IMPLEMENTER those with a case pushed to it (R5).
  */
-async function targetInScope(app: FastifyInstance, request: FastifyRequest, targetId: string) {
+export async function targetInScope(app: FastifyInstance, request: FastifyRequest, targetId: string) {
   const found = await targetWithCases(app.deps.db, targetId);
   if (!found) throw notFound('targetId', `no target ${targetId}`);
   const agency = request.agency!;
