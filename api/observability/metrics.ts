@@ -40,62 +40,77 @@ function httpMetrics(registry: Registry): HttpMetrics {
   };
 }
 
-/** One read shared by every gauge of a scrape (and by scrapes within the TTL). */
+/** A scrape waits no longer than this for PostgreSQL: the gauges then say nothing and _up says 0. */
+const READ_TIMEOUT_MS = 5000;
+
+/**
+ * One read shared by every gauge of a scrape (they are collected together) and by the scrapes
+ * within `ttlMs` of its end, a failed read too: a database that does not answer is asked again
+ * once per TTL, not once per gauge.
+ */
 function cached<T>(ttlMs: number, read: () => Promise<T>): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
+  let last: { settledAt: number | null; value: Promise<T> } | undefined;
   return () => {
-    if (!last || performance.now() - last.at > ttlMs) {
-      const value = read();
-      last = { at: performance.now(), value };
-      value.catch(() => { last = undefined; });
+    if (!last || (last.settledAt !== null && performance.now() - last.settledAt >= ttlMs)) {
+      let timer: NodeJS.Timeout | undefined;
+      const value = Promise.race([read(), new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS).unref();
+      })]);
+      const entry: { settledAt: number | null; value: Promise<T> } = { settledAt: null, value };
+      const settle = () => { clearTimeout(timer); entry.settledAt = performance.now(); };
+      value.then(settle, settle);
+      last = entry;
     }
     return last.value;
   };
 }
 
 function domainGauges(registry: Registry, db: Db, ttlMs: number, log: FastifyBaseLogger): void {
-  const up = new Gauge({
+  const reads = { steps: cached(ttlMs, () => openStepCounts(db)), outbox: cached(ttlMs, () => outboxCounts(db)) };
+  const { steps, outbox } = reads;
+  new Gauge({
     name: 'jd_domain_metrics_up', help: '1 when the last read of the domain gauges from PostgreSQL succeeded, by source',
     labelNames: ['source'], registers: [registry],
+    async collect() {
+      for (const [source, read] of Object.entries(reads)) {
+        const ok = await read().then(() => true, (err: unknown) => {
+          log.warn({ err, source }, 'domain metrics not read');
+          return false;
+        });
+        this.set({ source }, ok ? 1 : 0);
+      }
+    },
   });
-  const steps = cached(ttlMs, () => openStepCounts(db));
-  const outbox = cached(ttlMs, () => outboxCounts(db));
-  /** Reads `source`; on failure the gauges say nothing rather than something stale. */
-  const read = async <T>(source: string, get: () => Promise<T[]>, gauge: Gauge, set: (row: T) => void) => {
+  /** The gauge's series from a read; on failure none, rather than stale ones (_up says why). */
+  const read = async <T>(get: () => Promise<T[]>, gauge: Gauge, set: (row: T) => void) => {
     gauge.reset();
-    try {
-      for (const row of await get()) set(row);
-      up.set({ source }, 1);
-    } catch (err) {
-      up.set({ source }, 0);
-      log.warn({ err, source }, 'domain metrics not read');
-    }
+    for (const row of await get().catch((): T[] => [])) set(row);
   };
   const stepLabels = (r: OpenStepCount) => ({ rule: r.rule, kind: r.kind, agency: r.agencyId ?? ROLE_OWED });
   new Gauge({
     name: 'jd_steps_open', help: 'Steps owed and not done (R14), by rule, step kind and responsible agency',
     labelNames: ['rule', 'kind', 'agency'], registers: [registry],
-    async collect() { await read('steps', steps, this, (r: OpenStepCount) => this.set(stepLabels(r), r.open)); },
+    async collect() { await read(steps, this, (r: OpenStepCount) => this.set(stepLabels(r), r.open)); },
   });
   new Gauge({
     name: 'jd_steps_overdue', help: 'Steps owed, not done and past their deadline (R14), by rule, step kind and responsible agency',
     labelNames: ['rule', 'kind', 'agency'], registers: [registry],
-    async collect() { await read('steps', steps, this, (r: OpenStepCount) => { if (r.overdue > 0) this.set(stepLabels(r), r.overdue); }); },
+    async collect() { await read(steps, this, (r: OpenStepCount) => { if (r.overdue > 0) this.set(stepLabels(r), r.overdue); }); },
   });
   new Gauge({
     name: 'jd_outbox_waiting', help: 'Notices waiting for a webhook attempt (not delivered, not parked), by agency',
     labelNames: ['agency'], registers: [registry],
-    async collect() { await read('outbox', outbox, this, (r: OutboxCount) => { if (r.waiting > 0) this.set({ agency: r.agencyId }, r.waiting); }); },
+    async collect() { await read(outbox, this, (r: OutboxCount) => { if (r.waiting > 0) this.set({ agency: r.agencyId }, r.waiting); }); },
   });
   new Gauge({
     name: 'jd_outbox_parked', help: 'Notices whose webhook attempts ran out, waiting for an ADMIN retry, by agency',
     labelNames: ['agency'], registers: [registry],
-    async collect() { await read('outbox', outbox, this, (r: OutboxCount) => { if (r.parked > 0) this.set({ agency: r.agencyId }, r.parked); }); },
+    async collect() { await read(outbox, this, (r: OutboxCount) => { if (r.parked > 0) this.set({ agency: r.agencyId }, r.parked); }); },
   });
   new Gauge({
     name: 'jd_outbox_oldest_waiting_seconds', help: 'Age of the oldest notice waiting for a webhook attempt, by agency',
     labelNames: ['agency'], registers: [registry],
-    async collect() { await read('outbox', outbox, this, (r: OutboxCount) => { if (r.waiting > 0) this.set({ agency: r.agencyId }, r.oldestWaitingSeconds); }); },
+    async collect() { await read(outbox, this, (r: OutboxCount) => { if (r.waiting > 0) this.set({ agency: r.agencyId }, r.oldestWaitingSeconds); }); },
   });
 }
 
