@@ -46,14 +46,20 @@ export function jsonLogger(level: string, write: (line: string) => void = (line)
 
 /**
  * The process's Temporal runtime: the JSON logger and, when a port is given, the SDK's metrics
- * in Prometheus's text format on host:port (durations in seconds, as Prometheus names them).
- * Once per process, before any connection.
+ * in Prometheus's text format on host:port, named as Prometheus names them (durations in seconds
+ * with `_seconds`, counters with `_total`). Once per process, before any connection.
  */
 export function installRuntime(opts: { logLevel: string; metrics?: { host: string; port: number }; write?: (line: string) => void }): Runtime {
   return Runtime.install({
     logger: jsonLogger(opts.logLevel, opts.write),
     ...(opts.metrics ? {
-      telemetryOptions: { metrics: { prometheus: { bindAddress: `${opts.metrics.host}:${opts.metrics.port}`, useSecondsForDurations: true } } },
+      telemetryOptions: {
+        metrics: {
+          prometheus: {
+            bindAddress: `${opts.metrics.host}:${opts.metrics.port}`, useSecondsForDurations: true, unitSuffix: true, countersTotalSuffix: true,
+          },
+        },
+      },
     } : {}),
   });
 }
