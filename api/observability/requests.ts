@@ -5,7 +5,7 @@
 // its activities, ours notes the workflow id and run id the call reached, for the log line.
 import { randomUUID } from 'node:crypto';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Next, WorkflowClientInterceptor, WorkflowStartUpdateInput, WorkflowStartUpdateWithStartInput, WorkflowQueryInput, WorkflowSignalInput } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -63,12 +63,16 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * The Fastify options of a process that logs: one JSON line per request (ours, in onResponse,
- * instead of Fastify's two; a 5xx also has the error handler's line with the error), levels by name, and a request id that is the caller's X-Request-Id
+ * instead of Fastify's two; a 5xx also has the error handler's line with the error), levels by
+ * name and ISO times as the worker writes them, and a request id that is the caller's X-Request-Id
  * when it is a sane one (a proxy's or a client's, to follow a request across them), else a UUID.
  */
 export function loggingOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions {
   return {
-    logger: { level, formatters: { level: (label: string) => ({ level: label }) }, ...(stream ? { stream } : {}) },
+    logger: {
+      level, formatters: { level: (label: string) => ({ level: label }) }, timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      ...(stream ? { stream } : {}),
+    },
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -93,12 +97,15 @@ declare module 'fastify' {
 /** The route's template (never the raw URL: no ids or search terms in a label); '(unmatched)' for a 404. */
 export const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? '(unmatched)';
 
+const UNTRACED_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
+
 export function observeRequests(app: FastifyInstance, tracer: Tracer, metrics: HttpMetrics): void {
   app.decorateRequest('observed', null);
   app.addHook('onRequest', (request, reply, done) => {
     const route = routeOf(request);
     const parent = propagation.extract(context.active(), request.headers);
-    const span = tracer.startSpan(`${request.method} ${route}`, {
+    // Probes and scrapes (every few seconds, per instance) are counted and logged, not traced.
+    const span = UNTRACED_ROUTES.has(route) ? trace.wrapSpanContext(INVALID_SPAN_CONTEXT) : tracer.startSpan(`${request.method} ${route}`, {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0], 'http.request_id': request.id },
     }, parent);

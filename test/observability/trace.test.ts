@@ -109,6 +109,7 @@ describe('one POST /cases, observed', () => {
       workflowId: filed.json().workflowId, runId: expect.stringMatching(/^[0-9a-f-]{36}$/), traceId: root.spanContext().traceId,
     });
     expect(lines[0].durationMs).toBeGreaterThan(0);
+    expect(lines[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('logs one JSON line per activity run: its name, workflow id, run id, attempt, duration and outcome', async () => {
@@ -128,10 +129,13 @@ describe('one POST /cases, observed', () => {
     }
   });
 
-  it('a caller\'s X-Request-Id is kept and echoed; one that could forge a log line is replaced', async () => {
+  it('a caller\'s X-Request-Id is kept and echoed, one that could forge a log line replaced; probes are not traced', async () => {
     const kept = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'proxy-42' } });
     expect(kept.headers['x-request-id']).toBe('proxy-42');
     expect(apiLines.filter((l) => l.reqId === 'proxy-42')).toEqual([expect.objectContaining({ route: '/health', statusCode: 200 })]);
+    // A probe is logged, not traced.
+    expect(apiLines.find((l) => l.reqId === 'proxy-42')).not.toHaveProperty('traceId');
+    expect(exporter.getFinishedSpans().filter((s) => s.name === 'GET /health')).toEqual([]);
     const forged = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'a\tb' } });
     expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
