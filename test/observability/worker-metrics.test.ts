@@ -70,6 +70,8 @@ describe('the worker\'s SDK metrics on HOST:WORKER_METRICS_PORT', () => {
       'temporal_worker_task_slots_available',
       'temporal_sticky_cache_size',
       'temporal_request_total',
+      'temporal_num_pollers',
+      'temporal_sticky_cache_hit_total',
     ]) expect(names, name).toContain(name);
     // In seconds: the one activity (a transaction on a local database) took well under 10 s.
     const sum = Number(/temporal_activity_execution_latency_seconds_sum\{[^}]*\} (\S+)/.exec(text)![1]);
