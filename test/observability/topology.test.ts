@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKER_METRICS_PORT, loadProdConfig, portsOf } from '../../scripts/prod/config';
+import { withoutAppTelemetry } from '../../scripts/prod/engine-env';
 import { partsOf } from '../../scripts/prod/parts';
 import { startProxy, parseUpstreams } from '../../scripts/prod/proxy';
 import { freePort } from '../support/ports';
@@ -51,6 +52,12 @@ describe('the workers\' SDK metrics in the topology', () => {
       expect(p.env, p.name).toMatchObject({ OTEL_TRACES_EXPORTER: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
     }
     expect(compose.services['api-1'].environment.OTEL_TRACES_EXPORTER).toBe('${OTEL_TRACES_EXPORTER:-}');
+  });
+
+  it('the engine is started without the shell\'s OTEL_* variables (the Temporal server refuses OTEL_TRACES_EXPORTER=console)', () => {
+    expect(withoutAppTelemetry({ OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', PATH: '/bin', TEMPORAL_PORT: '7233' }))
+      .toEqual({ OTEL_TRACES_EXPORTER: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined });
+    expect(compose.services['temporal-server'].environment).not.toHaveProperty('OTEL_TRACES_EXPORTER');
   });
 });
 
