@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       tracing,
+      logActivities: true,
       // The image and `npm run start:prod` load the bundle `npm run build` made (no webpack at start).
       ...(config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : {}),
     });

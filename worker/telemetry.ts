@@ -94,12 +94,15 @@ export interface WorkerTracing {
 /** No exporter: the workflows' spans end here. */
 export const UNTRACED: WorkerTracing = { spanProcessor: new NoopSpanProcessor(), resource: Resource.default() };
 
-/** The activity interceptors, outermost first: the activity's span, then its log line inside it. */
-export function workerInterceptors(): Required<Pick<WorkerInterceptors, 'activity'>> {
+/**
+ * The activity interceptors, outermost first: the activity's span, then (`logActivities`) its log
+ * line inside it, so that the line carries the trace id.
+ */
+export function workerInterceptors(opts: { logActivities?: boolean } = {}): Required<Pick<WorkerInterceptors, 'activity'>> {
   return {
     activity: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
-      (ctx) => ({ inbound: new ActivityLogInterceptor(ctx) }),
+      ...(opts.logActivities ? [(ctx: ActivityContext) => ({ inbound: new ActivityLogInterceptor(ctx) })] : []),
     ],
   };
 }

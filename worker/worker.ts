@@ -20,6 +20,8 @@ export async function createWorker(opts: {
   activities?: ReturnType<typeof createActivities>;
   /** Where the workflows' spans go (config/tracing.ts); nowhere by default. */
   tracing?: WorkerTracing;
+  /** One log line per activity run (worker/main.ts; off in the suites, whose output it would bury). */
+  logActivities?: boolean;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -29,7 +31,7 @@ export async function createWorker(opts: {
     activities: opts.activities ?? createActivities(opts.deps),
     // Traces and one log line per activity (worker/telemetry.ts); a prebuilt bundle has the
     // workflow interceptors compiled in.
-    interceptors: { ...workerInterceptors(), ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
+    interceptors: { ...workerInterceptors({ logActivities: opts.logActivities }), ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
     sinks: workerSinks(opts.tracing ?? UNTRACED),
     // One V8 context reused by every workflow (the SDK's default, kept on purpose): measured at
     // about half the memory per cached target of a context per workflow (README, "Memory").

@@ -70,6 +70,7 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
       connection: env.nativeConnection, namespace: env.namespace ?? 'default',
       deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle({ traced: Boolean(opts.observed) }),
       activities: opts.wrapActivities ? opts.wrapActivities(activities) : undefined, tracing: opts.observed?.tracing,
+      logActivities: Boolean(opts.observed),
     });
     running = worker.run();
   };
