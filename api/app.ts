@@ -9,6 +9,7 @@ import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
+import { DOMAIN_METRICS_TTL_MS, registerObservability } from './observability';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
@@ -37,6 +38,8 @@ export interface AppDeps {
   engineDeadlineMs?: number;
   /** Which notification URLs an ADMIN allowed beyond public https (config `notify`). */
   notify?: NotifyPolicy;
+  /** How long GET /metrics reuses its read of the domain gauges (README, "Observability"). */
+  domainMetricsTtlMs?: number;
 }
 
 /** Under 10 s for the whole answer, with room for the database around the engine call. */
@@ -82,8 +85,10 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
     engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
     notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
+    domainMetricsTtlMs: deps.domainMetricsTtlMs ?? DOMAIN_METRICS_TTL_MS,
   });
   app.decorateRequest('agency', null);
+  registerObservability(app, deps.db, { domainMetricsTtlMs: app.deps.domainMetricsTtlMs });
   registerErrorHandler(app);
   // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
   // rather than failing deep inside a query.

@@ -35,7 +35,16 @@ export interface Config {
    * `npm run start:prod` load it; unset, the worker bundles workflows/ itself at start.
    */
   workflowBundle: string | undefined;
+  /**
+   * Where traces go (README, "Observability"): OTEL_TRACES_EXPORTER `console`, `otlp` or `none`;
+   * unset, `otlp` when OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ form) is set, else none.
+   */
+  tracesExporter: TracesExporter;
+  /** The worker's Temporal SDK metrics for Prometheus on HOST:WORKER_METRICS_PORT; unset, none. */
+  workerMetricsPort: number | undefined;
 }
+
+export type TracesExporter = 'none' | 'console' | 'otlp';
 
 export interface NotifySettings {
   /** Hosts an endpoint may reach over plain http (NOTIFY_ALLOWED_HTTP_HOSTS); https otherwise. */
@@ -124,6 +133,13 @@ function targetIdKey(env: NodeJS.ProcessEnv): string | undefined {
   return key;
 }
 
+function tracesExporter(env: NodeJS.ProcessEnv): TracesExporter {
+  const raw = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (raw === 'console' || raw === 'otlp' || raw === 'none') return raw;
+  if (raw) throw new ConfigError('OTEL_TRACES_EXPORTER', `must be console, otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
@@ -159,5 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAgencyConcurrency: positiveInt(env, 'NOTIFY_PER_AGENCY_CONCURRENCY') ?? 4,
     },
     workflowBundle: env.WORKFLOW_BUNDLE ? resolve(env.WORKFLOW_BUNDLE) : undefined,
+    tracesExporter: tracesExporter(env),
+    workerMetricsPort: env.WORKER_METRICS_PORT ? port(env, 'WORKER_METRICS_PORT', 0) : undefined,
   };
 }

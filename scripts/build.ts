@@ -98,8 +98,12 @@ function copyAssets(): void {
 
 async function bundleWorkflows(): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../worker/telemetry');
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'workflows', 'index.ts'), logger: quiet });
+  // With the OpenTelemetry workflow interceptors: the trace goes on through the workflow (README, "Observability").
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(ROOT, 'workflows', 'index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet,
+  });
   writeFileSync(WORKFLOW_BUNDLE, code);
 }
 

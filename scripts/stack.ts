@@ -19,6 +19,7 @@ import { runMigrations } from '../db/migrate';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { readEnginePaths } from './engine-paths.mjs';
 import { assertPortsFree, type PortNeed } from './port-check';
+import { withoutAppTelemetry } from './prod/engine-env';
 
 const config = loadConfig();
 const children: { name: string; proc: ChildProcess }[] = [];
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     ports.push({ port: config.temporalPort, what: 'the Temporal dev server', variable: 'TEMPORAL_PORT' },
       { port: config.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
   }
+  if (config.workerMetricsPort) ports.push({ port: config.workerMetricsPort, what: "the worker's SDK metrics", variable: 'WORKER_METRICS_PORT' });
   await assertPortsFree(ports);
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ];
     say(`starting Temporal dev server on ${config.temporalAddress} (state in ${join(config.dataDir, 'temporal.db')})`);
-    launch('temporal', temporalCli, args);
+    launch('temporal', temporalCli, args, withoutAppTelemetry());
   }
   await waitFor('Temporal', async () => {
     const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 1000 });
@@ -194,7 +196,8 @@ async function main(): Promise<void> {
     `  Dashboard    ${api}/   (sign in with a SUPERVISOR key below)`,
     `  API          ${api}`,
     `  OpenAPI      ${api}/openapi.json   (browse: ${api}/docs)`,
-    `  Health       ${api}/health`,
+    `  Health       ${api}/health (readiness: ${api}/health/ready)`,
+    `  Metrics      ${api}/metrics${config.workerMetricsPort ? `; the worker's: http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.workerMetricsPort}/metrics` : ' (the worker\'s with WORKER_METRICS_PORT set)'}`,
   ];
   if (!config.temporalExternal) lines.push(`  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`);
   lines.push(`  Temporal     ${config.temporalAddress} (namespace ${config.temporalNamespace})`);

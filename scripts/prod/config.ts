@@ -8,6 +8,8 @@ import type { PortNeed } from '../port-check';
 
 export const WORKERS = 2;
 export const API_INSTANCES = 2;
+/** Prometheus's own registry of exporter ports has 9464 for OpenTelemetry's Prometheus exporter. */
+export const DEFAULT_WORKER_METRICS_PORT = 9464;
 
 export interface ProdConfig {
   app: Config;
@@ -15,6 +17,8 @@ export interface ProdConfig {
   dataDir: string;
   /** The API instances, on PORT+1 … PORT+API_INSTANCES behind the proxy on PORT. */
   apiPorts: number[];
+  /** The workers' Prometheus endpoints (SDK metrics), WORKER_METRICS_PORT (9464) and the ports after it. */
+  workerMetricsPorts: number[];
   /** Where the first ADMIN key is written, readable by its owner only (ADMIN_KEY_FILE). */
   adminKeyFile: string;
   temporal: {
@@ -49,6 +53,7 @@ export function loadProdConfig(env: NodeJS.ProcessEnv = process.env): ProdConfig
     app: { ...app, dataDir },
     dataDir,
     apiPorts: Array.from({ length: API_INSTANCES }, (_, i) => app.port + 1 + i),
+    workerMetricsPorts: Array.from({ length: WORKERS }, (_, i) => (app.workerMetricsPort ?? DEFAULT_WORKER_METRICS_PORT) + i),
     adminKeyFile: resolve(env.ADMIN_KEY_FILE || join(dataDir, 'admin-key')),
     temporal: {
       // ≥ 4: one shard per history host thread is the unit the server spreads its work over.
@@ -75,5 +80,8 @@ export function portsOf(c: ProdConfig): PortNeed[] {
     needs.push({ port, what: `the Temporal ${service} membership port (TEMPORAL_PORT${port - t.ports.frontend})`, variable: 'TEMPORAL_PORT' });
   }
   needs.push({ port: c.app.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
+  c.workerMetricsPorts.forEach((port, i) => needs.push({
+    port, what: `worker ${i + 1}'s SDK metrics (WORKER_METRICS_PORT${i ? `+${i}` : ''})`, variable: 'WORKER_METRICS_PORT',
+  }));
   return needs;
 }

@@ -11,6 +11,15 @@ export const UI_CONFIG_DIR = here('./temporal-ui');
 export const SCHEMA_SCRIPT = here('./temporal-schema.sh');
 export const DYNAMIC_CONFIG = here('./temporal-server/dynamicconfig.yaml');
 
+/**
+ * The OpenTelemetry variables of the shell, unset: they configure the app's traces (README,
+ * "Observability"), and the Temporal server reads the same names for its own, refusing to start
+ * on OTEL_TRACES_EXPORTER=console. Spread over an engine's environment.
+ */
+export function withoutAppTelemetry(env: NodeJS.ProcessEnv = process.env): Record<string, undefined> {
+  return Object.fromEntries(Object.keys(env).filter((k) => k.startsWith('OTEL_')).map((k) => [k, undefined]));
+}
+
 /** Where Temporal's databases are: the app's PostgreSQL server, with its credentials. */
 export interface EngineDb {
   host: string;

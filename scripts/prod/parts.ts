@@ -41,6 +41,9 @@ export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string):
     // The hosts an ADMIN allows webhooks to reach over http or at private addresses (README, "Notifications").
     NOTIFY_ALLOWED_HTTP_HOSTS: process.env.NOTIFY_ALLOWED_HTTP_HOSTS ?? '',
     NOTIFY_ALLOWED_PRIVATE_HOSTS: process.env.NOTIFY_ALLOWED_PRIVATE_HOSTS ?? '',
+    // Traces (README, "Observability"): none unless one of these is set.
+    OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? '',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '',
   };
 }
 
@@ -53,7 +56,9 @@ export function partsOf(c: ProdConfig, opts: { databaseUrl: string; targetIdKey:
     { name: 'temporal-server', cmd: opts.engine.temporalServer, args: serverArgs(), env: serverEnv(c, opts.db), restart: false, toFile: true },
     { name: 'temporal-ui', cmd: opts.engine.uiServer, args: uiArgs(), env: uiEnv(c), restart: true, toFile: true, port: c.app.temporalUiPort },
     ...Array.from({ length: WORKERS }, (_, i): ChildSpec => ({
-      name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], env: { ...app, WORKFLOW_BUNDLE }, restart: true,
+      name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], restart: true, port: c.workerMetricsPorts[i],
+      // Each worker is its own Prometheus target for the SDK's metrics (worker/telemetry.ts).
+      env: { ...app, WORKFLOW_BUNDLE, HOST: '127.0.0.1', WORKER_METRICS_PORT: String(c.workerMetricsPorts[i]) },
     })),
     ...c.apiPorts.map((port, i): ChildSpec => ({
       name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port) }, restart: true, port,

@@ -8,6 +8,9 @@
 //   - An instance that dies after the request was sent answers 502: the request may or may not
 //     have been applied, so it is the client's to retry (as it would be with no proxy).
 // Every answer names the instance that gave it in X-Served-By.
+// GET /metrics is not passed on: each instance is its own Prometheus target, scraped on the
+// internal network (a scrape through the round robin would mix two instances' counters), and
+// the figures (agencies' overdue steps) are not for the public side.
 // Reads PORT, HOST and UPSTREAMS (host:port,host:port,…).
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +100,11 @@ export function startProxy(opts: { port: number; host: string; upstreams: Upstre
   const log = opts.log ?? ((line: string) => console.log(`proxy: ${line}`));
   let next = 0;
   const server = createServer(async (req, res) => {
+    if (/^\/metrics(?:[/?#]|$)/.test(req.url ?? '')) {
+      req.resume();
+      answer(res, 404, 'not_found', 'metrics are scraped from each API instance directly, not through the proxy');
+      return;
+    }
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       answer(res, 413, 'payload_too_large', `request bodies are limited to ${BODY_LIMIT} bytes`);
