@@ -7,3 +7,4 @@ export * from './tables/journal';
 export * from './tables/measures';
 export * from './tables/targets';
 export * from './tables/steps';
+export * from './tables/audit';
