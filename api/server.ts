@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/env';
 import { loadedYears, readCalendar } from '../db/calendar-store';
 import { connectDb, type DbHandle } from '../db/client';
+import { assertAppendOnly } from '../db/roles';
 import { buildApp } from './app';
 import { tellProvisionalTargets } from './calendar-heal';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   if (!config.targetIdKey) throw new Error('TARGET_ID_KEY is required (npm start creates one in DATA_DIR)');
   const dbHandle = connectDb(config.databaseUrl);
+  await assertAppendOnly(dbHandle.sql, 'the API');
   // Lazy: the API starts (and /health says which part is down) even while Temporal is not up.
   const connection = Connection.lazy({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });

@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { loadConfig } from '../config/env';
 import { connectDb } from '../db/client';
 import { readCalendar } from '../db/calendar-store';
+import { assertAppendOnly } from '../db/roles';
 import { startOutbox } from './outbox';
 import { createWorker } from './worker';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel) });
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   const dbHandle = connectDb(config.databaseUrl);
+  await assertAppendOnly(dbHandle.sql, 'the worker');
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const worker = await createWorker({

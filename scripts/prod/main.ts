@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { appPassword, appUrlOf, enableAppLogin } from '../../db/roles';
 import { build, isBuilt } from '../build';
 import { readServerPaths } from '../engine-paths.mjs';
 import { assertPortsFree } from '../port-check';
@@ -90,7 +91,9 @@ async function main(): Promise<void> {
   if (schema.status !== 0) throw new Error(`temporal-schema.sh failed:\n${schema.stdout}${schema.stderr}`);
   for (const line of schema.stdout.trim().split('\n')) say(line);
 
-  const parts = partsOf(c, { databaseUrl, targetIdKey: key, db, engine });
+  // The workers and the APIs connect as the app's role (README, "Security"); the setup as the owner.
+  const appPw = appPassword(c.dataDir);
+  const parts = partsOf(c, { databaseUrl: appUrlOf(databaseUrl, appPw), targetIdKey: key, db, engine });
   const part = (name: string) => parts.find((p) => p.name === name)!;
   say(`starting the Temporal server on ${c.app.temporalAddress} (${c.temporal.shards} history shards; log in ${join(c.dataDir, 'logs')})`);
   sup.start(part('temporal-server'));
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
   });
 
   await prepareDatabase(databaseUrl, say);
+  await enableAppLogin(databaseUrl, appPw);
   await ensureFirstAdmin(databaseUrl, c.adminKeyFile, say);
   await ensureNamespace(c.app.temporalAddress, c.app.temporalNamespace, say);
 

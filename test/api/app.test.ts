@@ -22,7 +22,7 @@ let authority: { id: string; headers: Record<string, string> };
 const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shanghai
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   deadDb = connectDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`, { max: 1 });
   deadTemporal = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   app = await buildApp({

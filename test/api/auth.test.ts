@@ -15,7 +15,7 @@ let closeApp: () => Promise<void>;
 const keys = new Map<Role, Record<string, string>>();
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'auth' }));
   for (const role of ROLES) keys.set(role, (await agencyWithKey(dbh.db, [role])).headers);
 });

@@ -31,7 +31,7 @@ let implementer: Agency;
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   stack = await appOnEngine(env, dbh, {
     targetIdKey: `defects-${randomUUID()}`,
     wrapActivities: (a) => ({
