@@ -10,6 +10,8 @@ import type { NotifyPolicy } from '../worker/outbox/url-policy';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
+import { auditRoutes } from './routes/audit';
+import { keyRoutes } from './routes/keys';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
 import { actionRoutes } from './routes/actions';
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
   });
   app.decorateRequest('agency', null);
+  app.decorateRequest('keyId', null);
   registerErrorHandler(app);
   // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
   // rather than failing deep inside a query.
@@ -128,6 +131,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(inboxRoutes);
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);
+  await app.register(keyRoutes);
+  await app.register(auditRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);
   return app;

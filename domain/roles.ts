@@ -12,6 +12,3 @@ export const ROLE_LABELS: Record<Role, string> = {
   SUPERVISOR: '监督机构',
   ADMIN: '系统管理员',
 };
-
-/** Roles that read the whole loop; an AUTHORITY or IMPLEMENTER reads only its own targets and steps. */
-export const OVERSEEING_ROLES: readonly Role[] = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'];

@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
-  await dbh.db.insert(agencies).values({ id: 'test-api-authority', name: '业务主管机构（测试）', roles: ['AUTHORITY'] }).onConflictDoNothing();
+  await dbh.db.insert(agencies).values({ id: 'test-api-authority', name: '业务主管机构（测试）', roles: ['AUTHORITY'], region: '330100' }).onConflictDoNothing();
   app.get('/test-only/boom', async () => {
     throw new Error('password=hunter2 at db.internal:5432');
   });

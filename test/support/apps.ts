@@ -40,7 +40,7 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
-    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify,
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
   });
   return {
     app,
