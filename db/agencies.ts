@@ -56,14 +56,18 @@ export async function registerAgency(db: Db, agency: Omit<typeof agencies.$infer
 }
 
 /**
- * Sets or clears an agency's notification endpoint, with the signing secret issued for its first
- * one; a secret issued here, like any other, ends the pre-standard signature.
+ * Changes what an ADMIN may change of an agency: its notification endpoint (with the signing
+ * secret issued for its first one, which like any other ends the pre-standard signature), its
+ * region and its national scope. Null: no such agency.
  */
-export async function setNotifyUrl(db: Db, agencyId: string, notifyUrl: string | null, issuedSecret?: string): Promise<Agency> {
+export async function changeAgency(db: Db, agencyId: string, change: {
+  notifyUrl?: string | null; issuedSecret?: string; region?: string | null; nationalScope?: boolean;
+}): Promise<Agency | null> {
+  const { issuedSecret, ...fields } = change;
   const [row] = await db.update(agencies)
-    .set({ notifyUrl, ...(issuedSecret && { notifySecret: issuedSecret, notifyLegacySignature: false }) })
+    .set({ ...fields, ...(issuedSecret && { notifySecret: issuedSecret, notifyLegacySignature: false }) })
     .where(eq(agencies.id, agencyId)).returning();
-  return row;
+  return row ?? null;
 }
 
 /** Replaces an agency's signing secret; the old one and the pre-standard headers stop at once. Null: no such agency. */

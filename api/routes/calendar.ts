@@ -10,6 +10,7 @@ import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domai
 import { feedbackDueOn7th, periodEnd, type NonWorkingDayRule } from '../../domain/periods';
 import { REMINDED_STEPS } from '../../domain/steps';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
+import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
 import { badRequest, DomainError, errorSchema } from '../errors';
@@ -183,6 +184,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       throw badRequest('kind', `unknown deadline kind; known: ${Object.keys(FIXED_DAY_DEADLINES).join(', ')}`);
     }
     await setDeadlineRule(app.deps.db, kind, request.body.nonWorkingDay, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
+    await audit(request, 'calendar.changed', { detail: { deadlineRule: kind, nonWorkingDay: request.body.nonWorkingDay } });
     return { kind, rule: FIXED_DAY_DEADLINES[kind].rule, nonWorkingDay: request.body.nonWorkingDay };
   });
 
@@ -213,6 +215,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const { step } = request.params;
     if (!(REMINDED_STEPS as string[]).includes(step)) throw badRequest('step', `unknown step; known: ${REMINDED_STEPS.join(', ')}`);
     await setEscalationInterval(app.deps.db, step, request.body.intervalWorkingDays, `${request.agency!.id} (${request.agency!.name})`, app.deps.now());
+    await audit(request, 'calendar.changed', { detail: { reminderInterval: step, intervalWorkingDays: request.body.intervalWorkingDays } });
     return { step, intervalWorkingDays: request.body.intervalWorkingDays };
   });
 
@@ -259,6 +262,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       if (err instanceof CalendarFileError) throw badRequest(err.field, err.reason);
       throw err;
     }
+    await audit(request, 'calendar.changed', { detail: { year, notice: request.body.notice } });
     try {
       const { notified } = await app.deps.temporal.connection.withDeadline(Date.now() + 10_000,
         () => tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`));
