@@ -7,6 +7,7 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
+import { registerKeyThrottle } from './auth';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
@@ -37,7 +38,12 @@ export interface AppDeps {
   engineDeadlineMs?: number;
   /** Which notification URLs an ADMIN allowed beyond public https (config `notify`). */
   notify?: NotifyPolicy;
+  /** Wrong keys an address may present per window before 429 (config `authFailures`). */
+  authFailures?: { max: number; windowMs: number };
 }
+
+/** 10 wrong keys a minute from one address, then 429 until the minute is over. */
+export const AUTH_FAILURES = { max: 10, windowMs: 60_000 };
 
 /** Under 10 s for the whole answer, with room for the database around the engine call. */
 export const ENGINE_DEADLINE_MS = 8000;
@@ -82,10 +88,12 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
     engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
     notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
+    authFailures: deps.authFailures ?? AUTH_FAILURES,
   });
   app.decorateRequest('agency', null);
   app.decorateRequest('keyId', null);
   registerErrorHandler(app);
+  await registerKeyThrottle(app, app.deps.authFailures);
   // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
   // rather than failing deep inside a query.
   app.addHook('preHandler', async (request) => {

@@ -21,8 +21,10 @@ async function main(): Promise<void> {
     {
       db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey,
       temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace }, notify: config.notify,
+      authFailures: config.authFailures,
     },
-    { logger: { level: config.logLevel } },
+    // Fastify takes a number of hops too, though its types leave it out.
+    { logger: { level: config.logLevel }, trustProxy: config.trustProxy as boolean | string[] },
   );
 
   let closing = false;

@@ -56,7 +56,8 @@ export function partsOf(c: ProdConfig, opts: { databaseUrl: string; targetIdKey:
       name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], env: { ...app, WORKFLOW_BUNDLE }, restart: true,
     })),
     ...c.apiPorts.map((port, i): ChildSpec => ({
-      name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port) }, restart: true, port,
+      // The proxy names the client in X-Forwarded-For; only its address is believed (wrong-key throttling).
+      name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1' }, restart: true, port,
     })),
     {
       name: 'proxy', cmd: node, args: [join(ROOT, PROGRAMS.proxy)],

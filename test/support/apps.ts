@@ -4,7 +4,7 @@
 // - appOnEngine: a real test environment with a worker running the real activities.
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../api/app';
 import { readCalendar } from '../../db/calendar-store';
 import type { NotifyPolicy } from '../../worker/outbox/url-policy';
@@ -23,6 +23,10 @@ interface AppOptions {
   wrapActivities?: (a: Activities) => Activities;
   /** The ADMIN's exceptions for notification URLs (default: none, as in production). */
   notify?: NotifyPolicy;
+  /** Wrong keys an address may present before 429 (default: the API's). */
+  authFailures?: { max: number; windowMs: number };
+  /** Fastify's own options (a logger to read, trustProxy). */
+  server?: FastifyServerOptions;
 }
 
 export interface AppUnderTest {
@@ -41,7 +45,8 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
     targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
-  });
+    authFailures: opts.authFailures,
+  }, opts.server);
   return {
     app,
     async close() {
