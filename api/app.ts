@@ -1,5 +1,6 @@
 // Builds the Fastify app as a plugin tree; never listens (api/server.ts does).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -103,6 +104,19 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     }
   });
 
+  // Security headers on every answer, /docs included: a Content-Security-Policy that lets a page
+  // load only this origin's scripts (Swagger UI has no inline script), no framing, no sniffing.
+  // The dashboard sets a stricter policy of its own (routes/dashboard.ts).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'], fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"],
+        baseUri: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
   await app.register(swagger, {
     openapi: {
       info: {
