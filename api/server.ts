@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const dbHandle = connectDb(config.databaseUrl);
   await assertAppendOnly(dbHandle.sql, 'the API');
   // Lazy: the API starts (and /health says which part is down) even while Temporal is not up.
-  const connection = Connection.lazy({ address: config.temporalAddress });
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = Connection.lazy({ address: config.temporalAddress, metadata });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = await buildApp(
     {

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   const dbHandle = connectDb(config.databaseUrl);
   await assertAppendOnly(dbHandle.sql, 'the worker');
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, metadata });
   try {
     const worker = await createWorker({
       connection,

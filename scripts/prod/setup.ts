@@ -132,10 +132,14 @@ async function retry<T>(what: string, timeoutMs: number, attempt: () => Promise<
   }
 }
 
-/** The namespace (30 days' retention of closed runs) and the workflows' search attributes. */
-export async function ensureNamespace(address: string, namespace: string, log: Log, timeoutMs = 120_000): Promise<void> {
+/**
+ * The namespace (30 days' retention of closed runs) and the workflows' search attributes, with
+ * the setup's token (temporal-system:admin) when the server requires one.
+ */
+export async function ensureNamespace(address: string, namespace: string, log: Log, token?: string, timeoutMs = 120_000): Promise<void> {
+  const metadata = token ? { authorization: `Bearer ${token}` } : undefined;
   const connection = await retry(`Temporal at ${address} does not answer`, timeoutMs,
-    () => Connection.connect({ address, connectTimeout: 2000 }));
+    () => Connection.connect({ address, connectTimeout: 2000, metadata }));
   try {
     const { workflowService: wf, operatorService: op } = connection;
     const known = await wf.describeNamespace({ namespace }).then(() => true, () => false);
@@ -178,7 +182,8 @@ async function main(step: string | undefined): Promise<void> {
   await enableAppLogin(config.databaseUrl, appPassword);
   log(`${APP_ROLE} may log in: the workers and the APIs act as it (append-only journal and audit trail)`);
   await ensureFirstAdmin(config.databaseUrl, adminKeyFile, log);
-  await ensureNamespace(config.temporalAddress, config.temporalNamespace, log);
+  // docker-compose.yml gives the bootstrap the admin token (TEMPORAL_ADMIN_TOKEN) as its TEMPORAL_AUTH_TOKEN.
+  await ensureNamespace(config.temporalAddress, config.temporalNamespace, log, config.temporalAuthToken);
   log('done');
 }
 
