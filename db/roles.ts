@@ -28,6 +28,10 @@ export async function enableAppLogin(ownerUrl: string, password: string): Promis
   try {
     // A utility statement takes no parameters: the password is quoted as a literal.
     await sql.unsafe(`ALTER ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD ${literal(password)}`);
+  } catch (err) {
+    // An owner without CREATEROLE: a DBA made the role with its login and password (README, "Security").
+    const [role] = await sql<{ login: boolean }[]>`select rolcanlogin as login from pg_roles where rolname = ${APP_ROLE}`;
+    if ((err as { code?: string }).code !== '42501' || !role?.login) throw err;
   } finally {
     await sql.end({ timeout: 5 });
   }
