@@ -102,7 +102,7 @@ export function createScoringActivities({ db, calendar }: ActivityDeps) {
      */
     async recordTierChange(input: TargetRef & {
       at: string; actor: string | null; policy: TierEvaluation['policy']; score: number;
-      ended: { key: string; tier: string; from: string; caseId: string | null; lastDay: string; reason: ListingEnd; caseReleased: boolean; released: string[]; superseded: string[] }[];
+      ended: { key: string; tier: string; label: string; from: string; caseId: string | null; lastDay: string; reason: ListingEnd; caseReleased: boolean; released: string[]; superseded: string[] }[];
       started: (TierListingView & { filing: TierFiling | null }) | null;
     }): Promise<void> {
       const at = new Date(input.at);
@@ -121,7 +121,7 @@ export function createScoringActivities({ db, calendar }: ActivityDeps) {
           }
           await writeJournal(tx, {
             agencyId: null, eventKey, targetId: input.targetId, caseId: e.caseId, kind: 'tier_ended', rule: 'R15', at,
-            detail: { key: e.key, tier: e.tier, from: e.from, lastDay: e.lastDay, reason: e.reason, released: e.released, policy: input.policy },
+            detail: { key: e.key, tier: e.tier, label: e.label, from: e.from, lastDay: e.lastDay, reason: e.reason, released: e.released, policy: input.policy },
           });
         }
         const s = input.started;

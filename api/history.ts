@@ -155,7 +155,7 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
     }
     case 'tier_ended': {
       const why = ({ expired: '有效期届满', superseded: '升入更高等级', scoreDropped: '分值降至标准以下' } as Record<string, string>)[String(d.reason)] ?? d.reason;
-      return `${d.tier} 名单（${d.from} 起）因${why}于 ${d.lastDay} 结束${list(d.released) ? `，解除措施 ${list(d.released)}` : ''}`;
+      return `${d.label ?? d.tier}（${d.from} 起）因${why}于 ${d.lastDay} 结束${list(d.released) ? `，解除措施 ${list(d.released)}` : ''}`;
     }
     default: return journalLabel(kind);
   }
@@ -203,9 +203,17 @@ async function readRuns(temporal: Client, workflowId: string, runIds: string[]) 
   return runs;
 }
 
-export async function targetHistory(deps: { db: Db; temporal: Client; ui: TemporalUi }, target: { id: string; workflowId: string }) {
+/**
+ * The story of a target; `shown`, for a reader who does not see every case, keeps the lines (and
+ * so the runs) it may read (api/routes/targets.ts).
+ */
+export async function targetHistory(
+  deps: { db: Db; temporal: Client; ui: TemporalUi },
+  target: { id: string; workflowId: string },
+  shown?: (line: { caseId: string | null; agencyId: string | null }) => boolean,
+) {
   const { db, temporal, ui } = deps;
-  const rows = await journalOf(db, target.id);
+  const rows = (await journalOf(db, target.id)).filter((r) => !shown || shown(r));
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((c): c is string => Boolean(c)))];
   const known = await storyNames(db, caseIds);
   const names: Names = {

@@ -8,4 +8,5 @@ export * from './tables/measures';
 export * from './tables/targets';
 export * from './tables/steps';
 export * from './tables/reports';
+export * from './tables/audit';
 export * from './tables/scoring';

@@ -14,7 +14,7 @@ export async function measureReviewWorkflow(input: MeasureReviewInput): Promise<
   const { changeId } = input;
   return reviewByCreditAndLegal({
     changeId, proposedAt: input.proposedAt, effectiveFrom: input.effectiveFrom, workingDays: REVIEW_WORKING_DAYS,
-    decide: decideMeasureChangeUpdate, state: measureReviewStateQuery,
+    decide: decideMeasureChangeUpdate, state: measureReviewStateQuery, subject: 'a list change',
   }, {
     opened: (due) => acts.openMeasureReview({ changeId, reviewDueAt: due.dueAt, at: input.proposedAt }),
     decided: (decision) => acts.recordReviewDecision({ changeId, decision }),

@@ -26,8 +26,8 @@ export interface ReviewInput {
   workingDays: number;
   decide: UpdateDefinition<ReviewState, [ReviewDecisionMessage]>;
   state: QueryDefinition<ReviewState>;
-  /** CREDIT and LEGAL must be two different agencies (an agency holding both roles decides once). */
-  distinctAgencies?: boolean;
+  /** What is reviewed, in the refusal that names it ("a list change", "a scoring policy"). */
+  subject: string;
 }
 
 export async function reviewByCreditAndLegal(input: ReviewInput, hooks: ReviewHooks): Promise<ReviewState> {
@@ -38,9 +38,16 @@ export async function reviewByCreditAndLegal(input: ReviewInput, hooks: ReviewHo
   const slot = (d: ReviewDecisionMessage) => (d.role === 'CREDIT' ? 'credit' : 'legal');
   const refusal = (d: ReviewDecisionMessage): string | null => {
     if (state.status !== 'under_review') return `the change is already ${state.status}`;
-    if (state[slot(d)]) return `${d.role} has already decided this change`;
-    const other = state[slot(d) === 'credit' ? 'legal' : 'credit'];
-    return input.distinctAgencies && other?.agencyId === d.agencyId ? 'CREDIT and LEGAL decide as two different agencies' : null;
+    return state[slot(d)] ? `${d.role} has already decided this change` : null;
+  };
+  // R1 (separation of duties): the two approvals come from two different agencies; an agency
+  // holding both roles decides in one of them only. Judged in the validator alone, which never
+  // runs on replay, so that histories accepted before this rule replay unchanged.
+  const sameAgency = (d: ReviewDecisionMessage): string | null => {
+    const other = d.role === 'CREDIT' ? state.legal : state.credit;
+    return other?.agencyId === d.agencyId
+      ? `${d.agencyName} has already decided this change as ${other.role}: the two decisions of ${input.subject} come from two different agencies`
+      : null;
   };
   setHandler(input.state, () => state);
   setHandler(input.decide, async (d) => {
@@ -53,7 +60,7 @@ export async function reviewByCreditAndLegal(input: ReviewInput, hooks: ReviewHo
     return state;
   }, {
     validator: (d) => {
-      const why = refusal(d);
+      const why = refusal(d) ?? sameAgency(d);
       if (why) throw ApplicationFailure.nonRetryable(why, REFUSED);
     },
   });

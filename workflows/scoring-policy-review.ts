@@ -12,7 +12,7 @@ export async function scoringPolicyReviewWorkflow(input: ScoringPolicyReviewInpu
   const { changeId } = input;
   return reviewByCreditAndLegal({
     changeId, proposedAt: input.proposedAt, effectiveFrom: input.effectiveFrom, workingDays: workingDaysOf('policy_review'),
-    decide: decideScoringPolicyUpdate, state: scoringPolicyReviewStateQuery, distinctAgencies: true,
+    decide: decideScoringPolicyUpdate, state: scoringPolicyReviewStateQuery, subject: 'a scoring policy',
   }, {
     opened: (due) => acts.openPolicyReview({ changeId, reviewDueAt: due.dueAt, at: input.proposedAt }),
     decided: (decision) => acts.recordPolicyDecision({ changeId, decision }),

@@ -140,6 +140,11 @@ export async function scoringPolicyRoutes(app: FastifyInstance): Promise<void> {
     if (!request.body.approve && !request.body.reason?.trim()) throw badRequest('reason', 'is required when rejecting');
     const change = await policyChange(db, request.params.changeId);
     if (!change) throw notFound('changeId', `no scoring-policy change ${request.params.changeId}`);
+    // R1 (separation of duties): the agency that proposed a policy does not review it.
+    if (change.proposedBy === agency.id) {
+      request.log.warn({ agency: agency.id, changeId: change.id }, 'access denied: a proposer reviewing its own scoring policy');
+      throw new DomainError(403, 'forbidden', 'changeId', `${agency.name} proposed this policy; it is reviewed by other agencies`);
+    }
     // The review workflow judges whether the proposal is still open, this role still to decide, and the agencies two.
     let state;
     try {

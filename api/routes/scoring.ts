@@ -4,17 +4,20 @@
 // gave them, and the tier with its validity and cause.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actById, claimAct, correctAct, policyForTarget, policyInForce, scoreOf, type ActRow } from '../../db/queries/scoring';
+import { actById, actStandings, claimAct, correctAct, policyForTarget, policyInForce, scoreOf, type ActRow } from '../../db/queries/scoring';
 import { recordTarget } from '../../db/queries/cases';
+import { caseStandings, targetWithCases } from '../../db/queries/targets';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { creditCodeProblem, documentNumberKey, idNumberProblem } from '../../domain/identifiers';
-import { targetWorkflowId, type TargetKind } from '../../workflows/messages';
-import { bearerSecurity, requireRoles } from '../auth';
+import { scoreVisible } from '../../domain/regions';
+import { targetWorkflowId, type ActionAnswer, type TargetKind } from '../../workflows/messages';
+import { audit } from '../audit';
+import { bearerSecurity, readScope, requireRoles } from '../auth';
 import { idempotency, scoreWithStart } from '../engine';
 import { badRequest, conflict, DomainError, errorSchema, forbidden, notFound } from '../errors';
 import { targetIdOf } from '../identity';
 import { READERS } from './target-schemas';
-import { targetIdParams, targetInScope } from './targets';
+import { targetIdParams } from './targets';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
@@ -42,6 +45,35 @@ interface ActBody {
   correctionDueOn?: string;
   correctedOn?: string;
   target?: { kind: TargetKind; name: string; creditCode?: string; idNumber?: string };
+}
+
+/** Whether the agency reads the target's score whole (domain/regions.ts scoreVisible, R15). */
+async function readsScore(app: FastifyInstance, request: FastifyRequest, targetId: string): Promise<boolean> {
+  const { db } = app.deps;
+  const found = await targetWithCases(db, targetId);
+  const tierCases = (found?.caseRows ?? []).filter((c) => c.source === 'score_tier').map((c) => c.id);
+  const standings = await caseStandings(db, tierCases);
+  return scoreVisible(readScope(request.agency!), await actStandings(db, targetId), [...standings.values()]);
+}
+
+/** The target, or 404; 403 when the agency does not read its score. */
+async function scoredTarget(app: FastifyInstance, request: FastifyRequest, targetId: string) {
+  const found = await targetWithCases(app.deps.db, targetId);
+  if (!found) throw notFound('targetId', `no target ${targetId}`);
+  if (!(await readsScore(app, request, targetId))) {
+    request.log.warn({ agency: request.agency!.id, targetId }, 'access denied: a score outside the agency scope');
+    throw new DomainError(403, 'forbidden', 'targetId', "this agency does not see every act of this target nor a case its tiers filed");
+  }
+  return found.target;
+}
+
+/**
+ * What the loop did is told to an agency that reads the score; another recorder (an act of its
+ * own against a target scored in other regions too) learns only that its act was taken.
+ */
+async function loopAnswer(app: FastifyInstance, request: FastifyRequest, targetId: string, answer: ActionAnswer) {
+  if (await readsScore(app, request, targetId)) return answer;
+  return { action: answer.action, at: answer.at, caseId: null, fingerprint: answer.fingerprint, opened: [], closed: [], detail: null };
 }
 
 function presentAct(a: ActRow) {
@@ -99,7 +131,8 @@ async function recordAct(app: FastifyInstance, request: FastifyRequest, reply: F
   }
   const engine = { temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs };
   const answer = await scoreWithStart(engine, target, { actId: claim.act.id, actor: request.agency!.id, at: now().toISOString(), fingerprint: idem.fingerprint });
-  return reply.status(claim.fresh ? 201 : 200).send({ act: presentAct(claim.act), targetId: target.targetId, workflowId: target.workflowId, loop: answer });
+  const loop = await loopAnswer(app, request, target.targetId, answer);
+  return reply.status(claim.fresh ? 201 : 200).send({ act: presentAct(claim.act), targetId: target.targetId, workflowId: target.workflowId, loop });
 }
 
 export async function scoringRoutes(app: FastifyInstance): Promise<void> {
@@ -117,7 +150,10 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
       response: answers,
     },
   }, async (request, reply) => {
-    const { target } = await targetInScope(app, request, request.params.targetId);
+    // An act may be recorded against any target the agency names: its answer tells what the agency reads (loopAnswer).
+    const found = await targetWithCases(app.deps.db, request.params.targetId);
+    if (!found) throw notFound('targetId', `no target ${request.params.targetId}`);
+    const { target } = found;
     return recordAct(app, request, reply, { targetId: target.id, kind: target.kind, workflowId: target.workflowId }, request.body);
   });
 
@@ -165,7 +201,9 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { db, now } = app.deps;
-    const { target } = await targetInScope(app, request, request.params.targetId);
+    const found = await targetWithCases(db, request.params.targetId);
+    if (!found) throw notFound('targetId', `no target ${request.params.targetId}`);
+    const { target } = found;
     const act = await actById(db, request.params.actId);
     if (!act || act.targetId !== target.id) throw notFound('actId', `no act ${request.params.actId} on this target`);
     if (act.recordedBy !== request.agency!.id) throw forbidden('actId', 'only the agency that recorded the act records its correction');
@@ -181,7 +219,7 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
     const engine = { temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs };
     const loop = await scoreWithStart(engine, { targetId: target.id, kind: target.kind, workflowId: target.workflowId },
       { actId: act.id, actor: request.agency!.id, at: now().toISOString(), fingerprint: idem.fingerprint }, `score/${act.id}/corrected`);
-    return reply.status(200).send({ act: presentAct(corrected), targetId: target.id, workflowId: target.workflowId, loop });
+    return reply.status(200).send({ act: presentAct(corrected), targetId: target.id, workflowId: target.workflowId, loop: await loopAnswer(app, request, target.id, loop) });
   });
 
   app.get<{ Params: { targetId: string }; Querystring: { at?: string } }>('/targets/:targetId/score', {
@@ -193,11 +231,12 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
-    const { target } = await targetInScope(app, request, request.params.targetId);
     const at = request.query.at ?? shanghaiDateOf(app.deps.now());
     if (!parseIsoDate(at)) throw badRequest('at', 'is not a real calendar date');
+    const target = await scoredTarget(app, request, request.params.targetId);
     const found = await scoreOf(app.deps.db, target.id, at);
     if (!found) throw new DomainError(404, 'not_found', 'targetId', 'no act has been recorded against this target (R15)');
+    await audit(request, 'target.score_read', { targetId: target.id, detail: { at, acts: found.rows.length } });
     const { policy, rows, result } = found;
     const rowOf = new Map(rows.map((r) => [r.id, r]));
     const classOf = new Map(policy.row.document.actClasses.map((c) => [c.code, c.label]));

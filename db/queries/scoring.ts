@@ -3,7 +3,8 @@
 // domain/scoring/, on the acts as PostgreSQL holds them).
 import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
-import { journal, scoringActs, scoringPolicies, targetScoring, type ScoringPolicyStatus } from '../schema';
+import { agencies, journal, scoringActs, scoringPolicies, targetScoring, type ScoringPolicyStatus } from '../schema';
+import type { ActStanding } from '../../domain/regions';
 import { scoreAt, tierChanges, type Act, type ScoringPolicy } from '../../domain/scoring';
 
 export type PolicyRow = typeof scoringPolicies.$inferSelect;
@@ -66,6 +67,12 @@ export async function policyForTarget(db: DbOrTx, targetId: string, onDate: stri
 
 export async function actsOf(db: DbOrTx, targetId: string): Promise<ActRow[]> {
   return db.select().from(scoringActs).where(eq(scoringActs.targetId, targetId)).orderBy(asc(scoringActs.date), asc(scoringActs.id));
+}
+
+/** R15: who recorded each act of the target, and in which region (domain/regions.ts scoreVisible). */
+export async function actStandings(db: DbOrTx, targetId: string): Promise<ActStanding[]> {
+  return db.select({ recordedBy: scoringActs.recordedBy, region: agencies.region }).from(scoringActs)
+    .innerJoin(agencies, eq(agencies.id, scoringActs.recordedBy)).where(eq(scoringActs.targetId, targetId));
 }
 
 /** An act as the evaluator reads it: its source document is the normalized number (repeat rules count decisions by it). */

@@ -53,7 +53,7 @@ export interface TierEvaluation {
 
 export interface TierPlan {
   /** Listings the loop carried out that are no longer in force, with how they ended. */
-  end: { listing: TierListingState; lastDay: IsoDate; reason: ListingEnd }[];
+  end: { listing: TierListingState; label: string; lastDay: IsoDate; reason: ListingEnd }[];
   start: (TierListingView & { filing: TierFiling | null }) | null;
 }
 
@@ -66,7 +66,7 @@ export function planTiers(scoring: ScoringState, evaluation: TierEvaluation): Ti
   for (const listing of scoring.listings) {
     if (listing.ended || listing.key === evaluation.current?.key) continue;
     const known = evaluation.ended.find((e) => e.key === listing.key);
-    end.push({ listing, lastDay: known?.lastDay ?? evaluation.through, reason: known?.reason ?? 'superseded' });
+    end.push({ listing, label: known?.label ?? listing.tier, lastDay: known?.lastDay ?? evaluation.through, reason: known?.reason ?? 'superseded' });
   }
   const current = evaluation.current;
   const start = current && !scoring.listings.some((l) => l.key === current.key) ? current : null;

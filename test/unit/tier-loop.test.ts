@@ -45,7 +45,7 @@ describe('R15 tier listings against the loop (domain/loop/tiers.ts)', () => {
       current: view('p@1/red/2026-05-20', 'red', '2026-05-20'),
       ended: [{ key: 'p@1/yellow/2026-05-01', tier: 'yellow', label: 'yellow', from: '2026-05-01', lastDay: '2026-05-19', reason: 'superseded' }],
     }));
-    expect(plan.end).toEqual([{ listing: scoring.listings[0], lastDay: '2026-05-19', reason: 'superseded' }]);
+    expect(plan.end).toEqual([{ listing: scoring.listings[0], label: 'yellow', lastDay: '2026-05-19', reason: 'superseded' }]);
     expect(plan.start?.tier).toBe('red');
   });
 

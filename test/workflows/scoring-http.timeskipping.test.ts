@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { caseMeasures, cases, steps } from '../../db/schema';
+import { auditLog, caseMeasures, cases, steps } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { scoringPolicyReviewWorkflowId, targetWorkflowId } from '../../workflows/messages';
@@ -37,6 +37,9 @@ let otherAuthority: Agency;
 let enforcement: Agency;
 let enforcement2: Agency;
 let implementer: Agency;
+let adminAndCredit: Agency;
+let enforcementElsewhere: Agency;
+let nationalCredit: Agency;
 
 beforeAll(async () => {
   env = await startTimeSkipping();
@@ -52,6 +55,9 @@ beforeAll(async () => {
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '城管执法支队');
   enforcement2 = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
   implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
+  adminAndCredit = await agencyWithKey(dbh.db, ['ADMIN', 'CREDIT'], '信息中心');
+  enforcementElsewhere = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '南宁市城管执法支队', { region: '450100' });
+  nationalCredit = await agencyWithKey(dbh.db, ['CREDIT'], '总局信用监管司', { nationalScope: true });
   // Months pass in the last test: reports nobody files are reminded every 30 working days, not every 2.
   expect((await put('/escalation-intervals/feedback', admin, { intervalWorkingDays: 30 })).statusCode).toBe(200);
 });
@@ -118,6 +124,13 @@ describe('R15 scoring policies are reviewed like list changes (R1)', () => {
     const notAuthority = await post('/scoring-policies', admin, { policy: file(policyUrl('nanning-urban-credit.json')), authority: credit.id, reason: '施行' });
     expect(notAuthority.json()).toMatchObject({ field: 'authority' });
     expect((await post('/scoring-policies', authority, { policy: {}, authority: authority.id, reason: '施行' })).statusCode).toBe(403);
+    // R1: the agency that proposed a policy does not review it.
+    const own = await post('/scoring-policies', adminAndCredit, { policy: { ...file(fixtureUrl('made-up-regime.json')), id: 'own-proposal' }, authority: authority.id, reason: '试行' });
+    expect(own.statusCode, own.body).toBe(202);
+    const ownDecision = await post(`/scoring-policies/${own.json().changeId}/decision`, adminAndCredit, { approve: true });
+    expect(ownDecision.statusCode).toBe(403);
+    expect(ownDecision.json()).toMatchObject({ field: 'changeId', message: expect.stringMatching(/proposed this policy/) });
+    expect((await post(`/scoring-policies/${own.json().changeId}/decision`, legal, { approve: false, reason: '撤回' })).statusCode).toBe(200);
 
     const trial = { ...file(fixtureUrl('made-up-regime.json')), id: 'review-trial' };
     const proposed = await post('/scoring-policies', admin, { policy: trial, authority: authority.id, reason: '试行' });
@@ -200,7 +213,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     const story = (await get(`/targets/${targetId}/history`, authority)).json().items as { kind: string; summary: string }[];
     expect(story.filter((l) => l.kind.startsWith('tier_')).map((l) => l.summary)).toEqual([
       `计分 10 分，达到 10 分（002 篇四 第九条），自 ${addDays(D, -5)} 起列入失信黄名单（至 ${yellowUntil}），措施 「列为重点监管对象」 推送业务主管机构`,
-      expect.stringMatching(/^yellow 名单（.+ 起）因升入更高等级于 .+ 结束，解除措施 「/),
+      expect.stringMatching(/^失信黄名单（.+ 起）因升入更高等级于 .+ 结束，解除措施 「/),
       expect.stringMatching(/^计分 22 分，达到 20 分（002 篇四 第九条），自 .+ 起列入失信红名单/),
     ]);
     expect(story.map((l) => l.kind)).toContain('act_recorded');
@@ -259,6 +272,29 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(withKey.statusCode).toBe(201);
     const reused = await post(`/targets/${keyed.json().targetId}/acts`, enforcement, { policyId: nn, class: 'minor', item: 'item-C', date: D, document: { number: 'V5', issuer: 'x' } }, key);
     expect(reused.statusCode).toBe(422);
+  });
+
+  it('R15: a score is read whole: an agency that sees every act or a case its tiers filed reads it; another region\'s recorder learns only that its act was taken', async () => {
+    const D = today();
+    const nn = 'nanning-urban-management';
+    const first = await act(5, nn, 'heavier', D, '杭城管罚〔2026〕S1号');
+    const { targetId } = first.json();
+    expect(first.json().loop.detail).toMatchObject({ score: 3 });
+    expect((await get(`/targets/${targetId}/score`, credit)).statusCode).toBe(200);
+    // An act recorded in Nanning (450100): the Hangzhou reader no longer sees every act, and the recorder not the Hangzhou one.
+    const elsewhere = await act(5, nn, 'serious', D, '邕城管罚〔2026〕S2号', {}, enforcementElsewhere);
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    expect(elsewhere.json().loop).toMatchObject({ action: 'scoreTarget', detail: null, opened: [] });
+    expect((await get(`/targets/${targetId}/score`, credit)).statusCode).toBe(403);
+    expect((await get(`/targets/${targetId}/score`, enforcementElsewhere)).statusCode).toBe(403);
+    const whole = await get(`/targets/${targetId}/score`, nationalCredit);
+    expect(whole.statusCode).toBe(200);
+    expect(whole.json()).toMatchObject({ score: 9, tier: null });
+    // Listed (10 points): the tier's case stands in the region of its AUTHORITY, so the Hangzhou reader reads the score again.
+    expect((await act(5, nn, 'minor', D, '杭城管罚〔2026〕S3号')).json().loop.detail).toMatchObject({ score: 10, tier: 'yellow' });
+    expect((await get(`/targets/${targetId}/score`, credit)).json()).toMatchObject({ score: 10, tier: { code: 'yellow' } });
+    const [line] = await dbh.db.select().from(auditLog).where(and(eq(auditLog.action, 'target.score_read'), eq(auditLog.actorAgencyId, nationalCredit.id)));
+    expect(line).toMatchObject({ targetId, detail: { at: D, acts: 2 } });
   });
 });
 
@@ -321,7 +357,7 @@ describe('R15 a third regime from a file', () => {
     expect((await get(`/targets/${targetId}/score`, credit)).json()).toMatchObject({ score: 0, tier: null });
     const story = (await get(`/targets/${targetId}/history`, credit)).json().items as { kind: string; summary: string }[];
     expect(story.filter((l) => l.kind === 'tier_ended').map((l) => l.summary)).toEqual([
-      expect.stringMatching(/^watch 名单.*因升入更高等级/), expect.stringMatching(/^restricted 名单.*因有效期届满/), expect.stringMatching(/^watch 名单.*因分值降至标准以下/),
+      expect.stringMatching(/^watch list（.*因升入更高等级/), expect.stringMatching(/^restricted list（.*因有效期届满/), expect.stringMatching(/^watch list（.*因分值降至标准以下/),
     ]);
     const state = await env.client.workflow.getHandle(targetWorkflowId(targetId)).query('targetState') as { steps: { kind: string }[] };
     expect(state.steps.map((s) => s.kind)).not.toContain('tier_review');

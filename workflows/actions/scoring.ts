@@ -20,12 +20,12 @@ export async function rescore(ctx: Ctx, trigger: ScoreTarget | null, at: string)
   const evaluation = await acts.evaluateTiers({ ...ref, through: today, applied: scoring.listings.map((l) => l.key) });
   const plan = planTiers(scoring, evaluation);
 
-  const ended = plan.end.map(({ listing, lastDay, reason }) => {
+  const ended = plan.end.map(({ listing, label, lastDay, reason }) => {
     listing.ended = { lastDay, reason };
     const c = listing.caseId ? book.find(listing.caseId) : undefined;
     // Run out: released as of its last day (R10); replaced or no longer reached: released today.
     const done = c ? endTierCase(book, c, reason, reason === 'expired' ? lastDay : today) : { caseReleased: false, released: [], superseded: [] };
-    return { key: listing.key, tier: listing.tier, from: listing.from, caseId: listing.caseId, lastDay, reason, ...done };
+    return { key: listing.key, tier: listing.tier, label, from: listing.from, caseId: listing.caseId, lastDay, reason, ...done };
   });
   const start = plan.start;
   if (start) {
