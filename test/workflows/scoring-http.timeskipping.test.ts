@@ -158,6 +158,7 @@ describe('R15 scoring policies are reviewed like list changes (R1)', () => {
     expect(rejected.statusCode).toBe(200);
     // Waiting on result() would let the test server skip time to its horizon (years): poll the record instead.
     await eventually(async () => expect((await get(`/scoring-policies/${changeId}`, admin)).json()).toMatchObject({ status: 'rejected', legalDecision: { approve: false } }));
+    await eventually(async () => expect((await env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED'));
     await recordHistory(env.client.workflow.getHandle(workflowId), 'scoring-policy-review');
   });
 });
