@@ -46,7 +46,7 @@ export function createScoringPolicyActivities({ db }: { db: Db }) {
         .where(eq(scoringPolicies.id, input.changeId));
     },
 
-    /** R15/R14: the review is late: remind the reviewers still to decide, tell the supervisors. */
+    /** R14: the review of a scoring policy (R15) is late: remind the reviewers still to decide, tell the supervisors. */
     async escalatePolicyReview(input: { changeId: string; dueAt: string; detectedAt: string; waitingFor: ('CREDIT' | 'LEGAL')[] }): Promise<void> {
       await db.transaction(async (tx) => {
         const change = await changeRow(tx, input.changeId);

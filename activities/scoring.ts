@@ -7,8 +7,8 @@ import { eq } from 'drizzle-orm';
 import { measureInEffect } from '../db/measures';
 import { actsOf, evaluatorAct, policyForTarget, type ActRow } from '../db/queries/scoring';
 import { cases, targets } from '../db/schema';
-import type { ListingEnd, TierEvaluation, TierFiling, TierListingView } from '../domain/loop/tiers';
-import { pinMeasure, type PinnedMeasure } from '../domain/measures';
+import { pinTierMeasure, type ListingEnd, type TierEvaluation, type TierFiling, type TierListingView } from '../domain/loop/tiers';
+import type { PinnedMeasure } from '../domain/measures';
 import { periodEnd } from '../domain/periods';
 import { scoreAt, tierChanges, type ScoringPolicy } from '../domain/scoring';
 import type { Listing } from '../domain/scoring/listings';
@@ -36,19 +36,16 @@ function originatorOf(l: Listing, rows: ActRow[]): string {
   return (byId ?? latest).recordedBy;
 }
 
-/** R1, R15: the tier's measures as the lists have them on `on`, each lasting as the listing does. */
+/** R15: the tier's measures as the lists (R1) have them on `on` (domain/loop/tiers.ts pinTierMeasure). */
 async function tierMeasures(tx: Tx, policy: ScoringPolicy, l: Listing, targetKind: 'enterprise' | 'person', on: string) {
   const tier = policy.tiers.find((t) => t.code === l.tier)!;
-  const length = tier.validity.kind === 'fixed' ? tier.validity.length : null;
+  const validity = tier.validity.kind === 'fixed' ? tier.validity.length : null;
   const measures: PinnedMeasure[] = [];
   const skipped: { code: string; reason: string }[] = [];
   for (const code of tier.measures.codes) {
-    const m = await measureInEffect(tx, code, on);
-    if (!m) skipped.push({ code, reason: 'not on either list' });
-    else if (m.status === 'retired') skipped.push({ code, reason: 'retired from the list' });
-    else if (!m.targetKinds.includes(targetKind)) skipped.push({ code, reason: `does not apply to ${targetKind === 'person' ? 'a person' : 'an enterprise'}` });
-    // The tier is the decision: its validity is the period; one valid while the score qualifies has no fixed one.
-    else measures.push({ ...pinMeasure(m, length ?? { years: 1 })!, period: length ?? 'permanent', tier: { until: l.until } });
+    const pin = pinTierMeasure(code, await measureInEffect(tx, code, on), targetKind, validity, l.until);
+    if ('pinned' in pin) measures.push(pin.pinned);
+    else skipped.push(pin.skipped);
   }
   return { measures, skipped };
 }

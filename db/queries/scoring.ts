@@ -5,7 +5,7 @@ import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import { agencies, journal, scoringActs, scoringPolicies, targetScoring, type ScoringPolicyStatus } from '../schema';
 import type { ActStanding } from '../../domain/regions';
-import { scoreAt, tierChanges, type Act, type ScoringPolicy } from '../../domain/scoring';
+import { scoreAt, scoringVersion, tierChanges, type Act, type ScoringPolicy } from '../../domain/scoring';
 
 export type PolicyRow = typeof scoringPolicies.$inferSelect;
 export type ActRow = typeof scoringActs.$inferSelect;
@@ -59,9 +59,7 @@ export async function policyForTarget(db: DbOrTx, targetId: string, onDate: stri
   const [pinned] = await db.select().from(scoringPolicies)
     .where(and(eq(scoringPolicies.policyId, pin.policyId), eq(scoringPolicies.version, pin.version), inArray(scoringPolicies.status, IN_FORCE)));
   const newest = await policyInForce(db, pin.policyId, onDate);
-  if (newest && newest.version > pin.version && newest.document.versioning?.existingTargets === 'rescore') {
-    return { row: newest, pinnedVersion: pin.version, since: pin.since, rescored: true };
-  }
+  if (newest && scoringVersion(pin.version, newest).rescored) return { row: newest, pinnedVersion: pin.version, since: pin.since, rescored: true };
   return pinned ? { row: pinned, pinnedVersion: pin.version, since: pin.since, rescored: false } : null;
 }
 

@@ -5,7 +5,8 @@
 // superseded by a higher tier or ended by a falling score, its measures are released at once
 // (名单等级变更); run out, its measures end with their period (R10). Pure.
 import type { IsoDate } from '../dates';
-import type { PinnedMeasure } from '../measures';
+import { pinMeasure, type CatalogVersion, type PinnedMeasure } from '../measures';
+import type { PeriodLength } from '../periods';
 import { syncFeedbackMonth } from './feedback';
 import type { TargetBook } from './book';
 import { caseDone } from './case';
@@ -93,4 +94,30 @@ export interface TierCaseEnd {
   released: string[];
   /** Its steps no longer owed. */
   superseded: string[];
+}
+
+/** A measure of the lists as a tier's case may pin it: its version in effect, or null when on neither list. */
+export interface TierCatalogEntry extends CatalogVersion {
+  status: string;
+  targetKinds: string[];
+}
+
+/**
+ * R15: a tier's measure as its case pins it (R1: the version in effect on the listing's filing
+ * day), or why it is left out. The listing is the decision: the tier's validity is the measure's
+ * period (a tier valid while the score qualifies gives none, the loop releases it when the score
+ * falls), and the measure ends with the listing, not a period counted from its acknowledgement
+ * (`tier.until`). No legal minimum outlasts the listing.
+ */
+export function pinTierMeasure(
+  code: string, entry: TierCatalogEntry | null, targetKind: 'enterprise' | 'person', validity: PeriodLength | null, until: IsoDate | null,
+): { pinned: PinnedMeasure } | { skipped: { code: string; reason: string } } {
+  if (!entry) return { skipped: { code, reason: 'not on either list' } };
+  if (entry.status === 'retired') return { skipped: { code, reason: 'retired from the list' } };
+  if (!entry.targetKinds.includes(targetKind)) {
+    return { skipped: { code, reason: `does not apply to ${targetKind === 'person' ? 'a person' : 'an enterprise'}` } };
+  }
+  const pinned = pinMeasure(entry, validity ?? { years: 1 })!;
+  const legalMinimum = entry.period.rule === 'permanent' ? null : pinned.legalMinimum;
+  return { pinned: { ...pinned, period: validity ?? 'permanent', legalMinimum, tier: { until } } };
 }

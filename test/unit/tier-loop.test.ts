@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { TargetBook } from '../../domain/loop/book';
 import { activate, syncPeriodEnds } from '../../domain/loop/measures';
 import type { CaseState, PinnedMeasure, ScoringState } from '../../domain/loop/state';
-import { endTierCase, planTiers, type TierEvaluation } from '../../domain/loop/tiers';
+import { endTierCase, pinTierMeasure, planTiers, type TierCatalogEntry, type TierEvaluation } from '../../domain/loop/tiers';
+import { scoringVersion } from '../../domain/scoring';
 
 const tierPin = (code: string, until: string | null): PinnedMeasure => ({
   code, version: 1, category: 'R8', period: until ? { years: 1 } : 'permanent', legalMinimum: null, feedbackSet: true,
@@ -77,5 +78,42 @@ describe('R15 tier listings against the loop (domain/loop/tiers.ts)', () => {
     done.c.inForce[0].status = 'released'; // the R10 timer of its last day came first
     expect(endTierCase(done.book, done.c, 'expired', '2027-03-02')).toEqual({ caseReleased: false, released: [], superseded: [] });
     expect(done.c.status).toBe('implementing');
+  });
+});
+
+describe('R15 what a tier case pins, and which version scores a target', () => {
+  const entry = (over: Partial<TierCatalogEntry> = {}): TierCatalogEntry => ({
+    code: 'ES-R8-KEY-TARGET', version: 3, category: 'R8', period: { rule: 'by_decision' }, legalMinimum: null, feedbackSet: true,
+    outsideLocalAuthority: false, implementerKind: 'authority', status: 'active', targetKinds: ['enterprise', 'person'], ...over,
+  });
+
+  it('R15: a tier measure takes the tier\'s validity as its period and ends on the listing\'s last day', () => {
+    expect(pinTierMeasure('ES-R8-KEY-TARGET', entry(), 'enterprise', { years: 1 }, '2027-03-02')).toEqual({
+      pinned: expect.objectContaining({ code: 'ES-R8-KEY-TARGET', version: 3, period: { years: 1 }, legalMinimum: null, tier: { until: '2027-03-02' } }),
+    });
+    // A tier valid while the score qualifies gives no period: the loop releases the measure when the score falls.
+    expect(pinTierMeasure('ES-R8-KEY-TARGET', entry(), 'person', null, null)).toMatchObject({ pinned: { period: 'permanent', tier: { until: null } } });
+  });
+
+  it('R15: a measure permanent on the list lasts only as the listing does, with no legal minimum outlasting it', () => {
+    const pinned = pinTierMeasure('DM-X', entry({ code: 'DM-X', period: { rule: 'permanent' } }), 'enterprise', { years: 5 }, '2031-01-01');
+    expect(pinned).toMatchObject({ pinned: { period: { years: 5 }, legalMinimum: null, tier: { until: '2031-01-01' } } });
+  });
+
+  it('R15: a tier measure not on the lists, retired, or not for this kind of target is left out with why', () => {
+    expect(pinTierMeasure('NOPE', null, 'enterprise', { years: 1 }, '2027-01-01')).toEqual({ skipped: { code: 'NOPE', reason: 'not on either list' } });
+    expect(pinTierMeasure('ES-R8-KEY-TARGET', entry({ status: 'retired' }), 'enterprise', { years: 1 }, '2027-01-01'))
+      .toEqual({ skipped: { code: 'ES-R8-KEY-TARGET', reason: 'retired from the list' } });
+    expect(pinTierMeasure('ES-R8-KEY-TARGET', entry({ targetKinds: ['enterprise'] }), 'person', { years: 1 }, '2027-01-01'))
+      .toEqual({ skipped: { code: 'ES-R8-KEY-TARGET', reason: 'does not apply to a person' } });
+  });
+
+  it('R15: a target keeps the version it was first scored under; a later version rescores it only if it says so', () => {
+    expect(scoringVersion(1, null)).toEqual({ version: 1, rescored: false });
+    expect(scoringVersion(1, { version: 1, document: {} })).toEqual({ version: 1, rescored: false });
+    expect(scoringVersion(1, { version: 2, document: {} })).toEqual({ version: 1, rescored: false });
+    expect(scoringVersion(1, { version: 2, document: { versioning: { existingTargets: 'keep' } } })).toEqual({ version: 1, rescored: false });
+    expect(scoringVersion(1, { version: 2, document: { versioning: { existingTargets: 'rescore' } } })).toEqual({ version: 2, rescored: true });
+    expect(scoringVersion(3, { version: 2, document: { versioning: { existingTargets: 'rescore' } } })).toEqual({ version: 3, rescored: false });
   });
 });

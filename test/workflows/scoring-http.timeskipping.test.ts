@@ -299,6 +299,26 @@ describe('R15 acts, the score and the tier through the loop', () => {
   });
 });
 
+describe('R15 policy versions', () => {
+  it('R15: a target keeps the version it was first scored under; a new version scores the targets first scored after it', async () => {
+    const D = today();
+    const nn = 'nanning-urban-management';
+    expect((await act(6, nn, 'heavier', D, '邕城管罚〔2026〕W1号')).json().loop.detail).toMatchObject({ policy: { version: 1 }, score: 3, tier: null });
+    // Version 2 (made up for the test) lists yellow from 3 points.
+    const v2 = { ...file(policyUrl('nanning-urban-credit.json')), version: 2 };
+    (v2.tiers as { minPoints: number }[])[0].minPoints = 3;
+    await adopt(v2);
+    const kept = await act(6, nn, 'heavier', D, '邕城管罚〔2026〕W2号');
+    expect(kept.json().loop.detail).toMatchObject({ policy: { version: 1 }, score: 6, tier: null });
+    expect((await get(`/targets/${kept.json().targetId}/score`, credit)).json().policy).toMatchObject({ version: 1, firstScoredUnder: 1, rescored: false });
+    const fresh = await act(7, nn, 'heavier', D, '邕城管罚〔2026〕W3号');
+    expect(fresh.json().loop.detail).toMatchObject({ policy: { version: 2 }, score: 3, tier: 'yellow' });
+    expect((await get(`/targets/${fresh.json().targetId}/score`, credit)).json()).toMatchObject({
+      policy: { version: 2, firstScoredUnder: 2 }, tier: { code: 'yellow', cause: { kind: 'points', threshold: 3 } },
+    });
+  });
+});
+
 describe('R15 a third regime from a file', () => {
   it('R15: a made-up regime, added by a file and a CREDIT/LEGAL review with no code change, lists a target through the loop: watch, escalated, expired (R10), listed anew, ended by a falling score', async () => {
     const changeId = await adopt(file(fixtureUrl('made-up-regime.json')));
