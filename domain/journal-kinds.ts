@@ -33,6 +33,10 @@ export const JOURNAL_KINDS = {
   repair_decided: '信用修复决定',
   commitment_kept: '承诺已履行',
   commitment_broken: '承诺未履行',
+  publicity_ordered: '公示指令',
+  publicity_confirmed: '公示平台确认',
+  letter_issued: '出具文书',
+  letter_delivered: '文书送达',
   deadline_recomputed: '期限重算',
   loop_closed: '闭环完成',
 } as const;

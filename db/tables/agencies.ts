@@ -20,6 +20,8 @@ export const agencies = pgTable('agencies', {
   roles: text('roles').array().$type<Role[]>().notNull(),
   /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
   implementerKind: text('implementer_kind'),
+  /** For PUBLISHER: the platform it runs (domain/publicity.ts CHANNELS). */
+  publisherChannel: text('publisher_channel'),
   notifyUrl: text('notify_url'),
   /** Standard Webhooks signing secret, `whsec_` + base64 of the HMAC key. */
   notifySecret: text('notify_secret'),

@@ -2,7 +2,7 @@
 // workflow (written by its activities), plus the identities the workflows never hold.
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { PinnedMeasure } from '../../domain/measures';
 import { agencies } from './agencies';
@@ -45,6 +45,10 @@ export const cases = pgTable('cases', {
   /** R3: the day CREDIT received the external document; its 3 working days count from it. */
   receivedOn: date('received_on'),
   consultation: boolean('consultation').notNull().default(false),
+  /** R8/004: the penalty's kind (domain/publicity.ts), the fine in yuan and the field; null when not given. */
+  penaltyType: text('penalty_type'),
+  penaltyAmount: numeric('penalty_amount', { precision: 16, scale: 2, mode: 'number' }),
+  penaltyField: text('penalty_field'),
   /** The measures with the catalog version each was matched against (R1: cases keep it). */
   measures: jsonb('measures').$type<PinnedMeasure[]>().notNull().default(sql`'[]'::jsonb`),
   /** The receiving AUTHORITY chosen at intake (R2, R3). */
