@@ -8,20 +8,12 @@ import type { DbOrTx } from '../db/client';
 import { agencies, cases, letters, measureVersions, targets } from '../db/schema';
 import { maskIdNumber } from '../domain/identifiers';
 import type { PinnedMeasure } from '../domain/measures';
-import { PENALTY_FIELDS, PENALTY_TYPES, type PenaltyField, type PenaltyType } from '../domain/publicity';
+import { DELIVERY_WAYS, LETTER_TITLES, PENALTY_FIELDS, PENALTY_TYPES, type PenaltyField, type PenaltyType } from '../domain/publicity';
 import type { LetterState, RecordLetterDelivery } from '../workflows/messages';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 type Kind = LetterState['kind'];
 
-export const LETTER_TITLES: Record<Kind, string> = {
-  determination: '失信联合惩戒告知书',
-  objection_answer: '异议申请处理决定书',
-  complaint_answer: '投诉处理决定书',
-  repair_answer: '信用修复申请处理决定书',
-};
-
-const DELIVERY_WAYS = { direct: '直接送达', post: '邮寄送达', electronic: '电子送达' } as const;
 
 function periodText(m: PinnedMeasure): string {
   if (m.period === 'permanent') return '终身（不得解除）';

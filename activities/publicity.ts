@@ -4,6 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import { cases, publicityOrders, publicityRecords } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
+import { ORDER_LABELS } from '../domain/publicity';
 import type { OrderSpec } from '../domain/loop/publicity';
 import type { OpenStep } from '../domain/steps';
 import type { ConfirmPublicityOrder } from '../workflows/messages';
@@ -11,7 +12,6 @@ import { agenciesWithRoles, notify } from './notices';
 import { publicityRecord, publisherOf } from './publicity-record';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
-const ORDER_WORDS = { publish: '公示', mark: '作存在异议的标注', unmark: '撤销异议标注', withdraw: '撤下公示' } as const;
 
 export function createPublicityActivities({ db, calendar }: ActivityDeps) {
   return {
@@ -55,7 +55,7 @@ export function createPublicityActivities({ db, calendar }: ActivityDeps) {
           const told = publisherId ? [publisherId] : await agenciesWithRoles(tx, ['SUPERVISOR']);
           await notify(tx, {
             eventKey, agencyIds: told, kind: 'publicity_order', rule: 'R8', at: input.at,
-            subject: `请于 ${step.due.due} 前对「${record.subject.name}」的「${record.measure.name}」${ORDER_WORDS[o.kind]}${publisherId ? '' : `（${o.channel} 无登记的公示平台）`}`,
+            subject: `请于 ${step.due.due} 前对「${record.subject.name}」的「${record.measure.name}」${ORDER_LABELS[o.kind]}${publisherId ? '' : `（${o.channel} 无登记的公示平台）`}`,
             detail: { orderId: o.orderId, order: o.kind, recordId: o.recordId, caseId: o.caseId, dueAt: step.due.dueAt, record },
           });
         }
@@ -79,7 +79,7 @@ export function createPublicityActivities({ db, calendar }: ActivityDeps) {
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/publicity/${input.orderId}/confirmed`, targetId: input.targetId,
           caseId: input.caseId, kind: 'publicity_confirmed', rule: 'R8', at,
-          detail: { orderId: input.orderId, order: input.kind, recordId: input.recordId, reference: input.reference },
+          detail: { orderId: input.orderId, order: input.kind, recordId: input.recordId, code: input.recordId.split('.').at(-3), reference: input.reference },
         });
       });
     },

@@ -13,6 +13,20 @@ export const CHANNELS = {
 export type Channel = keyof typeof CHANNELS;
 export const CHANNEL_IDS = Object.keys(CHANNELS) as Channel[];
 
+/** R17: the letters to the party, by kind. */
+export const LETTER_TITLES = {
+  determination: '失信联合惩戒告知书',
+  objection_answer: '异议申请处理决定书',
+  complaint_answer: '投诉处理决定书',
+  repair_answer: '信用修复申请处理决定书',
+} as const;
+
+/** R17: how a letter reached the party. */
+export const DELIVERY_WAYS = { direct: '直接送达', post: '邮寄送达', electronic: '电子送达' } as const;
+
+/** What an order asks a platform to do (R8), as the notices and the history say it. */
+export const ORDER_LABELS = { publish: '公示', mark: '作存在异议的标注', unmark: '撤销异议标注', withdraw: '撤下公示' } as const;
+
 /** The kinds of administrative penalty (行政处罚法 第九条) a case records. */
 export const PENALTY_TYPES = {
   warning: '警告',
@@ -67,6 +81,13 @@ export const PUBLICITY_RULE_SOURCES: Record<keyof PublicityRules, string> = {
   repairAfterMonths: '004 §二(三)8 「其他行政处罚信息公示满六个月且符合规定条件的，可以申请信用修复」',
   noEarlyRepairFields: '004 §二(三)8 「除食品、药品、特种设备领域」',
 };
+
+/** Why rules an ADMIN sends cannot be used (the field and why), or null; the shape is the route's schema. */
+export function publicityRulesProblem(r: PublicityRules): { field: string; reason: string } | null {
+  const i = r.noEarlyRepairFields.findIndex((f) => !(PENALTY_FIELD_IDS as string[]).includes(f));
+  if (i >= 0) return { field: `noEarlyRepairFields.${i}`, reason: `is not a field; these are: ${PENALTY_FIELD_IDS.join(', ')}` };
+  return null;
+}
 
 /** The terms a case is published under, fixed at intake from the rules in force then. */
 export interface PublicityTerms {

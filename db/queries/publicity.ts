@@ -2,7 +2,7 @@
 // records of a case, and what the public may look up about an enterprise.
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { agencies, publicityOrders, publicityRecords, targets } from '../schema';
+import { agencies, letters, publicityOrders, publicityRecords, targets } from '../schema';
 
 /** The orders sent to one platform after the cursor, oldest first. */
 export async function feedOf(db: Db, publisherId: string, after: number, limit: number) {
@@ -53,5 +53,23 @@ export async function publishedAbout(db: Db, creditCode: string) {
       penalty: r.record.cause.penaltyTypeLabel, producer: r.record.producer.name, channel: r.record.channel, platform,
       publishedOn: r.publishedOn, underObjection: r.underObjection,
     })),
+  };
+}
+
+/** R17: the letters of a case, oldest first, without what they say (read one for that). */
+export async function lettersOfCase(db: Db, caseId: string) {
+  const rows = await db.select().from(letters).where(eq(letters.caseId, caseId)).orderBy(asc(letters.issuedAt), asc(letters.id));
+  return rows.map(letterView);
+}
+
+export async function letterOfCase(db: Db, caseId: string, letterId: string) {
+  const [row] = await db.select().from(letters).where(and(eq(letters.caseId, caseId), eq(letters.id, letterId)));
+  return row ?? null;
+}
+
+export function letterView(l: typeof letters.$inferSelect) {
+  return {
+    letterId: l.id, caseId: l.caseId, kind: l.kind, title: String(l.content.title ?? ''), issuedBy: l.issuedBy,
+    issuedAt: l.issuedAt.toISOString(), deliveredOn: l.deliveredOn, deliveryWay: l.deliveryWay, deliveredBy: l.deliveredBy,
   };
 }
