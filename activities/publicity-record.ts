@@ -5,13 +5,20 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { agencies, caseMeasures, cases, measureVersions, targets, type PublicityRecordBody } from '../db/schema';
 import { CHANNELS, PENALTY_TYPES, type Channel, type PenaltyType } from '../domain/publicity';
+import { regionCovers, regionPrefix, regionProblem } from '../domain/regions';
 
-/** The PUBLISHER registered for a channel (the first by id, so that the choice is stable), or null. */
-export async function publisherOf(tx: DbOrTx, channel: string): Promise<string | null> {
-  const [row] = await tx.select({ id: agencies.id }).from(agencies)
-    .where(and(sql`'PUBLISHER' = any(${agencies.roles})`, eq(agencies.publisherChannel, channel)))
-    .orderBy(asc(agencies.id)).limit(1);
-  return row?.id ?? null;
+/**
+ * The PUBLISHER of a channel for a case: the one whose region covers the region of the case's
+ * AUTHORITY most closely (a province's branch of the platform before the national one), then the
+ * first by id, so that the choice is stable; null when the channel has none.
+ */
+export async function publisherOf(tx: DbOrTx, channel: string, caseId: string): Promise<string | null> {
+  const rows = await tx.select({ id: agencies.id, region: agencies.region }).from(agencies)
+    .where(and(sql`'PUBLISHER' = any(${agencies.roles})`, eq(agencies.publisherChannel, channel))).orderBy(asc(agencies.id));
+  if (rows.length <= 1) return rows[0]?.id ?? null;
+  const [c] = await tx.select({ region: agencies.region }).from(cases).innerJoin(agencies, eq(agencies.id, cases.authorityId)).where(eq(cases.id, caseId));
+  const closeness = (region: string | null) => (region && c?.region && !regionProblem(region) && regionCovers(region, c.region) ? regionPrefix(region).length : 0);
+  return rows.reduce((best, r) => (closeness(r.region) > closeness(best.region) ? r : best)).id;
 }
 
 export async function publicityRecord(tx: DbOrTx, o: { recordId: string; caseId: string; code: string; channel: string; marked: boolean }): Promise<PublicityRecordBody> {
@@ -29,7 +36,7 @@ export async function publicityRecord(tx: DbOrTx, o: { recordId: string; caseId:
   const penaltyType = c.penaltyType as PenaltyType | null;
   return {
     recordId: o.recordId,
-    channel: `${o.channel} ${CHANNELS[o.channel as Channel] ?? ''}`.trim(),
+    channel: o.channel, channelName: CHANNELS[o.channel as Channel] ?? o.channel,
     // A person's identity number never leaves the system; the platform gets the name only.
     subject: { kind: t.kind, name: t.name, creditCode: t.kind === 'enterprise' ? t.creditCode : null },
     determinedOn: c.issuedOn,

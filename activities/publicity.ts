@@ -27,7 +27,7 @@ export function createPublicityActivities({ db, calendar }: ActivityDeps) {
         const publishers: Record<string, string | null> = {};
         const open = [];
         for (const o of input.orders) {
-          const publisherId = o.publisherId ?? publishers[o.recordId] ?? await publisherOf(tx, o.channel);
+          const publisherId = o.publisherId ?? publishers[o.recordId] ?? await publisherOf(tx, o.channel, o.caseId);
           publishers[o.recordId] = publisherId;
           const [c] = await tx.select({ pushedBy: cases.pushedBy }).from(cases).where(eq(cases.id, o.caseId));
           // 谁产生、谁负责: with no platform registered for the channel, the producing agency owes it.

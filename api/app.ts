@@ -1,5 +1,6 @@
 // Builds the Fastify app as a plugin tree; never listens (api/server.ts does).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -7,12 +8,18 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
+import { registerKeyThrottle } from './auth';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { DOMAIN_METRICS_TTL_MS, registerObservability } from './observability';
 import { agencyRoutes } from './routes/agencies';
+import { auditRoutes } from './routes/audit';
+import { keyRoutes } from './routes/keys';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
+import { letterRoutes } from './routes/letters';
+import { publicRoutes } from './routes/public';
+import { publicityRoutes } from './routes/publicity';
 import { deadlineSettingRoutes } from './routes/deadline-settings';
 import { actionRoutes } from './routes/actions';
 import { intakeRoutes } from './routes/intake';
@@ -40,7 +47,12 @@ export interface AppDeps {
   notify?: NotifyPolicy;
   /** How long GET /metrics reuses its read of the domain gauges (README, "Observability"). */
   domainMetricsTtlMs?: number;
+  /** Wrong keys an address may present per window before 429 (config `authFailures`). */
+  authFailures?: { max: number; windowMs: number };
 }
+
+/** 10 wrong keys a minute from one address, then 429 until the minute is over. */
+export const AUTH_FAILURES = { max: 10, windowMs: 60_000 };
 
 /** Under 10 s for the whole answer, with room for the database around the engine call. */
 export const ENGINE_DEADLINE_MS = 8000;
@@ -86,10 +98,13 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
     notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
     domainMetricsTtlMs: deps.domainMetricsTtlMs ?? DOMAIN_METRICS_TTL_MS,
+    authFailures: deps.authFailures ?? AUTH_FAILURES,
   });
   app.decorateRequest('agency', null);
+  app.decorateRequest('keyId', null);
   registerObservability(app, deps.db, { domainMetricsTtlMs: app.deps.domainMetricsTtlMs });
   registerErrorHandler(app);
+  await registerKeyThrottle(app, app.deps.authFailures);
   // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
   // rather than failing deep inside a query.
   app.addHook('preHandler', async (request) => {
@@ -99,6 +114,19 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     }
   });
 
+  // Security headers on every answer, /docs included: a Content-Security-Policy that lets a page
+  // load only this origin's scripts (Swagger UI has no inline script), no framing, no sniffing.
+  // The dashboard sets a stricter policy of its own (routes/dashboard.ts).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'], fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"],
+        baseUri: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -115,6 +143,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'inbox', description: 'What each agency has been told' },
         { name: 'notices', description: 'The webhook outbox: parked notices and their retry' },
         { name: 'agencies', description: 'The agency registry and API keys' },
+        { name: 'publicity', description: 'R8 publicity: the platforms\' orders and confirmations, 004\'s rules, the public query' },
+        { name: 'letters', description: 'R17 the letters to the party and their delivery' },
       ],
       components: {
         securitySchemes: {
@@ -137,6 +167,11 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);
   await app.register(reportRoutes);
+  await app.register(publicityRoutes);
+  await app.register(letterRoutes);
+  await app.register(publicRoutes);
+  await app.register(keyRoutes);
+  await app.register(auditRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);
   return app;

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/env';
 import { exporterFor, startTracing } from '../config/tracing';
 import { loadedYears, readCalendar } from '../db/calendar-store';
 import { connectDb, type DbHandle } from '../db/client';
+import { assertAppendOnly } from '../db/roles';
 import { buildApp } from './app';
 import { apiClientInterceptors, loggingOptions } from './observability';
 import { tellProvisionalTargets } from './calendar-heal';
@@ -16,15 +17,20 @@ async function main(): Promise<void> {
   // Before the clients: their spans go to this process's tracer provider (README, "Observability").
   const tracing = startTracing('joint-discipline-api', exporterFor(config.tracesExporter));
   const dbHandle = connectDb(config.databaseUrl);
+  await assertAppendOnly(dbHandle.sql, 'the API');
   // Lazy: the API starts (and /health says which part is down) even while Temporal is not up.
-  const connection = Connection.lazy({ address: config.temporalAddress });
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = Connection.lazy({ address: config.temporalAddress, metadata });
   const temporal = new Client({ connection, namespace: config.temporalNamespace, interceptors: { workflow: apiClientInterceptors() } });
   const app = await buildApp(
     {
       db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey,
       temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace }, notify: config.notify,
+      authFailures: config.authFailures,
     },
-    loggingOptions(config.logLevel),
+    // Fastify takes a number of hops too, though its types leave it out.
+    { ...loggingOptions(config.logLevel), trustProxy: config.trustProxy as boolean | string[] },
   );
 
   let closing = false;

@@ -9,3 +9,4 @@ export * from './tables/targets';
 export * from './tables/steps';
 export * from './tables/reports';
 export * from './tables/publicity';
+export * from './tables/audit';

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { ensureDemoAgencies } from '../db/agencies';
+import { demoAgencyLines, ensureDemoAgencies } from '../db/agencies';
 import { seedCalendar } from '../db/calendar-store';
 import { seedMeasures } from '../db/measures';
 import { shanghaiDateOf } from '../domain/dates';
 import { connectDb } from '../db/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
+import { appPassword, appUrlOf, enableAppLogin } from '../db/roles';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { readEnginePaths } from './engine-paths.mjs';
 import { assertPortsFree, type PortNeed } from './port-check';
@@ -139,6 +140,9 @@ async function main(): Promise<void> {
     databaseUrl = embeddedDb.url;
   }
   await runMigrations(databaseUrl);
+  // The worker and the API connect as the app's role, never as the owner (README, "Security").
+  const appPw = appPassword(config.dataDir);
+  await enableAppLogin(databaseUrl, appPw);
   const seedDb = connectDb(databaseUrl, { max: 1 });
   let demo: Awaited<ReturnType<typeof ensureDemoAgencies>> | undefined;
   try {
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
   }, 60_000);
 
   const env = {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: appUrlOf(databaseUrl, appPw),
     TEMPORAL_ADDRESS: config.temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TARGET_ID_KEY: targetIdKey(Boolean(embeddedDb)),
@@ -202,11 +206,7 @@ async function main(): Promise<void> {
   if (!config.temporalExternal) lines.push(`  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`);
   lines.push(`  Temporal     ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
   lines.push(`  PostgreSQL   ${embeddedDb ? `embedded, 127.0.0.1:${config.pgPort}, data in ${config.dataDir}` : 'DATABASE_URL'}`);
-  if (demo) {
-    lines.push('', `Demo agencies (keys in ${demo.file}; send Authorization: Bearer <key>):`);
-    const width = Math.max(...demo.agencies.map((a) => a.roles.join(',').length));
-    for (const a of demo.agencies) lines.push(`  ${a.roles.join(',').padEnd(width)}  ${a.apiKey}  ${a.name}`);
-  }
+  if (demo) lines.push('', ...demoAgencyLines(demo.file, demo.agencies));
   lines.push('', 'Press Ctrl-C to stop everything.', '');
   if (stopping) return;
   up = true;

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/env';
 import { exporterFor, startTracing } from '../config/tracing';
 import { connectDb } from '../db/client';
 import { readCalendar } from '../db/calendar-store';
+import { assertAppendOnly } from '../db/roles';
 import { startOutbox } from './outbox';
 import { installRuntime } from './telemetry';
 import { createWorker } from './worker';
@@ -16,7 +17,10 @@ async function main(): Promise<void> {
   const tracing = startTracing('joint-discipline-worker', exporterFor(config.tracesExporter));
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   const dbHandle = connectDb(config.databaseUrl);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  await assertAppendOnly(dbHandle.sql, 'the worker');
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, metadata });
   try {
     const worker = await createWorker({
       connection,

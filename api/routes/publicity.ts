@@ -15,7 +15,7 @@ const recordSchema = {
   type: 'object',
   description: 'The publicity record as a platform publishes it (README, "Publicity"). A person\'s identity number never leaves the system.',
   properties: {
-    recordId: { type: 'string' }, channel: { type: 'string', enum: ['gsxt', 'creditchina'] },
+    recordId: { type: 'string' }, channel: { type: 'string', enum: ['gsxt', 'creditchina'] }, channelName: { type: 'string' },
     subject: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' }, creditCode: { type: ['string', 'null'] } } },
     determinedOn: { type: 'string', format: 'date' },
     cause: {
@@ -33,7 +33,7 @@ const recordSchema = {
     underObjection: { type: 'boolean', description: '异议标注: an objection or complaint is being handled' },
   },
   example: {
-    recordId: 'C1a2b3c4d5e6.DM-R8-PUBLICITY-ADVERSE.gsxt.1', channel: 'gsxt',
+    recordId: 'C1a2b3c4d5e6.DM-R8-PUBLICITY-ADVERSE.gsxt.1', channel: 'gsxt', channelName: '国家企业信用信息公示系统',
     subject: { kind: 'enterprise', name: '杭州示例食品有限公司', creditCode: '91330106MA2XXXXX0Q' },
     determinedOn: '2026-11-02',
     cause: { source: 'penalty_decision', documentNumber: '杭市监罚〔2026〕12号', issuer: '杭州市市场监督管理局', issuedOn: '2026-11-02', penaltyType: 'fine', penaltyTypeLabel: '罚款', field: 'food' },

@@ -8,7 +8,9 @@ import { agencies } from './agencies';
 /** The record a platform publishes (docs: README "The publicity record"), as sent with each order. */
 export interface PublicityRecordBody {
   recordId: string;
+  /** gsxt or creditchina (domain/publicity.ts CHANNELS), and its name. */
   channel: string;
+  channelName: string;
   /** 基本信息: the party. A person's identity number never leaves the system. */
   subject: { kind: 'enterprise' | 'person'; name: string; creditCode: string | null };
   /** 认定时间 */

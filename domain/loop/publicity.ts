@@ -77,6 +77,8 @@ export function syncPublicity(c: CaseState, today: string): { orders: OrderSpec[
         r.live = false;
         orders.push(order(c, r, 'withdraw', today));
       } else if (live && r?.live && r.marked !== underObjection) {
+        // A mark not yet carried out is no longer owed once it is to be lifted, and the reverse.
+        superseded.push(...pending(r).filter((o) => o.kind === 'mark' || o.kind === 'unmark').map((o) => orderStepKey(c.caseId, o)));
         r.marked = underObjection;
         orders.push(order(c, r, underObjection ? 'mark' : 'unmark', today));
       }

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const prodParts = (env: Record<string, string> = {}) => {
   const c = loadProdConfig({ DATA_DIR: tmpdir(), ...env });
-  return { c, parts: partsOf(c, { databaseUrl: 'postgres://x', targetIdKey: 'k'.repeat(64), db: {} as never, engine: { temporalServer: 's', uiServer: 'u' } }) };
+  return { c, parts: partsOf(c, { databaseUrl: 'postgres://x', targetIdKey: 'k'.repeat(64), db: {} as never, engine: { temporalServer: 's', uiServer: 'u' }, auth: { jwks: '{}', appToken: 't', uiToken: 'u' } }) };
 };
 
 describe('the workers\' SDK metrics in the topology', () => {

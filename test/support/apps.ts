@@ -32,6 +32,10 @@ interface AppOptions {
   observed?: { tracing: WorkerTracing; fastify?: FastifyServerOptions };
   /** false: no worker until `startWorker` (readiness without one). */
   worker?: boolean;
+  /** Wrong keys an address may present before 429 (default: the API's). */
+  authFailures?: { max: number; windowMs: number };
+  /** Fastify's own options (a logger to read, trustProxy). */
+  server?: FastifyServerOptions;
 }
 
 export interface AppUnderTest {
@@ -49,8 +53,9 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
-    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify,
-  });
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
+    authFailures: opts.authFailures,
+  }, opts.server);
   return {
     app,
     async close() {
@@ -86,8 +91,8 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
     : env.client;
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
-    engineDeadlineMs: opts.engineDeadlineMs, notify: opts.notify,
-  }, opts.observed?.fastify);
+    engineDeadlineMs: opts.engineDeadlineMs, notify: opts.notify, authFailures: opts.authFailures,
+  }, { ...opts.observed?.fastify, ...opts.server });
   return {
     app,
     stopWorker,

@@ -42,7 +42,7 @@ CREATE TABLE "publicity_records" (
 	"channel" text NOT NULL,
 	"publisher_id" text,
 	"status" text NOT NULL,
-	"under_objection" text DEFAULT 'no' NOT NULL,
+	"under_objection" boolean DEFAULT false NOT NULL,
 	"published_on" date,
 	"withdrawn_on" date,
 	"record" jsonb NOT NULL,
