@@ -3,7 +3,7 @@
 // the platforms' feed and confirmation, the public query, the notice as a PDF read back with
 // pdftotext, its delivery, and the rules an ADMIN sets.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,7 +11,8 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { auditLog, notices } from '../../db/schema';
+import { agencies, auditLog, notices } from '../../db/schema';
+import { deliverDue } from '../../worker/outbox';
 import { shanghaiDateOf } from '../../domain/dates';
 import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
@@ -19,6 +20,7 @@ import { startTimeSkipping } from '../support/engine';
 import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
 import { creditCodeOf, idNumberOf } from '../support/identities';
+import { fixedSecret, notifySettings, verifies, webhookReceiver, type Receiver } from '../support/webhooks';
 
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
@@ -31,6 +33,8 @@ let enforcement: Agency;
 let gsxt: Agency;
 let creditchina: Agency;
 let admin: Agency;
+let hook: Receiver;
+const SECRET = fixedSecret(11);
 
 beforeAll(async () => {
   env = await startTimeSkipping();
@@ -42,15 +46,22 @@ beforeAll(async () => {
   gsxt = await agencyWithKey(dbh.db, ['PUBLISHER'], '国家企业信用信息公示系统（浙江）', { publisherChannel: 'gsxt', region: '330000' });
   creditchina = await agencyWithKey(dbh.db, ['PUBLISHER'], '信用中国（浙江）', { publisherChannel: 'creditchina', region: '330000' });
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
+  hook = await webhookReceiver();
+  await dbh.db.update(agencies).set({ notifyUrl: hook.url('/gsxt'), notifySecret: SECRET }).where(eq(agencies.id, gsxt.id));
 });
 
 afterAll(async () => {
   await closeApp?.();
+  await hook?.close();
   await dbh?.close();
   await env?.teardown();
 });
 
 const today = () => shanghaiDateOf(clock);
+async function skip(duration: string): Promise<void> {
+  await env.sleep(duration);
+  clock = await env.currentTimeMs();
+}
 const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
 const get = (url: string, who?: Agency) => app.inject({ method: 'GET', url, headers: who?.headers });
 const ADVERSE = 'DM-R8-PUBLICITY-ADVERSE';
@@ -124,6 +135,52 @@ describe('R8 publicity over HTTP', () => {
   });
 });
 
+/** The outbox sends what is due; the orders the gsxt platform's endpoint received since `from`, each verified (Standard Webhooks). */
+async function webhookOrders(from: number): Promise<{ order: string; orderId: string; dueAt: string }[]> {
+  await deliverDue(dbh.db, notifySettings(), { now: new Date(clock) });
+  const got = hook.received.slice(from);
+  for (const r of got) expect(verifies(SECRET, r.body, r.headers)).toBe(true);
+  return got.map((r) => JSON.parse(r.body)).filter((b) => b.kind === 'publicity_order').map((b) => b.detail);
+}
+
+describe('R8 the publicity lifecycle at the platform\'s webhook', () => {
+  it('R8: publication, the objection\'s mark and its lifting, and the withdrawal after a repair (004: after 6 months) reach the platform signed, each with its deadline', async () => {
+    const { caseId } = await published(5);
+    let seen = hook.received.length;
+    const [publish] = await webhookOrders(seen);
+    expect(publish).toMatchObject({ order: 'publish', orderId: `${caseId}.${ADVERSE}.gsxt.1.1` });
+    expect((await post(`/cases/${caseId}/letters/${caseId}.L1/delivery`, authority, { deliveredOn: today(), way: 'electronic' })).statusCode).toBe(200);
+    for (const [who, channel] of [[gsxt, 'gsxt'], [creditchina, 'creditchina']] as const) {
+      const r = await post(`/cases/${caseId}/publicity-orders/${caseId}.${ADVERSE}.${channel}.1.1/confirmation`, who, { reference: `${channel}-5` });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    seen = hook.received.length;
+    const objection = await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人称处罚已撤销' });
+    expect(objection.statusCode, objection.body).toBe(201);
+    const [mark] = await webhookOrders(seen);
+    expect(mark).toMatchObject({ order: 'mark', record: { underObjection: true } });
+    const confirmedMark = await post(`/cases/${caseId}/publicity-orders/${mark.orderId}/confirmation`, gsxt, { reference: 'gsxt-5-mark' });
+    expect(confirmedMark.statusCode, confirmedMark.body).toBe(200);
+    seen = hook.received.length;
+    const rejected = await post(`/cases/${caseId}/objections/${objection.json().detail.objectionId}/decision`, enforcement, { outcome: 'rejected', reason: '经核实处罚有效' });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect((await webhookOrders(seen)).map((o) => o.order)).toEqual(['unmark']);
+
+    const early = await post(`/cases/${caseId}/repairs`, enforcement, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toMatch(/公示满六个月/);
+    await skip('190 days');
+    const repair = await post(`/cases/${caseId}/repairs`, enforcement, {});
+    expect(repair.statusCode, repair.body).toBe(201);
+    seen = hook.received.length;
+    const approved = await post(`/cases/${caseId}/repairs/${repair.json().detail.repairId}/decision`, enforcement, { outcome: 'approved', reason: '已整改到位' });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const [withdraw] = await webhookOrders(seen);
+    expect(withdraw).toMatchObject({ order: 'withdraw' });
+    expect(Date.parse(withdraw.dueAt)).toBeGreaterThan(clock);
+  });
+});
+
 describe('004 publicity rules and R17 letters over HTTP', () => {
   it('004: a warning is not published: the measure is refused by name', async () => {
     const refused = await post('/cases', enforcement, filing(2, { type: 'warning', field: 'other' }));
@@ -162,6 +219,10 @@ describe('004 publicity rules and R17 letters over HTTP', () => {
       expect(text).toContain(words);
     }
     expect((await get(`/cases/${caseId}/letters/${caseId}.L1?format=pdf`, authority)).rawPayload.equals(pdf.rawPayload)).toBe(true);
+    // It renders: Debian's pdftoppm turns the first page into an image (kept in test-output/ to look at).
+    mkdirSync('test-output', { recursive: true });
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, 'test-output/letter-determination']);
+    expect(statSync('test-output/letter-determination.png').size).toBeGreaterThan(5000);
 
     const wrong = await post(`/cases/${caseId}/letters/${caseId}.L1/delivery`, enforcement, { deliveredOn: today(), way: 'post' });
     expect(wrong.statusCode).toBe(403);
