@@ -43,7 +43,7 @@ export async function determinationContent(tx: DbOrTx, caseId: string, repairAft
     const [v] = await tx.select({ nameZh: measureVersions.nameZh }).from(measureVersions).where(eq(measureVersions.code, m.code)).limit(1);
     measures.push({ code: m.code, name: v?.nameZh ?? m.code, period: periodText(m) });
   }
-  const penalty = c.penaltyType ? `${PENALTY_TYPES[c.penaltyType as PenaltyType] ?? c.penaltyType}${c.penaltyAmount ? `（罚款 ${c.penaltyAmount} 元）` : ''}` : null;
+  const penalty = c.penaltyType ? `${PENALTY_TYPES[c.penaltyType as PenaltyType] ?? c.penaltyType}${c.penaltyAmount ? `（${c.penaltyAmount} 元）` : ''}` : null;
   const repairLimit = repairAfterMonths ? `；行政处罚信息公示满${repairAfterMonths}个月后方可申请（004）` : '';
   return {
     title: LETTER_TITLES.determination, party,

@@ -77,7 +77,7 @@ export function renderLetter(letter: LetterForPdf, font: { path: string; family?
     if (c.decision.next) para(c.decision.next);
   } else {
     const penalty = b.penalty ? `，处罚种类为${b.penalty}` : '';
-    const field = b.field ? `（${b.field}领域）` : '';
+    const field = b.field ? `（${b.field.endsWith('领域') ? b.field : `${b.field}领域`}）` : '';
     para(`依据${b.issuer}${b.documentNumber}（${dateZh(b.issuedOn)}）${field}${penalty}，你（单位）被认定为失信联合惩戒对象，将依法对你（单位）实施下列惩戒措施：`);
     for (const [i, m] of (c.measures ?? []).entries()) para(`${i + 1}. ${m.name}（${m.code}），期限：${m.period}。`);
     if (c.objection) para(`异议：${c.objection}`);

@@ -136,18 +136,18 @@ describe('R8 publicity over HTTP', () => {
 });
 
 /** The outbox sends what is due; the orders the gsxt platform's endpoint received since `from`, each verified (Standard Webhooks). */
-async function webhookOrders(from: number): Promise<{ order: string; orderId: string; dueAt: string }[]> {
-  await deliverDue(dbh.db, notifySettings(), { now: new Date(clock) });
+async function webhookOrders(from: number, caseId: string): Promise<{ order: string; orderId: string; dueAt: string }[]> {
+  while ((await deliverDue(dbh.db, notifySettings(), { now: new Date(clock) })).attempted > 0);
   const got = hook.received.slice(from);
   for (const r of got) expect(verifies(SECRET, r.body, r.headers)).toBe(true);
-  return got.map((r) => JSON.parse(r.body)).filter((b) => b.kind === 'publicity_order').map((b) => b.detail);
+  return got.map((r) => JSON.parse(r.body)).filter((b) => b.kind === 'publicity_order' && b.detail.caseId === caseId).map((b) => b.detail);
 }
 
 describe('R8 the publicity lifecycle at the platform\'s webhook', () => {
   it('R8: publication, the objection\'s mark and its lifting, and the withdrawal after a repair (004: after 6 months) reach the platform signed, each with its deadline', async () => {
     const { caseId } = await published(5);
     let seen = hook.received.length;
-    const [publish] = await webhookOrders(seen);
+    const [publish] = await webhookOrders(seen, caseId);
     expect(publish).toMatchObject({ order: 'publish', orderId: `${caseId}.${ADVERSE}.gsxt.1.1` });
     expect((await post(`/cases/${caseId}/letters/${caseId}.L1/delivery`, authority, { deliveredOn: today(), way: 'electronic' })).statusCode).toBe(200);
     for (const [who, channel] of [[gsxt, 'gsxt'], [creditchina, 'creditchina']] as const) {
@@ -157,14 +157,14 @@ describe('R8 the publicity lifecycle at the platform\'s webhook', () => {
     seen = hook.received.length;
     const objection = await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人称处罚已撤销' });
     expect(objection.statusCode, objection.body).toBe(201);
-    const [mark] = await webhookOrders(seen);
+    const [mark] = await webhookOrders(seen, caseId);
     expect(mark).toMatchObject({ order: 'mark', record: { underObjection: true } });
     const confirmedMark = await post(`/cases/${caseId}/publicity-orders/${mark.orderId}/confirmation`, gsxt, { reference: 'gsxt-5-mark' });
     expect(confirmedMark.statusCode, confirmedMark.body).toBe(200);
     seen = hook.received.length;
     const rejected = await post(`/cases/${caseId}/objections/${objection.json().detail.objectionId}/decision`, enforcement, { outcome: 'rejected', reason: '经核实处罚有效' });
     expect(rejected.statusCode, rejected.body).toBe(200);
-    expect((await webhookOrders(seen)).map((o) => o.order)).toEqual(['unmark']);
+    expect((await webhookOrders(seen, caseId)).map((o) => o.order)).toEqual(['unmark']);
 
     const early = await post(`/cases/${caseId}/repairs`, enforcement, {});
     expect(early.statusCode).toBe(409);
@@ -175,7 +175,7 @@ describe('R8 the publicity lifecycle at the platform\'s webhook', () => {
     seen = hook.received.length;
     const approved = await post(`/cases/${caseId}/repairs/${repair.json().detail.repairId}/decision`, enforcement, { outcome: 'approved', reason: '已整改到位' });
     expect(approved.statusCode, approved.body).toBe(200);
-    const [withdraw] = await webhookOrders(seen);
+    const [withdraw] = await webhookOrders(seen, caseId);
     expect(withdraw).toMatchObject({ order: 'withdraw' });
     expect(Date.parse(withdraw.dueAt)).toBeGreaterThan(clock);
   });
