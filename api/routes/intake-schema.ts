@@ -1,13 +1,13 @@
 // The shape of a filed case (R2, R3) and of intake's answer, as JSON Schema for Fastify.
 import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
 import type { PeriodLength } from '../../domain/periods';
+import { PERSON_ROLES, type PersonRole } from '../../domain/persons';
 import { PENALTY_FIELD_IDS, PENALTY_TYPE_IDS, type PenaltyFacts } from '../../domain/publicity';
 import { stepViewSchema } from './schemas';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
 
-export const PERSON_ROLES = ['legal_representative', 'principal', 'responsible_person'] as const;
 
 export const caseBody = {
   type: 'object',
@@ -85,7 +85,7 @@ export interface CaseBody {
   legalReview?: string;
   penalty?: { type: PenaltyFacts['type']; amount?: number; field: PenaltyFacts['field'] };
   target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
-  persons?: { role: (typeof PERSON_ROLES)[number]; idNumber: string; name: string }[];
+  persons?: { role: PersonRole; idNumber: string; name: string }[];
   measures: string[];
   periods?: Record<string, PeriodLength>;
   authority: string;

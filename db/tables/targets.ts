@@ -5,6 +5,7 @@ import {
   boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { PinnedMeasure } from '../../domain/measures';
+import { PERSON_ROLES } from '../../domain/persons';
 import { agencies } from './agencies';
 
 /** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
@@ -181,7 +182,7 @@ export const repairs = pgTable('repairs', {
 export const casePersons = pgTable('case_persons', {
   caseId: text('case_id').notNull(),
   personTargetId: text('person_target_id').notNull(),
-  role: text('role', { enum: ['legal_representative', 'principal', 'responsible_person'] }).notNull(),
+  role: text('role', { enum: PERSON_ROLES }).notNull(),
   name: text('name').notNull(),
   idNumber: text('id_number').notNull(),
 }, (t) => [primaryKey({ columns: [t.caseId, t.personTargetId] }), index('case_persons_person_idx').on(t.personTargetId)]);
