@@ -60,6 +60,10 @@ RUN npm install --no-save --omit=dev --omit=optional --no-audit --no-fund
 FROM ${NODE_IMAGE} AS app
 WORKDIR /app
 ENV NODE_ENV=production
+# R17: the party's letters are rendered as PDF in Chinese (api/letters/pdf.ts looks for this font).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=app-deps /app/node_modules ./node_modules
 COPY --from=app-build /app/dist ./dist
 COPY package.json ./

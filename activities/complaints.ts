@@ -3,11 +3,13 @@
 // litigation, which the AUTHORITY adjusts or releases within 3 working days of the confirmation.
 import { and, eq, inArray } from 'drizzle-orm';
 import { caseMeasures, cases, complaints } from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
 import type { OpenStep } from '../domain/steps';
 import type { Resumed } from '../domain/loop/measures';
 import type { AdjustCase, DecideComplaint, FileComplaint, RecordCauseChange } from '../workflows/messages';
 import { releaseMeasures } from './implementation';
 import { notify } from './notices';
+import { answerContent, issueLetter } from './letters';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 type Tx = Parameters<typeof writeJournal>[0];
@@ -47,11 +49,15 @@ export function createComplaintActivities({ db, calendar }: ActivityDeps) {
     },
 
     /** R11: the complaint's outcome: rejected resumes the measures with their ends moved; upheld has the AUTHORITY release. */
-    async recordComplaintDecision(input: TargetRef & DecideComplaint & StepChanges & { resumed: Resumed[] }): Promise<{ opened: OpenStep[] }> {
+    async recordComplaintDecision(input: TargetRef & DecideComplaint & StepChanges & { resumed: Resumed[]; letterId?: string }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
         const opened = await applyStepChanges(tx, await calendar(), input, input);
         await tx.update(complaints).set({ outcome: input.outcome, decisionReason: input.reason, decidedAt: at }).where(eq(complaints.id, input.complaintId));
+        if (input.letterId) {
+          const content = await answerContent(tx, input.caseId, 'complaint_answer', { outcome: input.outcome, reason: input.reason, decidedBy: input.actor, decidedOn: shanghaiDateOf(input.at) });
+          await issueLetter(tx, { ...input, letterId: input.letterId, kind: 'complaint_answer' }, content);
+        }
         for (const r of input.resumed) {
           await tx.update(caseMeasures).set({ status: 'active', periodEnd: r.newEnd }).where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, r.code)));
         }

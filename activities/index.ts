@@ -6,7 +6,9 @@ import { createEscalationActivities } from './escalation';
 import { createImplementationActivities } from './implementation';
 import { createIntakeActivities } from './intake';
 import { createMeasureActivities } from './measures';
+import { createLetterActivities } from './letters';
 import { createObjectionActivities } from './objections';
+import { createPublicityActivities } from './publicity';
 import { createRepairActivities } from './repairs';
 import { createReportActivities } from './reports';
 import { createRequestActivities } from './requests';
@@ -25,6 +27,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createComplaintActivities(deps),
     ...createRepairActivities(deps),
     ...createReportActivities(deps),
+    ...createPublicityActivities(deps),
+    ...createLetterActivities(deps),
     ...createEscalationActivities(deps),
     ...createMeasureActivities(deps),
     ...createScoringPolicyActivities(deps),

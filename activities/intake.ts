@@ -6,6 +6,7 @@ import { shanghaiDateOf } from '../domain/dates';
 import { stepLabel, workingDaysOf, type OpenStep } from '../domain/steps';
 import type { Deadline } from '../domain/working-days';
 import type { FileCase } from '../workflows/messages';
+import { determinationContent, issueLetter } from './letters';
 import { agenciesWithRoles, notify } from './notices';
 import { applyStepChanges, resolveDeadline, stepRowId, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
@@ -16,7 +17,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
      * the decision (R2) or after CREDIT received the document (R3). A push after its limit is
      * accepted, recorded as late and escalated (R14). Returns the push deadline and the opened steps.
      */
-    async recordCase(input: TargetRef & { filed: FileCase } & StepChanges): Promise<{ push: Deadline | null; late: boolean; opened: OpenStep[] }> {
+    async recordCase(input: TargetRef & { filed: FileCase; letterId?: string | null } & StepChanges): Promise<{ push: Deadline | null; late: boolean; opened: OpenStep[] }> {
       const { filed } = input;
       // R15: a tier listing's case is filed by the system the day the loop learns of it: no push is owed.
       const kind = filed.source === 'penalty_decision' ? 'push' : filed.source === 'external_document' ? 'external_push' : null;
@@ -32,6 +33,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
           documentNumber: filed.document.number, documentIssuer: filed.document.issuer, documentKind: filed.document.kind,
           issuedOn: filed.document.issuedOn, receivedOn: filed.receivedOn, consultation: filed.consultation,
           measures: filed.measures, authorityId: filed.authorityId, seriousness: filed.seriousness, repeated: filed.repeated,
+          penaltyType: filed.penalty?.type ?? null, penaltyAmount: filed.penalty?.amount ?? null, penaltyField: filed.penalty?.field ?? null,
           pushDueOn: push?.due ?? null, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed',
         }).onConflictDoNothing();
         // A new cause puts a closed target back in the loop (R10: a new run with the same id).
@@ -66,6 +68,12 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
             subject: `案件 ${filed.document.number} 超过推送期限（${push.due}）后推送`,
             detail: { caseId: filed.caseId, step: kind, rule, pushDueOn: push.due },
           });
+        }
+        // R17: the notice to the party, delivered by the AUTHORITY within 3 working days.
+        if (input.letterId) {
+          const published = filed.measures.some((m) => m.publicity?.length);
+          const content = await determinationContent(tx, filed.caseId, published ? filed.terms?.repairAfterMonths ?? null : null);
+          await issueLetter(tx, { ...input, caseId: filed.caseId, letterId: input.letterId, kind: 'determination', actor: filed.actor, at: filed.at }, content);
         }
         await reportUpward(tx, input, filed, at, opened);
         await askConsultations(tx, input, filed, at, opened);

@@ -3,11 +3,13 @@
 // ends moved; an upheld objection has the AUTHORITY release the case within 3 working days.
 import { and, eq, inArray } from 'drizzle-orm';
 import { caseMeasures, cases, complaints, objections } from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
 import type { OpenStep } from '../domain/steps';
 import type { DecideObjection, FileObjection } from '../workflows/messages';
 import type { Resumed } from '../domain/loop/measures';
 import { releaseMeasures } from './implementation';
 import { notify } from './notices';
+import { answerContent, issueLetter } from './letters';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 export function createObjectionActivities({ db, calendar }: ActivityDeps) {
@@ -55,13 +57,17 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
     },
 
     /** R11: the verification's outcome; a rejection resumes the measures with their period ends moved. */
-    async recordObjectionDecision(input: TargetRef & DecideObjection & StepChanges & { resumed: Resumed[] }): Promise<{ opened: OpenStep[] }> {
+    async recordObjectionDecision(input: TargetRef & DecideObjection & StepChanges & { resumed: Resumed[]; letterId?: string }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
         const opened = await applyStepChanges(tx, await calendar(), input, input);
         const releaseDueAt = opened.find((s) => s.kind === 'objection_release')?.due.dueAt ?? null;
         await tx.update(objections).set({ outcome: input.outcome, decidedBy: input.actor, decisionReason: input.reason, decidedAt: at })
           .where(eq(objections.id, input.objectionId));
+        if (input.letterId) {
+          const content = await answerContent(tx, input.caseId, 'objection_answer', { outcome: input.outcome, reason: input.reason, decidedBy: input.actor, decidedOn: shanghaiDateOf(input.at) });
+          await issueLetter(tx, { ...input, letterId: input.letterId, kind: 'objection_answer' }, content);
+        }
         for (const r of input.resumed) {
           await tx.update(caseMeasures).set({ status: 'active', periodEnd: r.newEnd })
             .where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, r.code)));

@@ -3,10 +3,12 @@
 // minimum; 容缺受理 on a dated commitment, whose breaking revokes the repair.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { caseMeasures, repairs } from '../db/schema';
+import { shanghaiDateOf } from '../domain/dates';
 import type { OpenStep } from '../domain/steps';
 import type { DecideRepair, FileRepair } from '../workflows/messages';
 import { releaseMeasures } from './implementation';
 import { notify } from './notices';
+import { answerContent, issueLetter } from './letters';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 export function createRepairActivities({ db, calendar }: ActivityDeps) {
@@ -29,13 +31,17 @@ export function createRepairActivities({ db, calendar }: ActivityDeps) {
 
     /** R12: the review's outcome: approved stops publicity at once; measures held by a legal minimum wait for it. */
     async recordRepairDecision(input: TargetRef & DecideRepair & StepChanges & {
-      releasedNow: string[]; deferred: { code: string; until: string }[];
+      releasedNow: string[]; deferred: { code: string; until: string }[]; letterId?: string;
     }): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
         await applyStepChanges(tx, await calendar(), input, input);
         await tx.update(repairs).set({ outcome: input.outcome, decidedBy: input.actor, decisionReason: input.reason, decidedAt: at })
           .where(eq(repairs.id, input.repairId));
+        if (input.letterId) {
+          const content = await answerContent(tx, input.caseId, 'repair_answer', { outcome: input.outcome, reason: input.reason, decidedBy: input.actor, decidedOn: shanghaiDateOf(input.at) });
+          await issueLetter(tx, { ...input, letterId: input.letterId, kind: 'repair_answer' }, content);
+        }
         for (const d of input.deferred) {
           if (d.until === 'never') continue;
           await tx.update(caseMeasures).set({ periodEnd: sql`least(coalesce(${caseMeasures.periodEnd}, ${d.until}::date), ${d.until}::date)` })

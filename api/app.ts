@@ -17,6 +17,9 @@ import { auditRoutes } from './routes/audit';
 import { keyRoutes } from './routes/keys';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
+import { letterRoutes } from './routes/letters';
+import { publicRoutes } from './routes/public';
+import { publicityRoutes } from './routes/publicity';
 import { deadlineSettingRoutes } from './routes/deadline-settings';
 import { actionRoutes } from './routes/actions';
 import { intakeRoutes } from './routes/intake';
@@ -143,6 +146,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'inbox', description: 'What each agency has been told' },
         { name: 'notices', description: 'The webhook outbox: parked notices and their retry' },
         { name: 'agencies', description: 'The agency registry and API keys' },
+        { name: 'publicity', description: 'R8 publicity: the platforms\' orders and confirmations, 004\'s rules, the public query' },
+        { name: 'letters', description: 'R17 the letters to the party and their delivery' },
       ],
       components: {
         securitySchemes: {
@@ -167,6 +172,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);
   await app.register(reportRoutes);
+  await app.register(publicityRoutes);
+  await app.register(letterRoutes);
+  await app.register(publicRoutes);
   await app.register(keyRoutes);
   await app.register(auditRoutes);
   await app.register(statsRoutes);

@@ -6,7 +6,10 @@ import type { Db } from '../db/client';
 import { journalOf, storyNames } from '../db/queries/history';
 import { toShanghaiIso } from '../domain/dates';
 import { journalLabel, RELEASE_REASONS } from '../domain/journal-kinds';
+import { CHANNELS, ORDER_LABELS, type Channel } from '../domain/publicity';
 import { stepLabel } from '../domain/steps';
+
+const ORDER_WORDS: Record<string, string> = ORDER_LABELS;
 
 export interface TemporalUi {
   url: string;
@@ -120,6 +123,12 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
     }
     case 'measure_released': return `措施「${m(d.code)}」因${RELEASE_WORDS[String(d.reason)] ?? d.reason}解除`;
     case 'publicity_stopped': return d.code ? `措施「${m(d.code)}」解除，停止公示` : '停止公示失信信息';
+    case 'publicity_ordered':
+      return `向 ${a(d.publisherId)} 发出指令：「${m(d.code)}」${ORDER_WORDS[String(d.order)] ?? d.order}（${CHANNELS[d.channel as Channel] ?? d.channel}）${d.marked && d.order === 'publish' ? '，作存在异议的标注' : ''}，期限 ${day(d.dueAt)}`;
+    case 'publicity_confirmed':
+      return `${who} 确认已${ORDER_WORDS[String(d.order)] ?? d.order}${d.code ? `「${m(d.code)}」` : ''}（平台编号 ${d.reference}）`;
+    case 'letter_issued': return `${who === '—' ? '' : who}出具《${d.title}》（${d.letterId}）`;
+    case 'letter_delivered': return `${who} 登记文书 ${d.letterId} 已于 ${d.deliveredOn} ${d.way}当事人`;
     case 'report_received': return `${who} 报送 ${d.month} 月度实施情况${d.monthlyReport ? '（月度报告）' : ''}`;
     case 'overdue': return `${who === '—' ? '' : `${who} 的`}${stepOf(d)}已逾期（期限 ${day(d.dueAt)}）`;
     case 'escalated': return `${stepOf(d)}仍未完成，第 ${d.reminder} 次催办，已告知监督机构`;

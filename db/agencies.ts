@@ -117,6 +117,9 @@ const DEMO = ([
   { id: 'demo-legal', name: '杭州市市场监督管理局法规处', roles: ['LEGAL'], field: '法制' },
   { id: 'demo-approval', name: '杭州市行政审批服务中心', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency' },
   { id: 'demo-association', name: '杭州市食品行业协会', roles: ['IMPLEMENTER'], implementerKind: 'industry_association' },
+  // R8: the two platforms records are published on (公示平台), each confirming the orders sent to it.
+  { id: 'demo-gsxt', name: '国家企业信用信息公示系统（浙江）', roles: ['PUBLISHER'], publisherChannel: 'gsxt', level: 'province', region: '330000' },
+  { id: 'demo-creditchina', name: '信用中国（浙江）', roles: ['PUBLISHER'], publisherChannel: 'creditchina', level: 'province', region: '330000' },
   { id: 'demo-supervisor', name: '杭州市市场监督管理局（督查）', roles: ['SUPERVISOR'] },
   { id: 'demo-province-supervisor', name: '浙江省市场监督管理局（督查）', roles: ['SUPERVISOR'], level: 'province', region: '330000' },
   { id: 'demo-ningbo-enforcement', name: '宁波市市场监督管理局执法稽查处', roles: ['ENFORCEMENT'], field: '市场监管', region: '330200' },

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = {
   'stats.exported': 'an agency exported the monthly statistics as CSV',
   'calendar.changed': 'an ADMIN loaded a holiday year or changed a deadline rule or reminder interval',
   'notice.retried': 'an ADMIN sent a parked notice back to the outbox',
+  'letter.read': 'an agency read or downloaded a letter to the party (R17)',
+  'policy.changed': "an ADMIN changed 004's publicity rules (R8)",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -23,11 +23,13 @@ export interface CatalogEntry {
   mandatory: boolean;
   feedbackSet: boolean;
   outsideLocalAuthority: boolean;
+  /** R8: the platforms it is published on while in force (domain/publicity.ts CHANNELS). */
+  publicityChannels?: string[];
 }
 
 export const CATALOG_FIELDS = [
   'list', 'category', 'nameZh', 'nameEn', 'legalBasis', 'source', 'targetKinds', 'period', 'legalMinimum',
-  'implementerKind', 'mandatory', 'feedbackSet', 'outsideLocalAuthority',
+  'implementerKind', 'mandatory', 'feedbackSet', 'outsideLocalAuthority', 'publicityChannels',
 ] as const;
 
 export function shippedCatalog(): CatalogEntry[] {

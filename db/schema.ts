@@ -8,5 +8,6 @@ export * from './tables/measures';
 export * from './tables/targets';
 export * from './tables/steps';
 export * from './tables/reports';
+export * from './tables/publicity';
 export * from './tables/audit';
 export * from './tables/scoring';

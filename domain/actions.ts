@@ -67,6 +67,13 @@ export const ACTIONS = {
   decideRepair: {
     rule: 'R12', label: '信用修复决定', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: ['repair_review'],
   },
+  // R8: a publishing platform confirms an order (publish, mark, unmark, withdraw) with its own reference.
+  confirmPublicityOrder: {
+    rule: 'R8', label: '公示确认', roles: ['PUBLISHER'], relation: 'addressee',
+    completes: ['publication', 'publicity_marking', 'publicity_withdrawal'],
+  },
+  // R17: the AUTHORITY records how and when the notice (失信告知书) reached the party.
+  recordLetterDelivery: { rule: 'R17', label: '送达登记', roles: ['AUTHORITY'], relation: 'authority', completes: ['letter_delivery'] },
   supplyMaterials: {
     rule: 'R12', label: '补交材料', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: ['repair_commitment'],
   },

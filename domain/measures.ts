@@ -1,6 +1,7 @@
 // A measure as a case carries it: the attributes of the catalog version it was matched against
 // (R1: cases keep the version) that the loop needs to carry it out. Pure.
 import type { PeriodLength } from './periods';
+import type { Channel, PublicityTerms } from './publicity';
 
 export type PeriodRule =
   | { rule: 'fixed'; length: PeriodLength }
@@ -21,6 +22,8 @@ export interface PinnedMeasure {
   outsideLocalAuthority: boolean;
   /** R5: the kind of implementer that carries it out (approval_agency, authority …). */
   implementerKind: string;
+  /** R8: the platforms it is published on while in force; absent on cases filed before publicity records. */
+  publicity?: Channel[];
   /**
    * R15: a measure of a tier listing lasts as the listing does: to its last day (`until`), or, for
    * a tier valid while the score qualifies (until null), until the loop releases it when the score falls.
@@ -37,18 +40,22 @@ export interface CatalogVersion {
   feedbackSet: boolean;
   outsideLocalAuthority: boolean;
   implementerKind: string;
+  publicityChannels: string[];
 }
 
 /**
  * R6–R8, R10: every measure has an end. A by_decision measure takes the period the decision set
  * and none other; without it the measure cannot be pinned (null), and intake names the field.
  */
-export function pinMeasure(v: CatalogVersion, decisionPeriod: PeriodLength | undefined): PinnedMeasure | null {
-  const period = v.period.rule === 'fixed' ? v.period.length : v.period.rule === 'permanent' ? 'permanent' : decisionPeriod;
-  if (!period) return null;
+export function pinMeasure(v: CatalogVersion, decisionPeriod: PeriodLength | undefined, terms: PublicityTerms | null = null): PinnedMeasure | null {
+  const stated = v.period.rule === 'fixed' ? v.period.length : v.period.rule === 'permanent' ? 'permanent' : decisionPeriod;
+  if (!stated) return null;
+  // 004: a circulated criticism or a small fine is published for a few months only.
+  const period = terms?.minorMonths && v.publicityChannels.length > 0 ? { months: terms.minorMonths } : stated;
   return {
     code: v.code, version: v.version, category: v.category as PinnedMeasure['category'], period,
     legalMinimum: v.period.rule === 'permanent' ? 'never' : v.legalMinimum,
     feedbackSet: v.feedbackSet, outsideLocalAuthority: v.outsideLocalAuthority, implementerKind: v.implementerKind,
+    publicity: v.publicityChannels as Channel[],
   };
 }

@@ -1,6 +1,6 @@
 // The actors of DOMAIN.md ("Actors"): one vocabulary for the API, the database and the labels.
 
-export const ROLES = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN'] as const;
+export const ROLES = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN', 'PUBLISHER'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -11,6 +11,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   IMPLEMENTER: '实施机构',
   SUPERVISOR: '监督机构',
   ADMIN: '系统管理员',
+  PUBLISHER: '公示平台',
 };
 
 /** R4: the levels of government an agency sits at, lowest first (区县 → 市 → 省 → 国家). */

@@ -7,7 +7,7 @@
 import type { Deadline } from './working-days';
 import type { IsoDate } from './dates';
 
-export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R15' | 'R16';
+export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R8' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R15' | 'R16' | 'R17';
 
 /**
  * Who owes the step, derived from the case: its filing agency, its AUTHORITY, one implementer,
@@ -19,7 +19,7 @@ export type Responsible = 'originator' | 'authority' | 'implementer' | 'addresse
 /** How a step's deadline is counted (R16: working days are counted from the day after the event). */
 export type DeadlineRule =
   /** `configurable`: the seeds give no number; `days` is the default an ADMIN may change (PUT /step-deadlines/:kind). */
-  | { count: 'working_days'; days: number; withConsultation?: number; after: string; configurable?: boolean }
+  | { count: 'working_days'; days: number; withConsultation?: number; forSerious?: number; after: string; configurable?: boolean }
   | { count: 'seventh_of_next_month'; after: string }
   | { count: 'on_date'; after: string };
 
@@ -84,6 +84,28 @@ export const STEPS = {
     deadline: { count: 'working_days', days: 5, after: 'the request', configurable: true },
     completedBy: ['answerConsultation'], onDue: 'escalate', source: '000 §二(二) 法制机构进行法制审核',
   },
+  letter_delivery: {
+    rule: 'R17', label: '失信告知书送达', responsible: 'authority',
+    deadline: { count: 'working_days', days: 3, after: 'the push of the case' },
+    completedBy: ['recordLetterDelivery'], onDue: 'escalate', source: '002 篇十 第七条 三个工作日内依法告知',
+  },
+  publication: {
+    rule: 'R8', label: '公示', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 7, forSerious: 10, after: "the decision (R3: CREDIT's receipt)" },
+    completedBy: ['confirmPublicityOrder'], onDue: 'escalate',
+    source: '003 (十五) 7个工作日内上网公开; 002 篇七 (四) 黑名单 10个工作日内向社会公众发布',
+  },
+  publicity_marking: {
+    rule: 'R8', label: '异议标注', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 1, after: 'the objection or complaint, or its answer', configurable: true },
+    completedBy: ['confirmPublicityOrder'], onDue: 'escalate', source: '002 篇五 (二十一) 信息提供部门应当作出存在异议的标注',
+  },
+  publicity_withdrawal: {
+    rule: 'R8', label: '撤下公示', responsible: 'addressee',
+    deadline: { count: 'working_days', days: 3, after: 'the release of the measure' },
+    completedBy: ['confirmPublicityOrder'], onDue: 'escalate',
+    source: '000 §二(六)2 停止公示…3个工作日内完成; 000 §二(六)3 提前停止公示; 002 篇七 (六) 原渠道撤下',
+  },
   objection_verification: {
     rule: 'R11', label: '异议核实', responsible: 'originator',
     deadline: { count: 'working_days', days: 15, after: 'the objection' },
@@ -130,6 +152,11 @@ export const STEPS = {
     deadline: { count: 'on_date', after: 'the date the party promised' },
     completedBy: ['supplyMaterials'], onDue: 'automatic', source: '004 容缺受理 告知承诺',
   },
+  publicity_expiry: {
+    rule: 'R8', label: '公示满五年', responsible: 'system',
+    deadline: { count: 'on_date', after: 'five years after publication' },
+    completedBy: [], onDue: 'automatic', source: '002 篇十三 第十六条 失信信息将自公布之日起满五年自动撤销',
+  },
   feedback_month: {
     rule: 'R9', label: '月度反馈周期', responsible: 'system',
     deadline: { count: 'on_date', after: 'the last day of the month' },
@@ -165,11 +192,12 @@ export const isConfigurable = (kind: StepKind): boolean => {
   return d.count === 'working_days' && Boolean(d.configurable);
 };
 
-/** The working days a step allows (R2, R3: 15 when consultation 会商 was asked). */
-export function workingDaysOf(kind: StepKind, consultation = false): number {
+/** The working days a step allows (R2, R3: 15 when consultation 会商 was asked; R8: 10 for a blacklist). */
+export function workingDaysOf(kind: StepKind, consultation = false, serious = false): number {
   const d: DeadlineRule = STEPS[kind].deadline;
   if (d.count !== 'working_days') throw new RangeError(`${kind} is not counted in working days`);
-  return consultation && d.withConsultation ? d.withConsultation : d.days;
+  if (consultation && d.withConsultation) return d.withConsultation;
+  return serious && d.forSerious ? d.forSerious : d.days;
 }
 
 /** What identifies one step of a target: its kind and what it is about. */

@@ -3,6 +3,8 @@
 // them from GET /vocabulary rather than keeping copies.
 import { DOCUMENT_KINDS } from './document-kinds';
 import { JOURNAL_KINDS, RELEASE_REASONS } from './journal-kinds';
+import { PERSON_ROLE_LABELS } from './persons';
+import { CHANNELS, DELIVERY_WAYS, LETTER_TITLES, ORDER_LABELS, PENALTY_FIELDS, PENALTY_TYPES } from './publicity';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_KEYS } from './report-categories';
 import { LEVEL_LABELS, ROLE_LABELS } from './roles';
 import { STEP_KINDS, STEPS } from './steps';
@@ -23,5 +25,12 @@ export const VOCABULARY = {
   lists: MEASURE_LISTS,
   documentKinds: DOCUMENT_KINDS,
   levels: LEVEL_LABELS,
+  publicityChannels: CHANNELS,
+  publicityOrders: ORDER_LABELS,
+  penaltyTypes: PENALTY_TYPES,
+  penaltyFields: PENALTY_FIELDS,
+  personRoles: PERSON_ROLE_LABELS,
+  letterKinds: LETTER_TITLES,
+  letterDeliveryWays: DELIVERY_WAYS,
   reportCategories: Object.fromEntries(REPORT_CATEGORY_KEYS.map((k) => [k, REPORT_CATEGORIES[k].label])),
 };

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium.mjs';
+import { ensureLetterFont, ensureLetterTestTools } from './letter-tools.mjs';
 import { provision } from './provision.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,11 +74,13 @@ try {
 
 switch (command) {
   case 'start':
+    ensureLetterFont();
     handOver(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', ...process.argv.slice(3)]);
     break;
   case 'test':
     try {
       process.env.CHROMIUM_PATH = ensureChromium();
+      ensureLetterTestTools();
     } catch (err) {
       process.stderr.write(`\n[bootstrap] ${err.message}\n`);
       process.exit(2);

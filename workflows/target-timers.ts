@@ -1,6 +1,7 @@
 // What happens when a step falls due: an obligation escalates (R14), a system timer acts itself
-// (R10 period end, R12 broken commitment, R9 a new month of reports, R15 a tier change). And R16: a loaded holiday
-// year recomputes every provisional deadline. Workflow code: deterministic.
+// (R10 period end, R12 broken commitment, R9 a new month of reports, R8 five years of publicity,
+// R15 a tier change). And R16: a loaded holiday year recomputes every provisional deadline.
+// Workflow code: deterministic.
 import { shanghaiDateOf } from '../domain/dates';
 import { isObligation } from '../domain/steps';
 import { acts } from './activities';
@@ -52,6 +53,16 @@ export async function timerFired(ctx: Ctx, timer: Timer): Promise<void> {
       ...ref, caseId: c.caseId, repairId: c.repair!.repairId, kept: false, reinstated, actor: null, at: nowIso(), open,
     });
     book.addSteps(opened);
+  } else if (step.kind === 'publicity_expiry') {
+    // R8: five years after publication the record is withdrawn and its measure released
+    // (002 篇十三 第十六条 自公布之日起满五年自动撤销); the withdrawal orders follow (publicize).
+    const c = book.caseOf(step.caseId!);
+    const code = c.publicity.find((r) => r.recordId === step.ref)?.code;
+    book.closeSteps((s) => s.key === step.key);
+    if (!code || !release(c, code, 'period_end', lastDay)) return;
+    syncPeriodEnds(book, c);
+    syncFeedbackMonth(book, shanghaiDateOf(Date.now()).slice(0, 7));
+    await acts.releaseMeasure({ ...ref, caseId: c.caseId, code, reason: 'period_end', at: nowIso() });
   } else if (step.kind === 'feedback_month') {
     // R9: the month ended: the next month's reports are owed by every implementer still carrying a measure.
     const { next, specs } = monthEnded(book, step.month!);

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
+import { stepView } from '../domain/steps';
 import { acts } from './activities';
 import { TargetBook } from '../domain/loop/book';
 import { upgradeFileCase, upgradeState } from '../domain/loop/upgrade';
@@ -17,7 +18,7 @@ import {
   type ActionAnswer, type ActionArgs, type CalendarChanged, type Envelope, type MonthlyReportFiled, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
-import { fileCase, handlers, monthlyReportFiled, rescore, type Ctx } from './actions';
+import { fileCase, handlers, monthlyReportFiled, publicize, rescore, type Ctx } from './actions';
 import { calendarChanged, timerFired } from './target-timers';
 
 /** One at a time, in arrival order: a promise chain is deterministic in the workflow sandbox. */
@@ -59,6 +60,8 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       if (prior) return prior;
       refuse(name, args as never); // judged again under the lock: the state may have moved since the validator ran
       const answer = await (handlers[name] as (c: Ctx, a: unknown) => Promise<ActionAnswer>)(ctx, args);
+      // R8: what the action changed reaches the platforms (publication, 异议标注, withdrawal).
+      answer.opened.push(...(await publicize(ctx, args.at)).map(stepView));
       book.remember(currentUpdateInfo()?.id, answer, Date.now());
       version += 1;
       return answer;
@@ -142,7 +145,10 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
     const timer = book.nextTimer();
     const woken = await condition(() => version !== seen, timer ? Math.max(0, timer.atMs - Date.now()) : undefined);
     if (!woken && timer) {
-      await exclusive(() => timerFired(ctx, timer));
+      await exclusive(async () => {
+        await timerFired(ctx, timer);
+        await publicize(ctx, new Date().toISOString());
+      });
       version += 1;
     }
   }

@@ -173,6 +173,25 @@ export function actionRoutesTable(app: FastifyInstance) {
       build: (p, b) => ({ caseId: p.caseId, repairId: p.repairId, outcome: b.outcome as 'approved', reason: String(b.reason) }),
     }),
     route({ name: 'supplyMaterials', url: '/cases/:caseId/repairs/:repairId/materials', summary: 'R12: the promised secondary materials arrived: the commitment is kept', field: 'repairId', build: (p) => ({ caseId: p.caseId, repairId: p.repairId }) }),
+    route({
+      name: 'confirmPublicityOrder', url: '/cases/:caseId/publicity-orders/:orderId/confirmation', field: 'orderId',
+      summary: 'R8: the platform an order was sent to confirms it carried it out (published, marked, unmarked or withdrawn), with its own reference',
+      body: { type: 'object', additionalProperties: false, required: ['reference'], properties: { reference: { ...text(200), description: "the platform's own id of what it did" } } },
+      build: (p, b) => ({ caseId: p.caseId, orderId: p.orderId, reference: String(b.reference) }),
+    }),
+    route({
+      name: 'recordLetterDelivery', url: '/cases/:caseId/letters/:letterId/delivery', field: 'deliveredOn',
+      summary: 'R17: the AUTHORITY records when and how a letter (失信告知书 or an answer) reached the party',
+      body: {
+        type: 'object', additionalProperties: false, required: ['deliveredOn', 'way'],
+        properties: { deliveredOn: isoDate, way: { type: 'string', enum: ['direct', 'post', 'electronic'], description: 'direct 直接送达, post 邮寄送达, electronic 电子送达' } },
+      },
+      build: (p, b, ctx) => {
+        const deliveredOn = date('deliveredOn', b.deliveredOn);
+        if (deliveredOn > ctx.today) throw badRequest('deliveredOn', `is after today (${ctx.today})`);
+        return { caseId: p.caseId, letterId: p.letterId, deliveredOn, way: b.way as 'direct' };
+      },
+    }),
   ];
 }
 

@@ -43,7 +43,7 @@ function refuseBodyFields(request: FastifyRequest): void {
 
 export async function actionRoutes(app: FastifyInstance): Promise<void> {
   const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
-  const params = { type: 'object', required: ['caseId'], properties: { caseId: id, objectionId: id, repairId: id, reportId: id, requestId: id, complaintId: id } } as const;
+  const params = { type: 'object', required: ['caseId'], properties: { caseId: id, objectionId: id, repairId: id, reportId: id, requestId: id, complaintId: id, orderId: { type: 'string', minLength: 1, maxLength: 200 }, letterId: id } } as const;
   const engine = () => ({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs });
   for (const r of actionRoutesTable(app) as ActionRoute<ActionName>[]) {
     const def = ACTIONS[r.name];

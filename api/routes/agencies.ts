@@ -13,6 +13,7 @@ import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/client';
 import { ROLES, type Role } from '../../db/schema';
 import { REGIONAL_READERS, regionProblem } from '../../domain/regions';
+import { CHANNEL_IDS, type Channel } from '../../domain/publicity';
 import { LEVELS, parentRefusal, type Level } from '../../domain/roles';
 import { notifyUrlRefusal } from '../../worker/outbox/url-policy';
 import { auditEntry } from '../audit';
@@ -31,6 +32,8 @@ interface AgencyBody {
   field?: string;
   roles: Role[];
   implementerKind?: (typeof IMPLEMENTER_KINDS)[number];
+  /** R8: the platform a PUBLISHER runs. */
+  publisherChannel?: Channel;
   notifyUrl?: string;
   notifySecret?: string;
 }
@@ -47,7 +50,7 @@ interface AgencyChange {
 function present(a: Agency) {
   return {
     id: a.id, name: a.name, level: a.level, parentId: a.parentId, region: a.region, nationalScope: a.nationalScope, field: a.field, roles: a.roles,
-    implementerKind: a.implementerKind, notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret),
+    implementerKind: a.implementerKind, publisherChannel: a.publisherChannel, notifyUrl: a.notifyUrl, hasNotifySecret: Boolean(a.notifySecret),
     notifyLegacySignature: a.notifyLegacySignature, createdAt: a.createdAt,
   };
 }
@@ -94,6 +97,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
           field: { type: 'string', maxLength: 100 },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ROLES] } },
           implementerKind: { type: 'string', enum: [...IMPLEMENTER_KINDS] },
+          publisherChannel: { type: 'string', enum: [...CHANNEL_IDS], description: 'R8: the platform a PUBLISHER runs: gsxt 国家企业信用信息公示系统, creditchina 信用中国' },
           notifyUrl: notifyUrlSchema,
           notifySecret: { type: 'string', maxLength: 200, description: 'whsec_ + base64 of 24–64 bytes; left out, one is issued' },
         },
@@ -104,6 +108,8 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body;
     if (b.roles.includes('IMPLEMENTER') && !b.implementerKind) throw badRequest('implementerKind', 'is required for an IMPLEMENTER');
     if (!b.roles.includes('IMPLEMENTER') && b.implementerKind) throw badRequest('implementerKind', 'only an IMPLEMENTER has one');
+    if (b.roles.includes('PUBLISHER') && !b.publisherChannel) throw badRequest('publisherChannel', 'is required for a PUBLISHER (公示平台): the platform it runs');
+    if (!b.roles.includes('PUBLISHER') && b.publisherChannel) throw badRequest('publisherChannel', 'only a PUBLISHER runs a platform');
     checkRegion(b.region);
     checkNationalScope(b.nationalScope, b.roles);
     const urlRefusal = b.notifyUrl === undefined ? null : notifyUrlRefusal(b.notifyUrl, app.deps.notify);
@@ -117,7 +123,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
       const db = tx as unknown as Db;
       const row = await registerAgency(db, {
         name: b.name, level: b.level, parentId: b.parentId ?? null, region: b.region, nationalScope: b.nationalScope ?? false, field: b.field ?? null, roles: b.roles,
-        implementerKind: b.implementerKind ?? null, notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? issued ?? null,
+        implementerKind: b.implementerKind ?? null, publisherChannel: b.publisherChannel ?? null, notifyUrl: b.notifyUrl ?? null, notifySecret: b.notifySecret ?? issued ?? null,
       });
       const key = await issueKey(db, row.id);
       await appendAudit(tx, [

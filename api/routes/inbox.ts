@@ -1,11 +1,12 @@
 // What an agency has been told (reminders, escalations, retirement notices), newest first.
 import type { FastifyInstance } from 'fastify';
 import { inboxOf } from '../../db/queries/notices';
+import { ROLES } from '../../domain/roles';
 import { bearerSecurity, requireRoles } from '../auth';
 
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { unread?: boolean; limit: number } }>('/inbox', {
-    onRequest: requireRoles('ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR', 'ADMIN'),
+    onRequest: requireRoles(...ROLES),
     schema: {
       tags: ['inbox'], summary: "The calling agency's notices", security: bearerSecurity,
       querystring: {

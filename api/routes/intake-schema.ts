@@ -1,12 +1,13 @@
 // The shape of a filed case (R2, R3) and of intake's answer, as JSON Schema for Fastify.
 import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
 import type { PeriodLength } from '../../domain/periods';
+import { PERSON_ROLES, type PersonRole } from '../../domain/persons';
+import { PENALTY_FIELD_IDS, PENALTY_TYPE_IDS, type PenaltyFacts } from '../../domain/publicity';
 import { stepViewSchema } from './schemas';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
 
-export const PERSON_ROLES = ['legal_representative', 'principal', 'responsible_person'] as const;
 
 export const caseBody = {
   type: 'object',
@@ -30,6 +31,15 @@ export const caseBody = {
       description: 'R2/R3: agencies asked to consult (会商): AUTHORITY or CREDIT for a penalty decision, AUTHORITY or ENFORCEMENT for an external document; each answers as a step of its own',
     },
     legalReview: { ...text(100), description: 'R2/R3: the LEGAL agency asked for a legal review (法制审核)' },
+    penalty: {
+      type: 'object', additionalProperties: false, required: ['type', 'field'],
+      description: 'R8/004: the penalty the decision imposed and its field: a warning is not published; 通报批评 or a small fine is published 3 months; repair of other published penalties opens after 6 months, except in food, drugs and special equipment',
+      properties: {
+        type: { type: 'string', enum: PENALTY_TYPE_IDS, description: '警告, 通报批评, 罚款, 没收, 暂扣或降低资质, 吊销许可, 限制生产经营, 行政拘留, 其他' },
+        amount: { type: 'number', minimum: 0, maximum: 1e12, description: 'the fine in yuan (罚款 only)' },
+        field: { type: 'string', enum: PENALTY_FIELD_IDS, description: '食品, 药品, 特种设备 or 其他领域' },
+      },
+    },
     target: {
       type: 'object',
       additionalProperties: false,
@@ -73,8 +83,9 @@ export interface CaseBody {
   consultation: boolean;
   consultWith: string[];
   legalReview?: string;
+  penalty?: { type: PenaltyFacts['type']; amount?: number; field: PenaltyFacts['field'] };
   target: { kind: 'enterprise' | 'person'; name: string; creditCode?: string; idNumber?: string };
-  persons?: { role: (typeof PERSON_ROLES)[number]; idNumber: string; name: string }[];
+  persons?: { role: PersonRole; idNumber: string; name: string }[];
   measures: string[];
   periods?: Record<string, PeriodLength>;
   authority: string;

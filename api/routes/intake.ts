@@ -10,6 +10,8 @@ import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
 import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
 import { creditCodeProblem, documentNumberKey, idNumberProblem } from '../../domain/identifiers';
 import { pinMeasure, type PinnedMeasure } from '../../domain/measures';
+import { publicityTerms, warningRefusal, type PenaltyFacts, type PublicityTerms } from '../../domain/publicity';
+import { publicityRules } from '../../db/publicity-rules';
 import type { PeriodLength } from '../../domain/periods';
 import { targetWorkflowId, type FileCase } from '../../workflows/messages';
 import { bearerSecurity, requireRoles } from '../auth';
@@ -51,7 +53,8 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
     const authority = await agencyById(db, body.authority);
     if (!authority) throw badRequest('authority', `no agency ${body.authority}`);
     if (!authority.roles.includes('AUTHORITY')) throw badRequest('authority', `${authority.name} is not an AUTHORITY (业务主管机构)`);
-    const measures = await pinMeasures(app, body, today);
+    const { penalty, terms } = await checkPenalty(app, body);
+    const measures = await pinMeasures(app, body, today, terms);
     const { consultWith, legalReview } = await checkConsultations(app, body);
 
     const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
@@ -79,7 +82,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       caseId: claim.caseId, actor: request.agency!.id, at: now().toISOString(), source: body.source,
       document: { number: body.document.number, issuedOn: body.document.issuedOn, issuer: body.document.issuer, kind: documentKind },
       receivedOn, consultation: body.consultation || consultWith.length > 0 || Boolean(legalReview), consultWith, legalReview,
-      measures, authorityId: authority.id, seriousness: body.seriousness, repeated,
+      measures, authorityId: authority.id, seriousness: body.seriousness, repeated, penalty, terms,
     };
     const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId }, filed);
     const answer = { ...recorded, targetId, workflowId, repeated };
@@ -105,6 +108,17 @@ async function checkConsultations(app: FastifyInstance, body: CaseBody): Promise
     if (!a.roles.includes('LEGAL')) throw badRequest('legalReview', `${a.name} is not a LEGAL agency (法制机构)`);
   }
   return { consultWith: body.consultWith, legalReview: body.legalReview ?? null };
+}
+
+/** R8/004: the penalty's facts, and the publicity terms the ADMIN's rules give them now. */
+async function checkPenalty(app: FastifyInstance, body: CaseBody): Promise<{ penalty: PenaltyFacts | null; terms: PublicityTerms | null }> {
+  if (!body.penalty) return { penalty: null, terms: null };
+  const { type, field } = body.penalty;
+  const amount = body.penalty.amount ?? null;
+  if (type === 'fine' && amount === null) throw badRequest('penalty.amount', 'is required for a fine (罚款): the amount in yuan');
+  if (type !== 'fine' && amount !== null) throw badRequest('penalty.amount', `is only for a fine; this penalty is ${type}`);
+  const penalty = { type, amount, field };
+  return { penalty, terms: publicityTerms(penalty, await publicityRules(app.deps.db)) };
 }
 
 /** R2, R3: the decision date, and for an external document its kind and the day CREDIT received it. */
@@ -148,7 +162,7 @@ function checkTarget(body: CaseBody): string {
  * the version it was matched against. R10: every measure has an end: a by_decision measure takes
  * the period the decision set, and is refused without it.
  */
-async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string): Promise<PinnedMeasure[]> {
+async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string, terms: PublicityTerms | null): Promise<PinnedMeasure[]> {
   const pinned: PinnedMeasure[] = [];
   for (const [i, code] of body.measures.entries()) {
     const m = await measureInEffect(app.deps.db, code, today);
@@ -166,7 +180,10 @@ async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string):
     if (period && m.period.rule !== 'by_decision') {
       throw badRequest(`periods.${code}`, `${code} has a ${m.period.rule} period; only a by_decision measure takes the decision's period`);
     }
-    const p = pinMeasure(m, period);
+    // 004: a penalty of 警告 only is not published.
+    const unpublished = m.publicityChannels.length > 0 ? warningRefusal(body.penalty ? { ...body.penalty, amount: body.penalty.amount ?? null } : null) : null;
+    if (unpublished) throw badRequest(`measures.${i}`, `${code} (${m.nameZh}): ${unpublished}`);
+    const p = pinMeasure(m, period, terms);
     if (!p) throw badRequest(`periods.${code}`, `is required: ${code} (${m.nameZh}) runs for the period the decision sets; give it, e.g. {"years": 1} (R10)`);
     pinned.push(p);
   }

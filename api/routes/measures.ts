@@ -9,6 +9,7 @@ import {
 import { measureChangeById, measureChangesWhere, openChangeOf, recordProposedChange, type MeasureChangeStatus } from '../../db/queries/measure-changes';
 import { ROLES } from '../../domain/roles';
 import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
+import { CHANNEL_IDS } from '../../domain/publicity';
 import { decideMeasureChangeUpdate, measureReviewWorkflowId, REFUSED, TASK_QUEUE, type ReviewerRole } from '../../workflows/messages';
 import type { measureReviewWorkflow } from '../../workflows/measure-review';
 import { bearerSecurity, requireRoles } from '../auth';
@@ -41,6 +42,7 @@ const measureFields = {
   mandatory: { type: 'boolean' },
   feedbackSet: { type: 'boolean' },
   outsideLocalAuthority: { type: 'boolean' },
+  publicityChannels: { type: 'array', uniqueItems: true, maxItems: 5, items: { type: 'string', enum: CHANNEL_IDS }, description: 'R8: the platforms it is published on while in force' },
 } as const;
 
 /** The public shape of a measure version. */
@@ -50,7 +52,7 @@ function present(m: MeasureVersion) {
     legalBasis: m.legalBasis ? { ...m.legalBasis, status: 'stated' } : { document: null, article: null, status: 'basis to be confirmed' },
     source: m.source, targetKinds: m.targetKinds, period: m.period, legalMinimum: m.legalMinimum,
     implementerKind: m.implementerKind, mandatory: m.mandatory, feedbackSet: m.feedbackSet,
-    outsideLocalAuthority: m.outsideLocalAuthority, status: m.status, effectiveFrom: m.effectiveFrom,
+    outsideLocalAuthority: m.outsideLocalAuthority, publicityChannels: m.publicityChannels, status: m.status, effectiveFrom: m.effectiveFrom,
   };
 }
 
@@ -133,7 +135,7 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     const current = await measureInEffect(db, body.code, today);
     if (body.kind === 'add') {
       if (current || (await versionsOf(db, body.code)).length > 0) throw badRequest('code', `${body.code} already exists; propose an amendment`);
-      const missing = CATALOG_FIELDS.find((f) => body.measure?.[f] === undefined && f !== 'source' && f !== 'legalBasis' && f !== 'legalMinimum' && f !== 'outsideLocalAuthority');
+      const missing = CATALOG_FIELDS.find((f) => body.measure?.[f] === undefined && f !== 'source' && f !== 'legalBasis' && f !== 'legalMinimum' && f !== 'outsideLocalAuthority' && f !== 'publicityChannels');
       if (missing) throw badRequest(`measure.${missing}`, 'is required for a new measure');
       if (!body.code.startsWith(body.measure!.list === 'discipline' ? 'DM-' : 'ES-')) throw badRequest('code', `must start with ${body.measure!.list === 'discipline' ? 'DM-' : 'ES-'} for this list`);
     } else {

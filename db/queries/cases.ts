@@ -14,7 +14,11 @@ export interface CaseScope {
   authorityId: string | null;
   /** The implementers the case was pushed to (R5). */
   implementerIds: string[];
-  /** The agencies an open step of the case is addressed to (R4 levels, R2/R3 consultations, R11 complaints). */
+  /**
+   * The agencies a step of the case is or was addressed to (R4 levels, R2/R3 consultations, R11
+   * complaints, R8 platforms): done ones too, so that a retried action finds its first answer;
+   * the workflow judges whether the step is still theirs to do.
+   */
   addresseeIds: string[];
 }
 
@@ -26,7 +30,7 @@ export async function caseScope(db: Db, caseId: string): Promise<CaseScope | nul
   }>(sql`
     select c.id, c.target_id, t.workflow_id, c.pushed_by, c.authority_id,
            (select array_agg(ci.agency_id) from case_implementers ci where ci.case_id = c.id) as implementers,
-           (select array_agg(distinct s.agency_id) from steps s where s.case_id = c.id and s.done_at is null) as addressees
+           (select array_agg(distinct s.agency_id) from steps s where s.case_id = c.id) as addressees
     from cases c join targets t on t.id = c.target_id where c.id = ${caseId}`);
   if (!row) return null;
   return {

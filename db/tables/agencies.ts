@@ -20,6 +20,8 @@ export const agencies = pgTable('agencies', {
   roles: text('roles').array().$type<Role[]>().notNull(),
   /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
   implementerKind: text('implementer_kind'),
+  /** For PUBLISHER: the platform it runs (domain/publicity.ts CHANNELS). */
+  publisherChannel: text('publisher_channel'),
   /**
    * 行政区划代码 (GB/T 2260): 330000 a province, 330100 a city, 330106 a district. ENFORCEMENT,
    * CREDIT, LEGAL and SUPERVISOR read the cases of this region and the regions below it

@@ -1,4 +1,5 @@
 // R1 The two lists (两张清单) in versions, their reviewed changes, and the R3 matching rules.
+import { sql } from 'drizzle-orm';
 import {
   boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
 } from 'drizzle-orm/pg-core';
@@ -35,6 +36,8 @@ export const measureVersions = pgTable('measure_versions', {
   feedbackSet: boolean('feedback_set').notNull(),
   /** R4: executed by a body outside the local system; recorded and reported upward. */
   outsideLocalAuthority: boolean('outside_local_authority').notNull().default(false),
+  /** R8: the platforms (domain/publicity.ts CHANNELS) it is published on while in force. */
+  publicityChannels: text('publicity_channels').array().notNull().default(sql`'{}'::text[]`),
   status: text('status', { enum: ['active', 'retired'] }).notNull(),
   effectiveFrom: date('effective_from').notNull(),
   changeId: text('change_id'),

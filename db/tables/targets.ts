@@ -2,9 +2,10 @@
 // workflow (written by its activities), plus the identities the workflows never hold.
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { PinnedMeasure } from '../../domain/measures';
+import { PERSON_ROLES } from '../../domain/persons';
 import { agencies } from './agencies';
 
 /** A disciplinary target (惩戒对象). The id is a keyed hash, never an identity number. */
@@ -46,6 +47,10 @@ export const cases = pgTable('cases', {
   /** R3: the day CREDIT received the external document; its 3 working days count from it. */
   receivedOn: date('received_on'),
   consultation: boolean('consultation').notNull().default(false),
+  /** R8/004: the penalty's kind (domain/publicity.ts), the fine in yuan and the field; null when not given. */
+  penaltyType: text('penalty_type'),
+  penaltyAmount: numeric('penalty_amount', { precision: 16, scale: 2, mode: 'number' }),
+  penaltyField: text('penalty_field'),
   /** The measures with the catalog version each was matched against (R1: cases keep it). */
   measures: jsonb('measures').$type<PinnedMeasure[]>().notNull().default(sql`'[]'::jsonb`),
   /** The receiving AUTHORITY chosen at intake (R2, R3). */
@@ -178,7 +183,7 @@ export const repairs = pgTable('repairs', {
 export const casePersons = pgTable('case_persons', {
   caseId: text('case_id').notNull(),
   personTargetId: text('person_target_id').notNull(),
-  role: text('role', { enum: ['legal_representative', 'principal', 'responsible_person'] }).notNull(),
+  role: text('role', { enum: PERSON_ROLES }).notNull(),
   name: text('name').notNull(),
   idNumber: text('id_number').notNull(),
 }, (t) => [primaryKey({ columns: [t.caseId, t.personTargetId] }), index('case_persons_person_idx').on(t.personTargetId)]);

@@ -3,6 +3,7 @@
 import type { ActionName } from '../actions';
 import type { DocumentKind } from '../document-kinds';
 import type { PinnedMeasure } from '../measures';
+import type { PenaltyFacts, PublicityTerms } from '../publicity';
 import type { StepView } from '../steps';
 import type { CaseSource, Seriousness } from './state';
 
@@ -30,6 +31,9 @@ export interface FileCase extends Envelope {
   authorityId: string;
   seriousness: Seriousness;
   repeated: boolean;
+  /** R8/004: the penalty's facts and the publicity terms the rules in force gave them (absent before they were recorded). */
+  penalty?: PenaltyFacts | null;
+  terms?: PublicityTerms | null;
 }
 
 export interface CaseAction extends Envelope {
@@ -80,6 +84,17 @@ export interface AdjustCase extends CaseAction {
   release: boolean;
   drop: string[];
   shorten: { code: string; periodEnd: string }[];
+}
+/** R8: a platform confirms an order with its own reference. */
+export interface ConfirmPublicityOrder extends CaseAction {
+  orderId: string;
+  reference: string;
+}
+/** R17: how and when a letter reached the party. */
+export interface RecordLetterDelivery extends CaseAction {
+  letterId: string;
+  deliveredOn: string;
+  way: 'direct' | 'post' | 'electronic';
 }
 export interface ReportFeedback extends Envelope {
   month: string;
@@ -132,6 +147,8 @@ export interface ActionArgs {
   fileRepair: FileRepair;
   decideRepair: DecideRepair;
   supplyMaterials: SupplyMaterials;
+  confirmPublicityOrder: ConfirmPublicityOrder;
+  recordLetterDelivery: RecordLetterDelivery;
 }
 
 /** What the workflow answers: what it recorded, the steps it opened and closed. */

@@ -6,6 +6,7 @@ import { shanghaiDateOf } from '../dates';
 import type { TargetBook } from './book';
 import type { Verdict } from './judge';
 import { hopRef, unassigned } from './case';
+import { publicityRepairRefusal } from './judge-publicity';
 import { FORBIDDEN, REFUSED, type ActionArgs, type CaseState } from './state';
 
 const refused = (message: string): Verdict => ({ type: REFUSED, message });
@@ -101,6 +102,8 @@ export function judgeAdjustment(c: CaseState, name: 'recordCauseChange' | 'adjus
  */
 export function judgeRepair(c: CaseState, today: string): Verdict | null {
   if (c.repair && !c.repair.outcome) return refused(`repair ${c.repair.repairId} is still under review`);
+  const publicity = publicityRepairRefusal(c, today);
+  if (publicity) return refused(publicity);
   if (c.seriousness === 'especially_serious') return refused('an especially serious case cannot be repaired (R12)');
   if (c.seriousness === 'serious') {
     const first = c.inForce.map((m) => m.activeFrom).sort()[0] ?? shanghaiDateOf(c.pushedAt);

@@ -9,6 +9,7 @@ import type { TargetBook } from './book';
 import { hasReported } from './feedback';
 import { awaitingRelease, objectionPending } from './measures';
 import { judgeAddressed, judgeAdjustment, judgeComplaint, judgePush, judgeRepair } from './judge-steps';
+import { judgeParty } from './judge-publicity';
 
 export interface Verdict {
   type: typeof FORBIDDEN | typeof REFUSED;
@@ -32,7 +33,10 @@ export function judge<A extends ActionName>(book: TargetBook, name: A, args: Act
   const c = book.find(caseId);
   if (!c) return refused(`case ${caseId} has no open loop on this target: its measures were all released and the loop closed`);
   if (!stands(c, args.actor, relation)) return { type: FORBIDDEN, message: `only ${RELATION_WORDS[relation]} may do this` };
-  if (c.status === 'released') return refused('the measures of this case were released (R11)');
+  // A released case still owes its withdrawals (R8) and the delivery of its letters (R17).
+  if (c.status === 'released' && name !== 'confirmPublicityOrder' && name !== 'recordLetterDelivery') {
+    return refused('the measures of this case were released (R11)');
+  }
   return judgeState(book, c, name, args, shanghaiDateOf(args.at));
 }
 
@@ -69,6 +73,9 @@ function judgeState<A extends ActionName>(book: TargetBook, c: CaseState, name: 
       return judgeAdjustment(c, name, args as ActionArgs['recordCauseChange'] & ActionArgs['adjustCase'], today);
     case 'fileRepair':
       return judgeRepair(c, today);
+    case 'confirmPublicityOrder':
+    case 'recordLetterDelivery':
+      return judgeParty(c, name, args as ActionArgs['confirmPublicityOrder'] & ActionArgs['recordLetterDelivery'], today);
     case 'decideRepair': {
       const r = c.repair;
       const id = (args as ActionArgs['decideRepair']).repairId;

@@ -3,6 +3,7 @@
 // the actions' arguments and answers (./actions.ts), the contract.
 import type { ReleaseReason } from '../journal-kinds';
 import type { PinnedMeasure } from '../measures';
+import type { Channel, PenaltyFacts, PublicityTerms } from '../publicity';
 import type { OpenStep } from '../steps';
 import type { ActionAnswer } from './actions';
 
@@ -87,6 +88,40 @@ export interface CauseChangeState {
   adjustedOn: string | null;
 }
 
+/** R8: an order sent to a platform, and the day it confirmed it. */
+export interface PublicityOrderState {
+  orderId: string;
+  kind: 'publish' | 'mark' | 'unmark' | 'withdraw';
+  sentOn: string;
+  confirmedOn: string | null;
+}
+
+/**
+ * R8: one measure's record on one platform. `live` and `marked` are what was last ordered (to be
+ * published, under 异议标注); `publishedOn`, `withdrawnOn` what the platform confirmed. A record
+ * withdrawn and published again (a revoked repair) is a new cycle.
+ */
+export interface PublicityState {
+  recordId: string;
+  code: string;
+  channel: Channel;
+  cycle: number;
+  publisherId: string | null;
+  live: boolean;
+  marked: boolean;
+  publishedOn: string | null;
+  withdrawnOn: string | null;
+  orders: PublicityOrderState[];
+}
+
+/** R17: a letter to the party (the notice of the determination, an answer), and its delivery. */
+export interface LetterState {
+  letterId: string;
+  kind: 'determination' | 'objection_answer' | 'complaint_answer' | 'repair_answer';
+  issuedOn: string;
+  deliveredOn: string | null;
+}
+
 /** pushed → received (R5) → implementing (pushed to implementers) → released (R11: the cause fell). */
 export type CaseStatus = 'pushed' | 'received' | 'implementing' | 'released';
 
@@ -99,6 +134,11 @@ export interface CaseState {
   authorityId: string;
   status: CaseStatus;
   pushedAt: string;
+  /** The decision's date (R3: CREDIT's receipt of the document): R8 publication counts from it. */
+  decidedOn: string;
+  /** R8/004: the penalty's facts and the publicity terms fixed at intake; null when not given. */
+  penalty: PenaltyFacts | null;
+  terms: PublicityTerms | null;
   /** R2/R3: the last day of the push limit, and whether the push came after it. */
   pushDueOn: string | null;
   pushDueProvisional: boolean;
@@ -117,6 +157,8 @@ export interface CaseState {
   upward: UpwardReportState[];
   consultations: ConsultationState[];
   causeChange: CauseChangeState | null;
+  publicity: PublicityState[];
+  letters: LetterState[];
 }
 
 /** An action already applied, remembered so that a retry on a later run answers the same (idempotency). */

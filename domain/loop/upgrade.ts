@@ -2,11 +2,12 @@
 // workflow started before a field existed carries data without it, in its history (replay) and
 // in the state a continued run receives; these fill each field with what its absence meant, so
 // that a running target goes on under new code. Pure.
+import { shanghaiDateOf } from '../dates';
 import type { CaseState, FileCase, TargetState } from './state';
 
 /** Issue 14 added consultation requests (会商/法制审核) to intake; before, none were asked. */
 export function upgradeFileCase(f: FileCase): FileCase {
-  return { ...f, consultWith: f.consultWith ?? [], legalReview: f.legalReview ?? null };
+  return { ...f, consultWith: f.consultWith ?? [], legalReview: f.legalReview ?? null, penalty: f.penalty ?? null, terms: f.terms ?? null };
 }
 
 /** Issue 14 added the R4/R5/R11 fields of a case; before, none of them had happened. */
@@ -16,6 +17,12 @@ export function upgradeCase(c: CaseState): CaseState {
   c.upward ??= [];
   c.consultations ??= [];
   c.causeChange ??= null;
+  // Issue 13 added publicity records, letters and penalty facts; before, a case had none.
+  c.publicity ??= [];
+  c.letters ??= [];
+  c.penalty ??= null;
+  c.terms ??= null;
+  c.decidedOn ??= shanghaiDateOf(c.pushedAt);
   if (c.objection) {
     c.objection.raisedBy ??= 'party';
     c.objection.raiserId ??= c.originatorId;

@@ -83,7 +83,7 @@ describe('the working days of steps the seeds leave to the regime', () => {
   it('R4: the upward report, consultation, legal review and complaint limits are listed with their defaults; an ADMIN sets one', async () => {
     const listed = (await app.inject({ method: 'GET', url: '/step-deadlines' })).json().items;
     expect(listed.map((i: { kind: string; workingDays: number }) => [i.kind, i.workingDays])).toEqual([
-      ['upward_report', 3], ['consultation', 5], ['legal_review', 5], ['complaint_review', 15],
+      ['upward_report', 3], ['consultation', 5], ['legal_review', 5], ['publicity_marking', 1], ['complaint_review', 15],
     ]);
     const denied = await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: supervisor.headers, payload: { workingDays: 5 } });
     expect(denied.statusCode).toBe(403);

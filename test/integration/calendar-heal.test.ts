@@ -76,7 +76,7 @@ describe('R16 provisional deadlines on the dev server', () => {
     expect((await post(`/cases/${c}/implementers`, authority, { implementers: [{ agencyId: slow.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
     const handle = env.client.workflow.getHandle(workflowId);
     const provisional = (await handle.query(targetStateQuery)).steps.filter((s) => s.due.provisional).map((s) => s.kind).sort();
-    expect(provisional).toEqual(['acknowledgement', 'feedback', 'implementer_push', 'objection_verification', 'receipt']);
+    expect(provisional).toEqual(['acknowledgement', 'feedback', 'implementer_push', 'letter_delivery', 'letter_delivery', 'letter_delivery', 'objection_verification', 'receipt']);
     await eventually(async () => {
       const found = [];
       for await (const wf of env.client.workflow.list({ query: `DisciplineProvisionalYears = '${YEAR}'` })) found.push(wf.workflowId);

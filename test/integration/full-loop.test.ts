@@ -89,6 +89,8 @@ describe('the closed loop, end to end', () => {
 
     // R5: receipt, push to the implementer, acknowledgement; R6: the measure is in force.
     expect((await post(`/cases/${caseId}/receipt`, authority)).statusCode).toBe(200);
+    // R17: the notice reached the party the same day.
+    expect((await post(`/cases/${caseId}/letters/${caseId}.L1/delivery`, authority, { deliveredOn: today, way: 'direct' })).statusCode).toBe(200);
     expect((await post(`/cases/${caseId}/implementers`, authority, { implementers: [{ agencyId: implementer.id, measures: ['DM-R6-MARKET-INDUSTRY-BAN'] }] })).statusCode).toBe(200);
     expect((await post(`/cases/${caseId}/acknowledgement`, implementer)).statusCode).toBe(200);
     expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0]?.status).toBe('active');

@@ -108,11 +108,11 @@ describe('a loop that cannot leak', () => {
     const state = await env.client.workflow.getHandle(workflowId).query<{ cases: { caseId: string }[]; steps: { key: string }[] }>('targetState');
     expect(described.status.name).toBe('RUNNING');
     expect(state.cases.map((c) => c.caseId)).toContain(newCase);
-    expect(state.steps.map((s) => s.key)).toEqual([`receipt/${newCase}`, `implementer_push/${newCase}`]);
+    expect(state.steps.map((s) => s.key)).toEqual([`receipt/${newCase}`, `implementer_push/${newCase}`, `letter_delivery/${newCase}`]);
     const [t] = await dbh.db.select().from(targets).where(eq(targets.id, targetId));
     expect(t.status).toBe('open');
     const story = (await dbh.db.select().from(journal).where(eq(journal.targetId, targetId)).orderBy(asc(journal.id))).map((l) => l.kind);
-    expect(story.slice(-2)).toEqual(['loop_closed', 'case_pushed']);
+    expect(story.slice(-3)).toEqual(['loop_closed', 'case_pushed', 'letter_issued']);
     await recordHistory(env.client.workflow.getHandle(workflowId), 'target-close-race');
   });
 

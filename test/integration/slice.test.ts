@@ -67,7 +67,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const created = posted.json();
     expect(created.workflowId).toBe(`target-${created.targetId}`);
     expect(created.targetId).toMatch(/^E[0-9a-f]{24}$/);
-    expect(created.opened.map((s: { kind: string; agencyId: string }) => [s.kind, s.agencyId])).toEqual([['receipt', authority.id], ['implementer_push', authority.id]]);
+    expect(created.opened.map((s: { kind: string; agencyId: string }) => [s.kind, s.agencyId])).toEqual([['receipt', authority.id], ['implementer_push', authority.id], ['letter_delivery', authority.id]]);
     expect(created.opened[0]).toMatchObject({ label: '接收', rule: 'R5', dueAt: expect.stringMatching(/T00:00:00\+08:00$/) });
 
     // The rows were written by the workflow's activity, before the answer.
@@ -76,7 +76,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(row.measures).toEqual([expect.objectContaining({ code: 'DM-R8-PUBLICITY-ADVERSE', version: 1, period: { years: 3 }, category: 'R8' })]);
     const open = await dbh.db.select().from(steps).where(eq(steps.caseId, created.caseId));
     expect(open.map((s) => [s.kind, s.rule, s.agencyId, s.doneAt === null]).sort()).toEqual([
-      ['implementer_push', 'R5', authority.id, true], ['push', 'R2', enforcement.id, false], ['receipt', 'R5', authority.id, true],
+      ['implementer_push', 'R5', authority.id, true], ['letter_delivery', 'R17', authority.id, true], ['push', 'R2', enforcement.id, false], ['receipt', 'R5', authority.id, true],
     ]);
     expect(open.find((s) => s.kind === 'receipt')!.dueAt.toISOString()).toBe(new Date(created.opened[0].dueAt).toISOString());
 
@@ -95,7 +95,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ field: 'caseId', message: 'caseId: the case has already been received' });
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, created.caseId));
-    expect(lines.map((l) => `${l.kind}/${l.rule}/${l.agencyId}`).sort()).toEqual([`case_pushed/R2/${enforcement.id}`, `case_received/R5/${authority.id}`]);
+    expect(lines.map((l) => `${l.kind}/${l.rule}/${l.agencyId}`).sort()).toEqual([`case_pushed/R2/${enforcement.id}`, `case_received/R5/${authority.id}`, `letter_issued/R17/${enforcement.id}`]);
     await recordHistory(env.client.workflow.getHandle(created.workflowId), 'target-slice');
   });
 
@@ -149,7 +149,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(active.periodEnd).toBe(periodEnd(today, { years: 1 }));
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, caseId));
     expect(lines.map((l) => `${l.kind}/${l.rule}`).sort()).toEqual([
-      'acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'measure_active/R6', 'pushed_to_implementers/R5',
+      'acknowledged/R5', 'case_pushed/R2', 'case_received/R5', 'letter_issued/R17', 'measure_active/R6', 'pushed_to_implementers/R5',
       'reported_upward/R4', // DM-R7-TAX-PREFERENCE is executed outside the local system
     ]);
     // R9: a report on this month is owed by the implementer from now on.

@@ -12,6 +12,8 @@ export interface AgencyExtra {
   /** Its region (GB/T 2260): Hangzhou (330100) unless said, so the suites' agencies read each other's cases. */
   region?: string | null;
   nationalScope?: boolean;
+  /** R8: the platform a PUBLISHER runs. */
+  publisherChannel?: string;
 }
 
 /** A fresh agency with the given roles and a live key, for tests. */
@@ -21,6 +23,7 @@ export async function agencyWithKey(db: Db, roles: Role[], name = `测试机构 
   await db.insert(agencies).values({
     id, name, roles, implementerKind, level: extra.level ?? 'city', parentId: extra.parentId ?? null,
     region: extra.region === undefined ? '330100' : extra.region, nationalScope: extra.nationalScope ?? false,
+    publisherChannel: extra.publisherChannel ?? null,
   });
   const { keyId, apiKey } = await issueKey(db, id);
   return { id, name, keyId, apiKey, headers: { authorization: `Bearer ${apiKey}` } };

@@ -11,7 +11,8 @@ type TargetActivities = Pick<Activities,
   | 'openFeedbackMonth' | 'recordObjection' | 'recordObjectionDecision' | 'recordCaseReleased' | 'recordRepair'
   | 'recordRepairDecision' | 'recordCommitment' | 'recordOverdue' | 'recordReminder' | 'recomputeDeadlines' | 'recordTargetClosed'
   | 'computeDeadline' | 'recordNotApplicable' | 'recordUpwardHop' | 'recordConsultationAnswer' | 'recordComplaint'
-  | 'recordComplaintDecision' | 'recordCauseChange' | 'recordAdjustment'>;
+  | 'recordComplaintDecision' | 'recordCauseChange' | 'recordAdjustment' | 'issuePublicityOrders' | 'recordPublicityConfirmation'
+  | 'recordLetterDelivery'>;
 
 type Calls = { [K in keyof TargetActivities]: Parameters<TargetActivities[K]>[0][] };
 
@@ -71,6 +72,14 @@ export function recordingActivities(schedules: YearSchedule[] = [], { record: re
     async recordComplaintDecision(input) { record('recordComplaintDecision', input); return { opened: open(input.open) }; },
     async recordCauseChange(input) { record('recordCauseChange', input); return { opened: open(input.open) }; },
     async recordAdjustment(input) { record('recordAdjustment', input); },
+    /** R8: each channel's platform is `publisher-<channel>`. */
+    async issuePublicityOrders(input) {
+      record('issuePublicityOrders', input);
+      const publishers = Object.fromEntries(input.orders.map((o) => [o.recordId, o.publisherId ?? `publisher-${o.channel}`]));
+      return { opened: open(input.orders.map((o) => ({ ...o.step, agencyId: publishers[o.recordId] }))), publishers };
+    },
+    async recordPublicityConfirmation(input) { record('recordPublicityConfirmation', input); },
+    async recordLetterDelivery(input) { record('recordLetterDelivery', input); },
     async computeDeadline({ from, after, workingDays }) {
       return addWorkingDays(calendar, from ?? shanghaiDateOf(after!), workingDays);
     },

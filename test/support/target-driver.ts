@@ -2,6 +2,7 @@
 // update-with-start, every agency action by its own Update, the state by query.
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { shanghaiDateOf } from '../../domain/dates';
 import type { PinnedMeasure } from '../../domain/measures';
 import type { ActionName } from '../../domain/actions';
 import {
@@ -47,6 +48,12 @@ export function targetDriver(env: TestWorkflowEnvironment, taskQueue: string, ta
     async act<A extends ActionName>(name: A, args: Omit<ActionArgs[A], 'at'> & { at?: string }, updateId?: string): Promise<ActionAnswer> {
       const full = { ...args, at: args.at ?? await now() } as ActionArgs[A];
       return handle().executeUpdate(actionUpdates[name] as typeof actionUpdates['receiveCase'], { args: [full as never], updateId });
+    },
+    /** R17: the AUTHORITY records the case's notice (失信告知书) delivered today. */
+    async deliver(caseId: string): Promise<ActionAnswer> {
+      const at = await now();
+      const args = { caseId, actor: AUTHORITY, letterId: `${caseId}.L1`, deliveredOn: shanghaiDateOf(at), way: 'direct' as const, at };
+      return handle().executeUpdate(actionUpdates.recordLetterDelivery, { args: [args] });
     },
     state: (): Promise<TargetState> => handle().query(targetStateQuery),
     handle,

@@ -20,6 +20,7 @@ function bookWith(measures: PinnedMeasure[] = [pin('M')]): { book: TargetBook; c
     caseId: 'C1', source: 'penalty_decision', documentNumber: 'N', originatorId: 'enf', authorityId: 'auth', status: 'pushed',
     pushedAt: '2026-03-02T02:00:00.000Z', pushDueOn: '2026-03-05', pushDueProvisional: false, late: false, seriousness: 'general',
     repeated: false, measures, implementers: [], notApplicable: [], inForce: [], objection: null, complaint: null, repair: null, upward: [], consultations: [], causeChange: null,
+    decidedOn: '2026-03-02', penalty: null, terms: null, publicity: [], letters: [],
   };
   book.state.cases.push(c);
   return { book, c };

@@ -20,6 +20,7 @@ function tierCase(measures: PinnedMeasure[]): { book: TargetBook; c: CaseState }
     pushedAt: '2026-03-02T02:00:00.000Z', pushDueOn: null, pushDueProvisional: false, late: false, seriousness: 'general', repeated: false,
     measures, implementers: [{ agencyId: 'auth', measures: measures.map((m) => m.code), acknowledgedAt: '2026-03-04T02:00:00.000Z' }],
     notApplicable: [], inForce: [], objection: null, complaint: null, repair: null, upward: [], consultations: [], causeChange: null,
+    decidedOn: '2026-03-02', penalty: null, terms: null, publicity: [], letters: [],
   };
   book.state.cases.push(c);
   return { book, c };
@@ -84,7 +85,7 @@ describe('R15 tier listings against the loop (domain/loop/tiers.ts)', () => {
 describe('R15 what a tier case pins, and which version scores a target', () => {
   const entry = (over: Partial<TierCatalogEntry> = {}): TierCatalogEntry => ({
     code: 'ES-R8-KEY-TARGET', version: 3, category: 'R8', period: { rule: 'by_decision' }, legalMinimum: null, feedbackSet: true,
-    outsideLocalAuthority: false, implementerKind: 'authority', status: 'active', targetKinds: ['enterprise', 'person'], ...over,
+    outsideLocalAuthority: false, implementerKind: 'authority', publicityChannels: [], status: 'active', targetKinds: ['enterprise', 'person'], ...over,
   });
 
   it('R15: a tier measure takes the tier\'s validity as its period and ends on the listing\'s last day', () => {

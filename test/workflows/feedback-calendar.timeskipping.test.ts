@@ -36,6 +36,7 @@ describe('R9 across a holiday and a year end', () => {
       expect(await env.currentTimeMs()).toBeLessThan(start);
       await env.sleep(start - (await env.currentTimeMs()));
       await t.file('r9-cal', { measures: [pinned('DM-A', { period: { days: 120 } })] });
+      await t.deliver('r9-cal');
       await t.act('pushToImplementers', { caseId: 'r9-cal', actor: AUTHORITY, implementers: [{ agencyId: 'approval', kind: 'approval_agency', measures: ['DM-A'] }] });
       const ack = await t.act('acknowledge', { caseId: 'r9-cal', actor: 'approval' });
       expect(ack.opened).toEqual([expect.objectContaining({ kind: 'feedback', month: '2027-09', dueOn: '2027-10-08', rule: 'R9' })]);

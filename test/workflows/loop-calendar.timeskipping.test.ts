@@ -71,13 +71,13 @@ describe('R16 provisional deadlines heal when their year is loaded (time skippin
       await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
       await t.act('fileObjection', { caseId: 'C1', actor: ENFORCEMENT, objectionId: 'O1', reason: '异议' });
       const before = (await t.state()).steps.filter((s) => s.due.provisional).map((s) => s.kind).sort();
-      expect(before).toEqual(['acknowledgement', 'feedback', 'objection_verification']);
+      expect(before).toEqual(['acknowledgement', 'feedback', 'letter_delivery', 'objection_verification']);
       await f.load('schedule loaded');
       await suite.env().sleep('1 minute');
       const after = (await t.state()).steps;
       expect(after.filter((s) => s.due.provisional)).toEqual([]);
       expect(after.find((s) => s.kind === 'acknowledgement')!.due.due).toBe(f.tuesday);
       const moved = t.rec.calls.recomputeDeadlines.flatMap((c) => c.steps.map((s) => s.kind)).sort();
-      expect(moved).toEqual(['acknowledgement', 'feedback', 'objection_verification']);
+      expect(moved).toEqual(['acknowledgement', 'feedback', 'letter_delivery', 'objection_verification']);
     }));
 });

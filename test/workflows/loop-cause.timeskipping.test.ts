@@ -19,6 +19,7 @@ const document = { number: '浙行复〔2026〕12号', issuedOn: '2026-01-05', i
 /** Filed, pushed and acknowledged: DM-A (one year) in force from today. */
 async function inForce(t: ReturnType<typeof targetDriver>) {
   await t.file('C1', { measures: [pinned('DM-A', { feedbackSet: false })] });
+  await t.deliver('C1');
   await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
   const ack = await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
   return shanghaiDateOf(Date.parse(ack.at));

@@ -63,6 +63,7 @@ describe('who may act, retries, long life (time skipping)', () => {
   it('R10: when every measure is released and no step is owed the run completes; a new case starts a new run with the same id', () =>
     suite.withTarget('closed', async (t) => {
       await t.file('C1', { measures: [pinned('DM-A', { period: { days: 3 }, feedbackSet: false })] });
+      await t.deliver('C1');
       await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: ['DM-A'] }] });
       await t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
       const firstRun = (await t.handle().describe()).runId;

@@ -12,6 +12,7 @@ const IMPLEMENTER = 'ag-implementer';
 /** Filed, received and pushed to one implementer, who acknowledges now: the measure is in force. */
 async function inForce(t: ReturnType<typeof targetDriver>, measure = pinned('DM-A', { period: { days: 30 } }), acknowledge = true) {
   await t.file('C1', { measures: [measure] });
+  await t.deliver('C1');
   await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: [measure.code] }] });
   if (acknowledge) return t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
   return null;

@@ -50,6 +50,12 @@ describe('R14 oversight of the R5 push to implementers', () => {
     const { caseId, workflowId } = filed.json();
     const pushStep = filed.json().opened.find((s: { kind: string }) => s.kind === 'implementer_push');
     expect((await app.inject({ method: 'POST', url: `/cases/${caseId}/receipt`, headers: authority.headers })).statusCode).toBe(200);
+    // R17: the notice reached the party the same day.
+    const delivered = await app.inject({
+      method: 'POST', url: `/cases/${caseId}/letters/${caseId}.L1/delivery`, headers: authority.headers,
+      payload: { deliveredOn: shanghaiDateOf(clock), way: 'direct' },
+    });
+    expect(delivered.statusCode, delivered.body).toBe(200);
 
     await env.sleep('12 days');
     clock = await env.currentTimeMs();
@@ -65,7 +71,7 @@ describe('R14 oversight of the R5 push to implementers', () => {
     const month = pushStep.dueOn.slice(0, 7);
     const stats = (await app.inject({ method: 'GET', url: `/stats?month=${month}`, headers: supervisor.headers })).json();
     expect(stats.byStep.find((r: { step: string }) => r.step === 'implementer_push')).toMatchObject({ rule: 'R5', due: 1, overdue: 1, onTime: 0 });
-    expect(stats.steps.find((r: { agencyId: string }) => r.agencyId === authority.id)).toMatchObject({ due: 2, onTime: 1, overdue: 1 });
+    expect(stats.steps.find((r: { agencyId: string }) => r.agencyId === authority.id)).toMatchObject({ due: 3, onTime: 2, overdue: 1 });
     const told = await dbh.db.select().from(notices).where(eq(notices.agencyId, authority.id));
     expect(told.filter((n) => n.kind === 'overdue').map((n) => n.subject)).toEqual([expect.stringContaining('推送实施机构已逾期')]);
     expect(told.filter((n) => n.kind === 'escalated').length).toBe(row.reminders);

@@ -12,9 +12,9 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
   it('R5: a case opens the receipt and the push to implementers for its AUTHORITY, both due 3 working days after the push', () =>
     suite.withTarget('r5-open', async (t) => {
       const recorded = await t.file('C1');
-      expect(recorded.opened.map((s) => [s.kind, s.agencyId, s.rule])).toEqual([['receipt', AUTHORITY, 'R5'], ['implementer_push', AUTHORITY, 'R5']]);
+      expect(recorded.opened.map((s) => [s.kind, s.agencyId, s.rule])).toEqual([['receipt', AUTHORITY, 'R5'], ['implementer_push', AUTHORITY, 'R5'], ['letter_delivery', AUTHORITY, 'R17']]);
       expect(recorded.opened[0].dueAt).toBe(recorded.opened[1].dueAt);
-      expect((await t.state()).steps.map((s) => s.key)).toEqual(['receipt/C1', 'implementer_push/C1']);
+      expect((await t.state()).steps.map((s) => s.key)).toEqual(['receipt/C1', 'implementer_push/C1', 'letter_delivery/C1']);
     }));
 
   it('R5: a receipt not made within 3 working days records the step overdue at the end of its last day', () =>
@@ -31,6 +31,7 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
   it('R5: received but never pushed to implementers, the push is overdue, reminded, and the reminders stop when it is pushed', () =>
     suite.withTarget('r5-push-overdue', async (t) => {
       await t.file('C1');
+      await t.deliver('C1');
       await t.act('receiveCase', { caseId: 'C1', actor: AUTHORITY });
       await suite.env().sleep('12 days');
       expect(t.rec.calls.recordOverdue.map((c) => c.step.kind)).toEqual(['implementer_push']);
@@ -48,6 +49,7 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
   it('R5: a receipt before its deadline closes it; no overdue record is made', () =>
     suite.withTarget('r5-received', async (t) => {
       await t.file('C1');
+      await t.deliver('C1');
       await suite.env().sleep('1 day');
       const answer = await t.act('receiveCase', { caseId: 'C1', actor: AUTHORITY });
       expect(answer.closed).toEqual(['receipt/C1']);

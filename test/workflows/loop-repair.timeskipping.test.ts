@@ -11,6 +11,7 @@ const IMPLEMENTER = 'ag-implementer';
 
 async function inForce(t: ReturnType<typeof targetDriver>, measures = [pinned('DM-A', { period: { years: 1 }, feedbackSet: false })], over = {}) {
   await t.file('C1', { measures, ...over });
+  await t.deliver('C1');
   await t.act('pushToImplementers', { caseId: 'C1', actor: AUTHORITY, implementers: [{ agencyId: IMPLEMENTER, kind: 'approval_agency', measures: measures.map((m) => m.code) }] });
   return t.act('acknowledge', { caseId: 'C1', actor: IMPLEMENTER });
 }

@@ -23,7 +23,7 @@ describe('R4 upward reports (time skipping)', () => {
     suite.withTarget('r4-overdue', async (t) => {
       const recorded = await t.file('C1', { measures: [pinned('DM-A'), pinned('DM-X', { outsideLocalAuthority: true })] });
       expect(recorded.opened.map((s) => [s.kind, s.agencyId, s.rule])).toEqual([
-        ['receipt', AUTHORITY, 'R5'], ['implementer_push', AUTHORITY, 'R5'], ['upward_report', AUTHORITY, 'R4'],
+        ['receipt', AUTHORITY, 'R5'], ['implementer_push', AUTHORITY, 'R5'], ['upward_report', AUTHORITY, 'R4'], ['letter_delivery', AUTHORITY, 'R17'],
       ]);
       const today = shanghaiDateOf(Date.parse(recorded.at));
       expect(recorded.opened[2].dueOn).toBe(addWorkingDays(weekdays, today, 3).due);
@@ -35,7 +35,7 @@ describe('R4 upward reports (time skipping)', () => {
     suite.withTarget('r4-hops', async (t) => {
       const recorded = await t.file('C1', { measures: [pinned('DM-X', { outsideLocalAuthority: true })] });
       // Nothing of this case is pushed locally: no push to implementers is owed.
-      expect(recorded.opened.map((s) => s.key)).toEqual(['receipt/C1', 'upward_report/C1/UR1-1']);
+      expect(recorded.opened.map((s) => s.key)).toEqual(['receipt/C1', 'upward_report/C1/UR1-1', 'letter_delivery/C1']);
       const notYet = await refusal(t.act('forwardUpwardReport', { caseId: 'C1', actor: PROVINCE, reportId: 'UR1', to: 'ag-samr', note: '' }));
       expect(notYet.type).toBe('ActionForbidden');
       const up = await t.act('forwardUpwardReport', { caseId: 'C1', actor: AUTHORITY, reportId: 'UR1', to: PROVINCE, note: '失信情况：见处罚决定书' });
@@ -50,7 +50,8 @@ describe('R4 upward reports (time skipping)', () => {
       expect((await t.state()).cases[0].upward[0].hops.map((h) => [h.agencyId, h.outcome])).toEqual([[AUTHORITY, 'forwarded'], [PROVINCE, 'confirmed']]);
       expect((await refusal(t.act('confirmUpwardReport', { caseId: 'C1', actor: PROVINCE, reportId: 'UR1', note: '' }))).message).toMatch(/already confirmed/);
       expect((await t.handle().describe()).status.name).toBe('RUNNING');
-      // Received, and its only measure reported to the body that carries it: nothing is owed here.
+      // Received, its notice delivered (R17), and its only measure reported to the body that carries it: nothing is owed here.
+      await t.deliver('C1');
       await t.act('receiveCase', { caseId: 'C1', actor: AUTHORITY });
       await eventually(async () => expect((await t.handle().describe()).status.name).toBe('COMPLETED'));
       await recordHistory(t.handle(), 'target-upward-report');
@@ -61,7 +62,7 @@ describe('R2/R3 consultation and legal review (time skipping)', () => {
   it('R2: the agencies asked to consult and LEGAL each owe an answer in 5 working days; an answer closes its own request only', () =>
     suite.withTarget('r2-consult', async (t) => {
       const recorded = await t.file('C1', { consultation: true, consultWith: [CREDIT, AUTHORITY], legalReview: LEGAL });
-      const asked = recorded.opened.filter((s) => s.kind !== 'receipt' && s.kind !== 'implementer_push');
+      const asked = recorded.opened.filter((s) => s.kind !== 'receipt' && s.kind !== 'implementer_push' && s.kind !== 'letter_delivery');
       expect(asked.map((s) => [s.key, s.agencyId, s.rule])).toEqual([
         ['consultation/C1/Q1', CREDIT, 'R2'], ['consultation/C1/Q2', AUTHORITY, 'R2'], ['legal_review/C1/L1', LEGAL, 'R2'],
       ]);

@@ -177,7 +177,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(listed.json().loop.detail).toMatchObject({ score: 10, tier: 'yellow', listing: { from: addDays(D, -5), until: yellowUntil } });
     const yellowCase = listed.json().loop.detail.filed.caseId as string;
     expect(listed.json().loop.detail.filed.opened.map((s: { kind: string; agencyId: string }) => [s.kind, s.agencyId]))
-      .toEqual([['receipt', authority.id], ['implementer_push', authority.id]]);
+      .toEqual([['receipt', authority.id], ['implementer_push', authority.id], ['letter_delivery', authority.id]]);
 
     const score = (await get(`/targets/${targetId}/score`, credit)).json();
     expect(score).toMatchObject({
@@ -242,7 +242,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(score.acts[2].note).toBe('penalty 3 of 3 for item item-A: the group counts 12 (UM-6(2)-three-penalties)');
     // The black list's measure is carried out outside the local system: reported up level by level (R4), never pushed.
     const black = third.json().loop.detail.filed;
-    expect(black.opened.map((s: { kind: string }) => s.kind)).toEqual(['receipt', 'upward_report']);
+    expect(black.opened.map((s: { kind: string }) => s.kind)).toEqual(['receipt', 'upward_report', 'letter_delivery']);
 
     const serious = await act(3, 'urban-management-mohurd-2018', 'serious', D, '〔2026〕14号');
     expect(serious.json().loop.detail).toMatchObject({ score: 12, tier: 'black' });
@@ -305,7 +305,7 @@ describe('R15 policy versions', () => {
     const nn = 'nanning-urban-management';
     expect((await act(6, nn, 'heavier', D, '邕城管罚〔2026〕W1号')).json().loop.detail).toMatchObject({ policy: { version: 1 }, score: 3, tier: null });
     // Version 2 (made up for the test) lists yellow from 3 points.
-    const v2 = { ...file(policyUrl('nanning-urban-credit.json')), version: 2 };
+    const v2: Record<string, unknown> = { ...file(policyUrl('nanning-urban-credit.json')), version: 2 };
     (v2.tiers as { minPoints: number }[])[0].minPoints = 3;
     await adopt(v2);
     const kept = await act(6, nn, 'heavier', D, '邕城管罚〔2026〕W2号');

@@ -12,6 +12,8 @@ import { answer, owed, type Ctx } from './support';
 export const UPWARD_REPORT = 'UR1';
 /** The patch under which intake opens R4 upward reports (workflows started before it did not). */
 export const R4_UPWARD_REPORTS = 'r4-upward-reports';
+/** The patch under which intake issues the notice to the party and owes its delivery (R17). */
+export const R17_LETTERS = 'r17-letters';
 
 export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRecorded> {
   const existing = book.find(f.caseId);
@@ -29,6 +31,9 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
     status: 'pushed', pushedAt: f.at, pushDueOn: null, pushDueProvisional: false, late: false,
     seriousness: f.seriousness, repeated: f.repeated, measures: f.measures, implementers: [], notApplicable: [], inForce: [],
     objection: null, complaint: null, repair: null, consultations, causeChange: null,
+    decidedOn: f.receivedOn ?? f.document.issuedOn, penalty: f.penalty ?? null, terms: f.terms ?? null, publicity: [],
+    // R17: the notice of the determination (失信告知书), delivered by the AUTHORITY within 3 working days.
+    letters: patched(R17_LETTERS) ? [{ letterId: `${f.caseId}.L1`, kind: 'determination', issuedOn: on, deliveredOn: null }] : [],
     // R4: to the AUTHORITY at the originator's level first (报送至同级业务主管机构), then up level by level.
     upward: outside.length ? [{ reportId: UPWARD_REPORT, measures: outside, hops: [{ agencyId: f.authorityId, sentOn: on, outcome: null, decidedOn: null }] }] : [],
   };
@@ -38,7 +43,9 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
   if (outside.length < f.measures.length) open.push(owed('implementer_push', c, f.authorityId, on));
   for (const q of consultations) open.push(owed(q.kind, c, q.agencyId, on, { ref: q.requestId, rule }));
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
-  const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open });
+  if (c.letters.length) open.push(owed('letter_delivery', c, f.authorityId, on));
+  const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open, letterId: c.letters[0]?.letterId ?? null });
+  // R15: a tier listing's case owes no push (the system files it): null.
   Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
   return recorded(c, f, opened);

@@ -8,7 +8,7 @@ import type { TargetBook } from '../../domain/loop/book';
 import { shanghaiDateOf } from '../../domain/dates';
 import type { ActionArgs, CaseState } from '../messages';
 import { acts } from '../activities';
-import { answer, keys, owed, type Ctx, type Handlers } from './support';
+import { answer, answerLetter, keys, owed, type Ctx, type Handlers } from './support';
 
 /** An objection, the party's or an implementer's flag: the measures are suspended (信息核实期间暂不执行) and the originator verifies. */
 async function objection({ book, ref }: Ctx, a: ActionArgs['fileObjection'], raisedBy: 'party' | 'implementer') {
@@ -50,7 +50,8 @@ export const objectionHandlers: Handlers<'fileObjection' | 'flagInformation' | '
     const resumed = a.outcome === 'rejected' ? resumeAll(c, on) : [];
     syncPeriodEnds(book, c);
     const open = a.outcome === 'upheld' ? [owed('objection_release', c, c.authorityId, on, { ref: a.objectionId })] : [];
-    const { opened } = await acts.recordObjectionDecision({ ...ref, ...a, resumed, closed, open });
+    const letterId = answerLetter(c, 'objection_answer', a.objectionId, on);
+    const { opened } = await acts.recordObjectionDecision({ ...ref, ...a, resumed, closed, open, letterId });
     book.addSteps(opened);
     return answer(a, 'decideObjection', opened, closed, { objectionId: a.objectionId, outcome: a.outcome, resumed });
   },
@@ -77,7 +78,8 @@ export const objectionHandlers: Handlers<'fileObjection' | 'flagInformation' | '
     const resumed = a.outcome === 'rejected' ? resumeAll(c, on) : [];
     syncPeriodEnds(book, c);
     const open = a.outcome === 'upheld' ? [owed('objection_release', c, c.authorityId, on, { ref: a.complaintId })] : [];
-    const { opened } = await acts.recordComplaintDecision({ ...ref, ...a, resumed, closed, open });
+    const letterId = answerLetter(c, 'complaint_answer', a.complaintId, on);
+    const { opened } = await acts.recordComplaintDecision({ ...ref, ...a, resumed, closed, open, letterId });
     book.addSteps(opened);
     return answer(a, 'decideComplaint', opened, closed, { complaintId: a.complaintId, outcome: a.outcome, resumed });
   },

@@ -7,7 +7,7 @@ import { shanghaiDateOf } from '../../domain/dates';
 import type { StepSpec } from '../../domain/steps';
 import { deadlineOnDate } from '../../domain/working-days';
 import { acts } from '../activities';
-import { answer, keys, owed, type Handlers } from './support';
+import { answer, answerLetter, keys, owed, type Handlers } from './support';
 
 export const repairHandlers: Handlers<'fileRepair' | 'decideRepair' | 'supplyMaterials'> = {
   /** R12: a repair application, reviewed by the originator within 15 working days. */
@@ -34,7 +34,8 @@ export const repairHandlers: Handlers<'fileRepair' | 'decideRepair' | 'supplyMat
       book.addSteps([openStep(spec, deadlineOnDate(commitment.dueOn))]);
     }
     syncFeedbackMonth(book, on.slice(0, 7));
-    await acts.recordRepairDecision({ ...ref, ...a, releasedNow, deferred, closed });
+    const letterId = answerLetter(c, 'repair_answer', a.repairId, on);
+    await acts.recordRepairDecision({ ...ref, ...a, releasedNow, deferred, closed, letterId });
     return answer(a, 'decideRepair', [], closed, { repairId: a.repairId, outcome: a.outcome, releasedNow, deferred });
   },
 
