@@ -72,7 +72,10 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
         // R17: the notice to the party, delivered by the AUTHORITY within 3 working days.
         if (input.letterId) {
           const published = filed.measures.some((m) => m.publicity?.length);
-          const content = await determinationContent(tx, filed.caseId, published ? filed.terms?.repairAfterMonths ?? null : null);
+          const determination = await determinationContent(tx, filed.caseId, published ? filed.terms?.repairAfterMonths ?? null : null);
+          // R15: a tier listing's letter is the tier's own notice: its name without book-title marks or what follows in brackets.
+          const title = filed.tierNotice?.replace(/[（(].*[)）]$/, '').replace(/^《(.*)》$/, '$1');
+          const content = title ? { ...determination, title } : determination;
           await issueLetter(tx, { ...input, caseId: filed.caseId, letterId: input.letterId, kind: 'determination', actor: filed.actor, at: filed.at }, content);
         }
         await reportUpward(tx, input, filed, at, opened);

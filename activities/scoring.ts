@@ -78,6 +78,7 @@ export function createScoringActivities({ db, calendar }: ActivityDeps) {
         const [existing] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
         filing = {
           caseId, actor: originatorOf(current, rows), authorityId: found.row.authorityId, alreadyFiled: Boolean(existing),
+          notice: policy.tiers.find((t) => t.code === current.tier)?.notice?.document ?? null,
           document: { number: `${label(current.tier)}（计分，${current.from} 起）`, issuedOn: current.from, issuer: policy.title, kind: null },
           ...await tierMeasures(db, policy, current, target.kind, through),
         };

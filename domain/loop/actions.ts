@@ -34,6 +34,8 @@ export interface FileCase extends Envelope {
   /** R8/004: the penalty's facts and the publicity terms the rules in force gave them (absent before they were recorded). */
   penalty?: PenaltyFacts | null;
   terms?: PublicityTerms | null;
+  /** R15: a tier listing's case: the tier's written notice (e.g. 《一般失信行为通知书》), the title of the R17 letter. */
+  tierNotice?: string | null;
 }
 
 export interface CaseAction extends Envelope {

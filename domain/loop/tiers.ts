@@ -25,6 +25,8 @@ export interface TierFiling {
   measures: PinnedMeasure[];
   /** Tier measures left out, with why (retired, not for this kind of target). */
   skipped: { code: string; reason: string }[];
+  /** The tier's written notice (the policy's tiers[].notice.document), or null when the tier has none. */
+  notice: string | null;
   /** Filed already (a case of this listing exists: an earlier run carried it out). */
   alreadyFiled: boolean;
 }

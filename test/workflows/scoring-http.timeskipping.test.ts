@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { auditLog, caseMeasures, cases, steps } from '../../db/schema';
+import { auditLog, caseMeasures, cases, letters, steps } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { scoringPolicyReviewWorkflowId, targetWorkflowId } from '../../workflows/messages';
@@ -178,6 +178,8 @@ describe('R15 acts, the score and the tier through the loop', () => {
     const yellowCase = listed.json().loop.detail.filed.caseId as string;
     expect(listed.json().loop.detail.filed.opened.map((s: { kind: string; agencyId: string }) => [s.kind, s.agencyId]))
       .toEqual([['receipt', authority.id], ['implementer_push', authority.id], ['letter_delivery', authority.id]]);
+    // R17: the notice the AUTHORITY delivers is the tier's own (002 篇四 第十二条).
+    expect((await dbh.db.select().from(letters).where(eq(letters.caseId, yellowCase)))[0].content).toMatchObject({ title: '书面失信提醒' });
 
     const score = (await get(`/targets/${targetId}/score`, credit)).json();
     expect(score).toMatchObject({
@@ -243,6 +245,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     // The black list's measure is carried out outside the local system: reported up level by level (R4), never pushed.
     const black = third.json().loop.detail.filed;
     expect(black.opened.map((s: { kind: string }) => s.kind)).toEqual(['receipt', 'upward_report', 'letter_delivery']);
+    expect((await dbh.db.select().from(letters).where(eq(letters.caseId, black.caseId)))[0].content).toMatchObject({ title: '严重失信行为通知书' });
 
     const serious = await act(3, 'urban-management-mohurd-2018', 'serious', D, '〔2026〕14号');
     expect(serious.json().loop.detail).toMatchObject({ score: 12, tier: 'black' });

@@ -40,7 +40,7 @@ export async function rescore(ctx: Ctx, trigger: ScoreTarget | null, at: string)
     filed = await fileCase(ctx, {
       caseId: filing.caseId, actor: filing.actor, at, source: 'score_tier', document: filing.document, receivedOn: null,
       consultation: false, consultWith: [], legalReview: null, measures: filing.measures, authorityId: filing.authorityId,
-      seriousness: 'general', repeated: false,
+      seriousness: 'general', repeated: false, tierNotice: filing.notice,
     });
   }
 
