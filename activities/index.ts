@@ -12,6 +12,8 @@ import { createPublicityActivities } from './publicity';
 import { createRepairActivities } from './repairs';
 import { createReportActivities } from './reports';
 import { createRequestActivities } from './requests';
+import { createScoringActivities } from './scoring';
+import { createScoringPolicyActivities } from './scoring-policies';
 import type { ActivityDeps } from './support';
 
 export type { ActivityDeps } from './support';
@@ -29,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLetterActivities(deps),
     ...createEscalationActivities(deps),
     ...createMeasureActivities(deps),
+    ...createScoringPolicyActivities(deps),
+    ...createScoringActivities(deps),
   };
 }
 

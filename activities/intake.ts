@@ -17,32 +17,35 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
      * the decision (R2) or after CREDIT received the document (R3). A push after its limit is
      * accepted, recorded as late and escalated (R14). Returns the push deadline and the opened steps.
      */
-    async recordCase(input: TargetRef & { filed: FileCase; letterId?: string | null } & StepChanges): Promise<{ push: Deadline; late: boolean; opened: OpenStep[] }> {
+    async recordCase(input: TargetRef & { filed: FileCase; letterId?: string | null } & StepChanges): Promise<{ push: Deadline | null; late: boolean; opened: OpenStep[] }> {
       const { filed } = input;
-      const kind = filed.source === 'penalty_decision' ? 'push' : 'external_push';
-      const rule = filed.source === 'penalty_decision' ? 'R2' : 'R3';
+      // R15: a tier listing's case is filed by the system the day the loop learns of it: no push is owed.
+      const kind = filed.source === 'penalty_decision' ? 'push' : filed.source === 'external_document' ? 'external_push' : null;
+      const rule = filed.source === 'penalty_decision' ? 'R2' : filed.source === 'external_document' ? 'R3' : 'R15';
       const at = new Date(filed.at);
       return db.transaction(async (tx) => {
         const cal = await calendar();
         const from = filed.source === 'external_document' ? filed.receivedOn ?? shanghaiDateOf(filed.at) : filed.document.issuedOn;
-        const push = await resolveDeadline(tx, cal, { workingDays: workingDaysOf(kind, filed.consultation), from });
-        const late = at.getTime() > push.dueAtMs;
+        const push = kind ? await resolveDeadline(tx, cal, { workingDays: workingDaysOf(kind, filed.consultation), from }) : null;
+        const late = push !== null && at.getTime() > push.dueAtMs;
         await tx.insert(cases).values({
           id: filed.caseId, targetId: input.targetId, source: filed.source,
           documentNumber: filed.document.number, documentIssuer: filed.document.issuer, documentKind: filed.document.kind,
           issuedOn: filed.document.issuedOn, receivedOn: filed.receivedOn, consultation: filed.consultation,
           measures: filed.measures, authorityId: filed.authorityId, seriousness: filed.seriousness, repeated: filed.repeated,
           penaltyType: filed.penalty?.type ?? null, penaltyAmount: filed.penalty?.amount ?? null, penaltyField: filed.penalty?.field ?? null,
-          pushDueOn: push.due, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed',
+          pushDueOn: push?.due ?? null, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed',
         }).onConflictDoNothing();
         // A new cause puts a closed target back in the loop (R10: a new run with the same id).
         await tx.update(targets).set({ status: 'open', updatedAt: at }).where(eq(targets.id, input.targetId));
         // The push is a step done at intake: on time or late, it counts in the statistics (R14).
-        await tx.insert(steps).values({
-          id: stepRowId(input.targetId, `${kind}/${filed.caseId}`), kind, rule, targetId: input.targetId, caseId: filed.caseId,
-          agencyId: filed.actor, openedAt: at, dueAt: new Date(push.dueAtMs), provisional: push.provisional,
-          doneAt: at, doneBy: filed.actor, outcome: 'done', overdueAt: late ? at : null,
-        }).onConflictDoNothing();
+        if (kind && push) {
+          await tx.insert(steps).values({
+            id: stepRowId(input.targetId, `${kind}/${filed.caseId}`), kind, rule, targetId: input.targetId, caseId: filed.caseId,
+            agencyId: filed.actor, openedAt: at, dueAt: new Date(push.dueAtMs), provisional: push.provisional,
+            doneAt: at, doneBy: filed.actor, outcome: 'done', overdueAt: late ? at : null,
+          }).onConflictDoNothing();
+        }
         const opened = await applyStepChanges(tx, cal, input, { ...input, at: filed.at, actor: filed.actor });
         const receipt = opened.find((s) => s.kind === 'receipt');
         await writeJournal(tx, {
@@ -50,7 +53,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
           kind: 'case_pushed', rule, at,
           detail: {
             document: filed.document, receivedOn: filed.receivedOn, authorityId: filed.authorityId,
-            measures: filed.measures.map((m) => m.code), receiptDueAt: receipt?.due.dueAt ?? null, pushDueOn: push.due, late,
+            measures: filed.measures.map((m) => m.code), receiptDueAt: receipt?.due.dueAt ?? null, pushDueOn: push?.due ?? null, late,
           },
         });
         await notify(tx, {
@@ -58,7 +61,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
           subject: `请于 ${receipt?.due.due ?? '3 个工作日内'} 前接收案件 ${filed.document.number}，并推送实施机构`,
           detail: { caseId: filed.caseId, targetId: input.targetId, steps: opened.map((s) => ({ key: s.key, label: stepLabel(s.kind), dueAt: s.due.dueAt })) },
         });
-        if (late) {
+        if (late && push) {
           await notify(tx, {
             eventKey: `${input.workflowId}/${filed.caseId}/push/late`,
             agencyIds: [filed.actor, ...await agenciesWithRoles(tx, ['SUPERVISOR'])], kind: 'overdue', rule: 'R14', at: filed.at,
@@ -69,7 +72,10 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
         // R17: the notice to the party, delivered by the AUTHORITY within 3 working days.
         if (input.letterId) {
           const published = filed.measures.some((m) => m.publicity?.length);
-          const content = await determinationContent(tx, filed.caseId, published ? filed.terms?.repairAfterMonths ?? null : null);
+          const determination = await determinationContent(tx, filed.caseId, published ? filed.terms?.repairAfterMonths ?? null : null);
+          // R15: a tier listing's letter is the tier's own notice: its name without book-title marks or what follows in brackets.
+          const title = filed.tierNotice?.replace(/[（(].*[)）]$/, '').replace(/^《(.*)》$/, '$1');
+          const content = title ? { ...determination, title } : determination;
           await issueLetter(tx, { ...input, caseId: filed.caseId, letterId: input.letterId, kind: 'determination', actor: filed.actor, at: filed.at }, content);
         }
         await reportUpward(tx, input, filed, at, opened);

@@ -28,6 +28,8 @@ import { inboxRoutes } from './routes/inbox';
 import { measureRoutes } from './routes/measures';
 import { noticeRoutes } from './routes/notices';
 import { reportRoutes } from './routes/reports';
+import { scoringPolicyRoutes } from './routes/scoring-policies';
+import { scoringRoutes } from './routes/scoring';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
 
@@ -140,6 +142,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
         { name: 'targets', description: 'Disciplinary targets and where each step stands' },
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
         { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
+        { name: 'scoring', description: 'R15 tiered lists by score: reviewed scoring policies, acts, scores' },
         { name: 'inbox', description: 'What each agency has been told' },
         { name: 'notices', description: 'The webhook outbox: parked notices and their retry' },
         { name: 'agencies', description: 'The agency registry and API keys' },
@@ -163,6 +166,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(calendarRoutes);
   await app.register(deadlineSettingRoutes);
   await app.register(measureRoutes);
+  await app.register(scoringPolicyRoutes);
+  await app.register(scoringRoutes);
   await app.register(inboxRoutes);
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);

@@ -10,9 +10,10 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionName } from '../domain/actions';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
-  actionUpdates, FORBIDDEN, KEY_REUSED, TASK_QUEUE, fileCaseUpdate,
-  type ActionAnswer, type ActionArgs, type CaseRecorded, type FileCase, type TargetKind,
+  actionUpdates, FORBIDDEN, KEY_REUSED, TASK_QUEUE, fileCaseUpdate, scoreTargetUpdate,
+  type ActionAnswer, type ActionArgs, type CaseRecorded, type FileCase, type ScoreTarget, type TargetKind,
 } from '../workflows/messages';
 import { targetKindKey } from '../workflows/search-attributes';
 import type { targetWorkflow } from '../workflows/target';
@@ -106,6 +107,20 @@ export async function runAction<A extends ActionName>(
 export async function fileCaseWithStart(
   engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string }, filed: FileCase,
 ): Promise<CaseRecorded> {
+  return updateWithStart(engine, target, fileCaseUpdate, filed, `file/${filed.caseId}`, 'document.number');
+}
+
+/** R15: an act was recorded against the target: its workflow (started if need be) reads its tier again. */
+export async function scoreWithStart(
+  engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string }, trigger: ScoreTarget, updateId = `score/${trigger.actId}`,
+): Promise<ActionAnswer> {
+  return updateWithStart(engine, target, scoreTargetUpdate, trigger, updateId, 'targetId');
+}
+
+async function updateWithStart<Arg, Ret>(
+  engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string },
+  update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string, field: string,
+): Promise<Ret> {
   const { temporal, deadlineMs } = engine;
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -114,12 +129,12 @@ export async function fileCaseWithStart(
         args: [{ targetId: target.targetId, kind: target.kind }],
         typedSearchAttributes: [{ key: targetKindKey, value: target.kind }],
       });
-      return await temporal.connection.withDeadline(Date.now() + deadlineMs, () => temporal.workflow.executeUpdateWithStart(fileCaseUpdate, {
-        args: [filed], updateId: `file/${filed.caseId}`, startWorkflowOperation,
+      return await temporal.connection.withDeadline(Date.now() + deadlineMs, () => temporal.workflow.executeUpdateWithStart(update, {
+        args: [arg], updateId, startWorkflowOperation,
       }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError && attempt < 3) continue;
-      engineError(err, 'document.number', `file/${filed.caseId}`);
+      engineError(err, field, updateId);
     }
   }
 }

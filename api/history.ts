@@ -153,6 +153,19 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
     case 'deadline_recomputed':
       return `节假日安排更新，${stepOf(d)}期限由 ${day(d.oldDue)} 调整为 ${day(d.newDue)}${d.provisional ? '（仍为暂定）' : ''}`;
     case 'loop_closed': return '全部措施已解除且无待办步骤，闭环完成';
+    case 'act_recorded': {
+      const document = (d.document ?? {}) as { number?: string; issuer?: string };
+      return `${who} 记录失信行为（${d.class}，项目 ${d.item}，${d.date}），依据 ${document.issuer ?? '—'} ${document.number ?? ''}`;
+    }
+    case 'act_corrected': return `${who} 记录失信行为（项目 ${d.item}，${d.date}）已于 ${d.correctedOn} 纠正`;
+    case 'tier_listed': {
+      const held = list(d.measures) ? `，措施 ${list(d.measures)} 推送业务主管机构` : '，该等级无措施';
+      return `${d.cause}，自 ${d.from} 起列入${d.label}（${d.until ? `至 ${d.until}` : '分值不足时移出'}）${held}`;
+    }
+    case 'tier_ended': {
+      const why = ({ expired: '有效期届满', superseded: '升入更高等级', scoreDropped: '分值降至标准以下' } as Record<string, string>)[String(d.reason)] ?? d.reason;
+      return `${d.label ?? d.tier}（${d.from} 起）因${why}于 ${d.lastDay} 结束${list(d.released) ? `，解除措施 ${list(d.released)}` : ''}`;
+    }
     default: return journalLabel(kind);
   }
 }

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   'key.revoked': 'an ADMIN revoked a key',
   'target.read': "an agency read a target's record",
   'target.history_read': "an agency read a target's history",
+  'target.score_read': "an agency read a target's score with its acts (R15)",
   'targets.searched': 'an agency searched targets (what it asked, which targets it was shown)',
   'overdue.read': 'an agency read the overdue board (which targets it was shown)',
   'stats.exported': 'an agency exported the monthly statistics as CSV',

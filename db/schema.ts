@@ -10,3 +10,4 @@ export * from './tables/steps';
 export * from './tables/reports';
 export * from './tables/publicity';
 export * from './tables/audit';
+export * from './tables/scoring';

@@ -39,6 +39,10 @@ export const JOURNAL_KINDS = {
   letter_delivered: '文书送达',
   deadline_recomputed: '期限重算',
   loop_closed: '闭环完成',
+  act_recorded: '记录失信行为',
+  act_corrected: '失信行为已纠正',
+  tier_listed: '列入分级名单',
+  tier_ended: '移出分级名单',
 } as const;
 
 export type JournalKind = keyof typeof JOURNAL_KINDS;
@@ -48,6 +52,6 @@ export function journalLabel(kind: string): string {
 }
 
 /** R10, R11, R12: why a measure was released. */
-export const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复', adjustment: '事由变更' } as const;
+export const RELEASE_REASONS = { period_end: '期限届满', objection: '异议成立', repair: '信用修复', adjustment: '事由变更', tier_ended: '名单等级变更' } as const;
 export type ReleaseReason = keyof typeof RELEASE_REASONS;
-export const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12', adjustment: 'R11' } as const;
+export const RELEASE_RULE = { period_end: 'R10', objection: 'R11', repair: 'R12', adjustment: 'R11', tier_ended: 'R15' } as const;

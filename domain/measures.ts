@@ -24,6 +24,11 @@ export interface PinnedMeasure {
   implementerKind: string;
   /** R8: the platforms it is published on while in force; absent on cases filed before publicity records. */
   publicity?: Channel[];
+  /**
+   * R15: a measure of a tier listing lasts as the listing does: to its last day (`until`), or, for
+   * a tier valid while the score qualifies (until null), until the loop releases it when the score falls.
+   */
+  tier?: { until: string | null };
 }
 
 export interface CatalogVersion {

@@ -93,3 +93,24 @@ export function caseVisible(scope: ReadScope, c: CaseStanding): boolean {
   if (scope.kind === 'national' || standsToCase(scope.agencyId, c)) return true;
   return scope.kind === 'regional' && c.regions.some((r) => r !== null && r.startsWith(scope.prefix));
 }
+
+/** R15: an act (失信行为) stands in the region of the agency that recorded it, as a case stands in its filer's. */
+export interface ActStanding {
+  recordedBy: string;
+  region: string | null;
+}
+
+export function actVisible(scope: ReadScope, a: ActStanding): boolean {
+  if (scope.kind === 'national' || a.recordedBy === scope.agencyId) return true;
+  return scope.kind === 'regional' && a.region !== null && a.region.startsWith(scope.prefix);
+}
+
+/**
+ * R15: a score is a total over every act of the target, so it is read whole or not at all: by an
+ * agency that sees every act, or one that sees a case the target's tiers filed (their AUTHORITY,
+ * implementers and region carry the tier's measures and are told why).
+ */
+export function scoreVisible(scope: ReadScope, acts: readonly ActStanding[], tierCases: readonly CaseStanding[]): boolean {
+  if (scope.kind === 'national') return true;
+  return (acts.length > 0 && acts.every((a) => actVisible(scope, a))) || tierCases.some((c) => caseVisible(scope, c));
+}

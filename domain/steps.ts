@@ -7,7 +7,7 @@
 import type { Deadline } from './working-days';
 import type { IsoDate } from './dates';
 
-export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R8' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R16' | 'R17';
+export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R8' | 'R9' | 'R10' | 'R11' | 'R12' | 'R14' | 'R15' | 'R16' | 'R17';
 
 /**
  * Who owes the step, derived from the case: its filing agency, its AUTHORITY, one implementer,
@@ -136,6 +136,12 @@ export const STEPS = {
     deadline: { count: 'working_days', days: 10, after: 'the proposal' },
     completedBy: ['decideMeasureChange'], onDue: 'escalate', source: '000 §二(一) 由信用监管机构会同法制机构对措施变动情况进行审核',
   },
+  // R15: a scoring policy is reviewed like a list change (R1): CREDIT and LEGAL, 10 working days.
+  policy_review: {
+    rule: 'R15', label: '计分规则审核', responsible: 'reviewers',
+    deadline: { count: 'working_days', days: 10, after: 'the proposal' },
+    completedBy: ['decideScoringPolicy'], onDue: 'escalate', source: '000 §二(一) 由信用监管机构会同法制机构审核 (R1, applied to 002 篇四/篇十三 scoring rules)',
+  },
   period_end: {
     rule: 'R10', label: '期限届满', responsible: 'system',
     deadline: { count: 'on_date', after: "the measure's last day" },
@@ -155,6 +161,13 @@ export const STEPS = {
     rule: 'R9', label: '月度反馈周期', responsible: 'system',
     deadline: { count: 'on_date', after: 'the last day of the month' },
     completedBy: [], onDue: 'automatic', source: '000 §二(五)',
+  },
+  // R15: the day the tier changes by what is recorded now (a listing's validity ends, acts leave
+  // the window, a correction deadline passes): the workflow reads the tier again at 00:00.
+  tier_review: {
+    rule: 'R15', label: '分级名单变更', responsible: 'system',
+    deadline: { count: 'on_date', after: 'the day before the tier changes' },
+    completedBy: [], onDue: 'automatic', source: '002 篇四 第九条、第十四条; 002 篇十三 第六条、第七条',
   },
 } as const satisfies Record<string, StepDefinition>;
 

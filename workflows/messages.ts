@@ -7,7 +7,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
-import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, TargetKind, TargetState } from '../domain/loop/state';
+import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, ScoreTarget, TargetKind, TargetState } from '../domain/loop/state';
 
 // The loop's data (the state, each action's argument and answer, the refusals) is the domain's.
 export * from '../domain/loop/state';
@@ -109,3 +109,23 @@ export interface MeasureReviewState {
 /** R1: CREDIT or LEGAL decides a proposed change; each role once, while it is under review. */
 export const decideMeasureChangeUpdate = defineUpdate<MeasureReviewState, [ReviewDecisionMessage]>('decideMeasureChange');
 export const measureReviewStateQuery = defineQuery<MeasureReviewState>('measureReviewState');
+
+// ---------------------------------------------------------------------------------------------
+// R15 Scoring policies, reviewed like list changes (R1): ADMIN proposes a policy file, CREDIT and
+// LEGAL (two different agencies) each decide. The review is workflows/review.ts, as for R1.
+
+export function scoringPolicyReviewWorkflowId(changeId: string): string {
+  return `scoring-policy-${changeId}`;
+}
+
+export interface ScoringPolicyReviewInput {
+  changeId: string;
+  proposedAt: string;
+  effectiveFrom: string | null;
+}
+
+export const decideScoringPolicyUpdate = defineUpdate<MeasureReviewState, [ReviewDecisionMessage]>('decideScoringPolicy');
+export const scoringPolicyReviewStateQuery = defineQuery<MeasureReviewState>('scoringPolicyReviewState');
+
+/** R15: an act was recorded against the target (or its correction): the workflow re-reads its tier and acts on a change. */
+export const scoreTargetUpdate = defineUpdate<ActionAnswer, [ScoreTarget]>('scoreTarget');

@@ -1,6 +1,7 @@
 // What happens when a step falls due: an obligation escalates (R14), a system timer acts itself
-// (R10 period end, R12 broken commitment, R9 a new month of reports, R8 five years of publicity).
-// And R16: a loaded holiday year recomputes every provisional deadline. Workflow code: deterministic.
+// (R10 period end, R12 broken commitment, R9 a new month of reports, R8 five years of publicity,
+// R15 a tier change). And R16: a loaded holiday year recomputes every provisional deadline.
+// Workflow code: deterministic.
 import { shanghaiDateOf } from '../domain/dates';
 import { isObligation } from '../domain/steps';
 import { acts } from './activities';
@@ -8,7 +9,7 @@ import type { Timer } from '../domain/loop/book';
 import { feedbackSpecs, monthEnded, syncFeedbackMonth } from '../domain/loop/feedback';
 import { reinstate, release, syncPeriodEnds } from '../domain/loop/measures';
 import type { CalendarChanged } from './messages';
-import type { Ctx } from './actions';
+import { rescore, type Ctx } from './actions';
 
 const nowIso = () => new Date().toISOString();
 
@@ -67,6 +68,10 @@ export async function timerFired(ctx: Ctx, timer: Timer): Promise<void> {
     const { next, specs } = monthEnded(book, step.month!);
     const { opened } = await acts.openFeedbackMonth({ ...ref, month: next, at: nowIso(), open: specs });
     book.addSteps(opened);
+  } else if (step.kind === 'tier_review') {
+    // R15: the tier changes today by what is already recorded (an expiry, acts leaving the window, a missed correction).
+    book.closeSteps((s) => s.key === step.key);
+    await rescore(ctx, null, nowIso());
   }
 }
 

@@ -14,11 +14,11 @@ import { TargetBook } from '../domain/loop/book';
 import { upgradeFileCase, upgradeState } from '../domain/loop/upgrade';
 import { judge } from '../domain/loop/judge';
 import {
-  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, monthlyReportSignal, REFUSED, targetStateQuery,
+  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, monthlyReportSignal, REFUSED, scoreTargetUpdate, targetStateQuery,
   type ActionAnswer, type ActionArgs, type CalendarChanged, type Envelope, type MonthlyReportFiled, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
-import { fileCase, handlers, monthlyReportFiled, publicize, type Ctx } from './actions';
+import { fileCase, handlers, monthlyReportFiled, publicize, rescore, type Ctx } from './actions';
 import { calendarChanged, timerFired } from './target-timers';
 
 /** One at a time, in arrival order: a promise chain is deterministic in the workflow sandbox. */
@@ -78,6 +78,13 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
       throw ApplicationFailure.nonRetryable('this document number belongs to another agency', REFUSED);
     }
     const answer = await fileCase(ctx, upgradeFileCase(filed));
+    version += 1;
+    return answer;
+  }));
+
+  // R15: an act was recorded against the target: its tier may have changed (a retry is a re-reading, harmless).
+  setHandler(scoreTargetUpdate, (trigger) => exclusive(async () => {
+    const answer = await rescore(ctx, trigger, trigger.at);
     version += 1;
     return answer;
   }));

@@ -15,7 +15,7 @@ import { DomainError, errorSchema, notFound } from '../errors';
 import { targetHistory } from '../history';
 import { searchQuerystring, overdueQuerystring, READERS } from './target-schemas';
 
-const targetIdParams = {
+export const targetIdParams = {
   type: 'object', required: ['targetId'],
   properties: { targetId: { type: 'string', pattern: '^[EP][0-9a-f]{24}$' } },
 } as const;

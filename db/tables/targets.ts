@@ -37,7 +37,8 @@ export type { PinnedMeasure };
 export const cases = pgTable('cases', {
   id: text('id').primaryKey(),
   targetId: text('target_id').notNull().references(() => targets.id),
-  source: text('source', { enum: ['penalty_decision', 'external_document'] }).notNull(),
+  /** R15 score_tier: filed by the system when the target's score lists it in a tier. */
+  source: text('source', { enum: ['penalty_decision', 'external_document', 'score_tier'] }).notNull(),
   documentNumber: text('document_number').notNull(),
   documentIssuer: text('document_issuer').notNull(),
   /** R3: the kind of external document (domain/document-kinds.ts); null for a penalty decision. */
@@ -107,7 +108,7 @@ export const caseMeasures = pgTable('case_measures', {
   /** The last day of the period (R10); null for a permanent measure or one whose period the decision has not set. */
   periodEnd: date('period_end'),
   releasedAt: timestamp('released_at', { withTimezone: true }),
-  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair', 'adjustment'] }),
+  releaseReason: text('release_reason', { enum: ['period_end', 'objection', 'repair', 'adjustment', 'tier_ended'] }),
   /** R9: in the monthly feedback set (copied from the pinned version). */
   feedbackSet: boolean('feedback_set').notNull().default(false),
   /** R12: the end of the legal minimum period, before which repair cannot release it. */

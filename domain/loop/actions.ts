@@ -34,6 +34,8 @@ export interface FileCase extends Envelope {
   /** R8/004: the penalty's facts and the publicity terms the rules in force gave them (absent before they were recorded). */
   penalty?: PenaltyFacts | null;
   terms?: PublicityTerms | null;
+  /** R15: a tier listing's case: the tier's written notice (e.g. 《一般失信行为通知书》), the title of the R17 letter. */
+  tierNotice?: string | null;
 }
 
 export interface CaseAction extends Envelope {
@@ -121,6 +123,10 @@ export interface DecideRepair extends CaseAction {
 export interface SupplyMaterials extends CaseAction {
   repairId: string;
 }
+/** R15: an act was recorded against the target (by `actor`): the tier it is listed on may have changed. */
+export interface ScoreTarget extends Envelope {
+  actId: string;
+}
 
 /** The argument of each action's Update. */
 export interface ActionArgs {
@@ -149,7 +155,7 @@ export interface ActionArgs {
 
 /** What the workflow answers: what it recorded, the steps it opened and closed. */
 export interface ActionAnswer {
-  action: ActionName | 'fileCase';
+  action: ActionName | 'fileCase' | 'scoreTarget';
   caseId: string | null;
   at: string;
   fingerprint: string | null;

@@ -119,7 +119,8 @@ export class TargetBook {
    * the case released (R11); measures carried out elsewhere end with their upward report (R4).
    */
   finished(): boolean {
-    if (this.state.cases.length === 0 || this.state.steps.length > 0) return false;
+    // A run starts with its first message unhandled: no case yet, and not scored yet (R15).
+    if (this.state.steps.length > 0 || (this.state.cases.length === 0 && !this.state.scoring)) return false;
     return this.state.cases.every(caseDone);
   }
 

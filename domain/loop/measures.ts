@@ -23,10 +23,13 @@ export function activate(c: CaseState, implementerId: string, activeFrom: string
     const pinned = c.measures.find((m) => m.code === code);
     if (!pinned || c.inForce.some((m) => m.code === code)) continue;
     const minimum = pinned.legalMinimum;
+    // R15: a tier's measure ends with the tier, not a period counted from its acknowledgement.
+    const end = pinned.tier ? pinned.tier.until : pinned.period === 'permanent' ? null : periodEnd(activeFrom, pinned.period);
+    const lifetime = pinned.period === 'permanent' && !pinned.tier;
     const m: MeasureState = {
       code, implementerId, status: suspended ? 'suspended' : 'active', activeFrom,
-      periodEnd: pinned.period === 'permanent' ? null : periodEnd(activeFrom, pinned.period),
-      minimumEnd: minimum === 'never' || pinned.period === 'permanent' ? 'never' : minimum ? periodEnd(activeFrom, minimum) : null,
+      periodEnd: end,
+      minimumEnd: minimum === 'never' || lifetime ? 'never' : minimum ? periodEnd(activeFrom, minimum) : null,
       feedbackSet: pinned.feedbackSet,
       ...(suspended ? { suspendedOn: activeFrom } : {}),
     };

@@ -11,7 +11,8 @@ export type { PinnedMeasure };
 export * from './actions';
 
 export type TargetKind = 'enterprise' | 'person';
-export type CaseSource = 'penalty_decision' | 'external_document';
+/** R2 a penalty decision, R3 an external document, R15 a tier listing by score (filed by the system, domain/loop/tiers.ts). */
+export type CaseSource = 'penalty_decision' | 'external_document' | 'score_tier';
 export type Seriousness = 'general' | 'serious' | 'especially_serious';
 
 /** R6–R8, R10: a measure as carried out, from acknowledgement to release. */
@@ -167,6 +168,24 @@ export interface AppliedAction {
   answer: ActionAnswer;
 }
 
+/** R15: a tier listing the loop carried out: the case of its measures, and how the listing ended. */
+export interface TierListingState {
+  /** `${policyId}@${version}/${tier}/${from}`: one listing of the policy's evaluator. */
+  key: string;
+  tier: string;
+  from: string;
+  /** Its last day by the tier's validity; null while the score qualifies. */
+  until: string | null;
+  /** The case that carries the tier's measures; null when the tier has none. */
+  caseId: string | null;
+  ended: { lastDay: string; reason: 'expired' | 'superseded' | 'scoreDropped' } | null;
+}
+
+/** R15: the tier listings of a scored target (its acts and policy are in PostgreSQL, read by activities). */
+export interface ScoringState {
+  listings: TierListingState[];
+}
+
 export interface TargetState {
   targetId: string;
   kind: TargetKind;
@@ -176,6 +195,8 @@ export interface TargetState {
   /** R9: `${month}|${implementerId}` of every report received. */
   reported: string[];
   applied: AppliedAction[];
+  /** R15: set once an act has been recorded against the target; absent in states from before scoring. */
+  scoring?: ScoringState | null;
 }
 
 /** The failure types the workflow refuses with; the API maps them to 403 and 409. */

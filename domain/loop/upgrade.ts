@@ -32,5 +32,6 @@ export function upgradeCase(c: CaseState): CaseState {
 
 export function upgradeState(s: TargetState): TargetState {
   s.cases.forEach(upgradeCase);
+  s.scoring ??= null; // R15: scoring came after issue 14
   return s;
 }

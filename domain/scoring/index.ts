@@ -5,3 +5,4 @@ export type { Act, ScoringPolicy, Tier } from './policy';
 export { checkActs } from './acts';
 export type { Listing, ListingCause, TierChange } from './listings';
 export { scoreAt, tierChanges, type ActExplanation, type ScoreResult, type TierHistory, type TierInForce } from './score';
+export { scoringVersion, type VersionInForce } from './versions';

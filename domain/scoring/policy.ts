@@ -104,6 +104,8 @@ export interface ScoringPolicy {
   title: string;
   version: number;
   comment?: string;
+  /** Absent or keep: a target keeps the version it was first scored under; rescore: this version scores every target of the policy once in force. */
+  versioning?: { existingTargets: 'keep' | 'rescore'; comment?: string };
   sources: { ref: string; title: string; comment?: string }[];
   window: ScoringWindow;
   maxPoints?: { value: number; source: Source; comment?: string };

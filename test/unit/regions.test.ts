@@ -2,7 +2,8 @@
 // case stands in its filer's and its AUTHORITY's regions; national scope is granted, not implied.
 import { describe, expect, it } from 'vitest';
 import {
-  caseVisible, readScopeOf, regionCovers, regionLevel, regionPrefix, regionProblem, type CaseStanding, type ScopedAgency,
+  actVisible, caseVisible, readScopeOf, regionCovers, regionLevel, regionPrefix, regionProblem, scoreVisible,
+  type CaseStanding, type ScopedAgency,
 } from '../../domain/regions';
 
 describe('region codes (GB/T 2260)', () => {
@@ -82,5 +83,28 @@ describe('who reads a case', () => {
     expect(readScopeOf(agency({ roles: ['IMPLEMENTER'], nationalScope: true })).kind).toBe('own');
     expect(readScopeOf(agency({ region: null }))).toEqual({ kind: 'own', agencyId: 'me' });
     expect(readScopeOf(agency({ region: '3301' })).kind).toBe('own');
+  });
+});
+
+describe('who reads a score (R15)', () => {
+  const hzAct = { recordedBy: 'hz-enf', region: '330100' };
+  const nbAct = { recordedBy: 'nb-enf', region: '330200' };
+  const credit = readScopeOf(agency({ id: 'hz-credit', roles: ['CREDIT'] }));
+
+  it('R15: an act stands in the region of the agency that recorded it; its recorder reads it wherever it is', () => {
+    expect(actVisible(credit, hzAct)).toBe(true);
+    expect(actVisible(credit, nbAct)).toBe(false);
+    expect(actVisible(readScopeOf(agency({ id: 'nb-enf', roles: ['ENFORCEMENT'], region: '330200' })), nbAct)).toBe(true);
+    expect(actVisible(readScopeOf(agency({ id: 'hz-auth', roles: ['AUTHORITY'] })), hzAct)).toBe(false);
+  });
+
+  it('R15: the score is read whole: every act seen, or a case its tiers filed; national scope reads it all', () => {
+    expect(scoreVisible(credit, [hzAct], [])).toBe(true);
+    expect(scoreVisible(credit, [hzAct, nbAct], [])).toBe(false);
+    expect(scoreVisible(credit, [hzAct, nbAct], [hangzhouCase])).toBe(true);
+    expect(scoreVisible(readScopeOf(agency({ id: 'hz-auth', roles: ['AUTHORITY'] })), [nbAct], [hangzhouCase])).toBe(true);
+    expect(scoreVisible(readScopeOf(agency({ id: 'other-auth', roles: ['AUTHORITY'] })), [hzAct], [hangzhouCase])).toBe(false);
+    expect(scoreVisible(readScopeOf(agency({ roles: ['CREDIT'], nationalScope: true })), [nbAct], [])).toBe(true);
+    expect(scoreVisible(credit, [], [])).toBe(false);
   });
 });

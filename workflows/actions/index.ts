@@ -9,6 +9,7 @@ import type { Handlers } from './support';
 export { fileCase } from './intake';
 export { monthlyReportFiled } from './implementation';
 export { publicize } from './publicity';
+export { rescore } from './scoring';
 export type { Ctx } from './support';
 
 export const handlers: Handlers<keyof ActionArgs> = { ...implementationHandlers, ...objectionHandlers, ...repairHandlers, ...publicityHandlers };

@@ -45,7 +45,8 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
   if (c.letters.length) open.push(owed('letter_delivery', c, f.authorityId, on));
   const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open, letterId: c.letters[0]?.letterId ?? null });
-  Object.assign(c, { pushDueOn: push.due, pushDueProvisional: push.provisional, late });
+  // R15: a tier listing's case owes no push (the system files it): null.
+  Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
   return recorded(c, f, opened);
 }
