@@ -11,6 +11,7 @@ import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { agencyRoutes } from './routes/agencies';
 import { calendarRoutes } from './routes/calendar';
+import { calendarYearRoutes } from './routes/calendar-years';
 import { dashboardRoutes } from './routes/dashboard';
 import { deadlineSettingRoutes } from './routes/deadline-settings';
 import { actionRoutes } from './routes/actions';
@@ -22,6 +23,7 @@ import { noticeRoutes } from './routes/notices';
 import { reportRoutes } from './routes/reports';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
+import { taskRoutes } from './routes/tasks';
 
 export interface AppDeps {
   db: Db;
@@ -125,7 +127,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(intakeRoutes);
   await app.register(actionRoutes);
   await app.register(targetRoutes);
+  await app.register(taskRoutes);
   await app.register(calendarRoutes);
+  await app.register(calendarYearRoutes);
   await app.register(deadlineSettingRoutes);
   await app.register(measureRoutes);
   await app.register(inboxRoutes);

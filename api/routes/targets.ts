@@ -6,7 +6,7 @@ import { overdueBoard, searchTargets, type TargetSearch } from '../../db/queries
 import { agencyStandsToTarget, caseDetails, openStepRows, targetWithCases } from '../../db/queries/targets';
 import { toShanghaiIso } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/identifiers';
-import { isObligation, stepLabel, stepView, type StepView } from '../../domain/steps';
+import { isObligation, refOfKey, stepLabel, stepView, type StepView } from '../../domain/steps';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
 import { bearerSecurity, oversees, requireRoles } from '../auth';
 import { DomainError, errorSchema, notFound } from '../errors';
@@ -63,7 +63,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       ? workflow.steps.map(stepView)
       : (await openStepRows(app.deps.db, target.id)).map((s) => ({
         key: s.id.slice(target.id.length + 1), kind: s.kind as StepView['kind'], rule: s.rule as StepView['rule'], label: stepLabel(s.kind, s.month),
-        caseId: s.caseId, agencyId: s.agencyId, month: s.month, dueOn: toShanghaiIso(s.dueAt.getTime() - 1).slice(0, 10),
+        caseId: s.caseId, agencyId: s.agencyId, month: s.month, ref: refOfKey(s.kind, s.id.slice(target.id.length + 1)), dueOn: toShanghaiIso(s.dueAt.getTime() - 1).slice(0, 10),
         dueAt: toShanghaiIso(s.dueAt), provisional: s.provisional, overdue: s.overdueAt !== null,
       }));
     return {
