@@ -107,7 +107,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/step-deadlines', '/', '/dashboard/app.js', '/vocabulary', '/calendar/years',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/step-deadlines', '/', '/dashboard/js/main.js', '/dashboard/js/views/tasks.js', '/vocabulary', '/calendar/years',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose
