@@ -1,5 +1,6 @@
 // Builds the Fastify app as a plugin tree; never listens (api/server.ts does).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -7,9 +8,13 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
+import { registerKeyThrottle } from './auth';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
+import { DOMAIN_METRICS_TTL_MS, registerObservability } from './observability';
 import { agencyRoutes } from './routes/agencies';
+import { auditRoutes } from './routes/audit';
+import { keyRoutes } from './routes/keys';
 import { calendarRoutes } from './routes/calendar';
 import { calendarYearRoutes } from './routes/calendar-years';
 import { dashboardRoutes } from './routes/dashboard';
@@ -39,7 +44,14 @@ export interface AppDeps {
   engineDeadlineMs?: number;
   /** Which notification URLs an ADMIN allowed beyond public https (config `notify`). */
   notify?: NotifyPolicy;
+  /** How long GET /metrics reuses its read of the domain gauges (README, "Observability"). */
+  domainMetricsTtlMs?: number;
+  /** Wrong keys an address may present per window before 429 (config `authFailures`). */
+  authFailures?: { max: number; windowMs: number };
 }
+
+/** 10 wrong keys a minute from one address, then 429 until the minute is over. */
+export const AUTH_FAILURES = { max: 10, windowMs: 60_000 };
 
 /** Under 10 s for the whole answer, with room for the database around the engine call. */
 export const ENGINE_DEADLINE_MS = 8000;
@@ -84,9 +96,14 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     temporalUi: deps.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
     engineDeadlineMs: deps.engineDeadlineMs ?? ENGINE_DEADLINE_MS,
     notify: deps.notify ?? { allowedHttpHosts: [], allowedPrivateHosts: [] },
+    domainMetricsTtlMs: deps.domainMetricsTtlMs ?? DOMAIN_METRICS_TTL_MS,
+    authFailures: deps.authFailures ?? AUTH_FAILURES,
   });
   app.decorateRequest('agency', null);
+  app.decorateRequest('keyId', null);
+  registerObservability(app, deps.db, { domainMetricsTtlMs: app.deps.domainMetricsTtlMs });
   registerErrorHandler(app);
+  await registerKeyThrottle(app, app.deps.authFailures);
   // PostgreSQL cannot store U+0000 in text: refuse it up front, naming where it was found,
   // rather than failing deep inside a query.
   app.addHook('preHandler', async (request) => {
@@ -96,6 +113,19 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     }
   });
 
+  // Security headers on every answer, /docs included: a Content-Security-Policy that lets a page
+  // load only this origin's scripts (Swagger UI has no inline script), no framing, no sniffing.
+  // The dashboard sets a stricter policy of its own (routes/dashboard.ts).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'], fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"],
+        baseUri: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -136,6 +166,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(noticeRoutes);
   await app.register(agencyRoutes);
   await app.register(reportRoutes);
+  await app.register(keyRoutes);
+  await app.register(auditRoutes);
   await app.register(statsRoutes);
   await app.register(dashboardRoutes);
   return app;

@@ -3,8 +3,14 @@ import type { MonthlyStats } from '../db/queries/stats';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_KEYS } from '../domain/report-categories';
 import { stepLabel } from '../domain/steps';
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
+/**
+ * One cell. A text starting with =, +, -, @, a tab or a carriage return is a formula to a
+ * spreadsheet (CSV injection, OWASP): it is prefixed with an apostrophe, which the spreadsheet
+ * shows as text. Numbers are figures and stay as they are.
+ */
+export const csvCell = (v: unknown) => {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

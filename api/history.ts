@@ -190,9 +190,17 @@ async function readRuns(temporal: Client, workflowId: string, runIds: string[]) 
   return runs;
 }
 
-export async function targetHistory(deps: { db: Db; temporal: Client; ui: TemporalUi }, target: { id: string; workflowId: string }) {
+/**
+ * The story of a target; `shown`, for a reader who does not see every case, keeps the lines (and
+ * so the runs) it may read (api/routes/targets.ts).
+ */
+export async function targetHistory(
+  deps: { db: Db; temporal: Client; ui: TemporalUi },
+  target: { id: string; workflowId: string },
+  shown?: (line: { caseId: string | null; agencyId: string | null }) => boolean,
+) {
   const { db, temporal, ui } = deps;
-  const rows = await journalOf(db, target.id);
+  const rows = (await journalOf(db, target.id)).filter((r) => !shown || shown(r));
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((c): c is string => Boolean(c)))];
   const known = await storyNames(db, caseIds);
   const names: Names = {

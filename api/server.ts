@@ -2,25 +2,35 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/env';
+import { exporterFor, startTracing } from '../config/tracing';
 import { loadedYears, readCalendar } from '../db/calendar-store';
 import { connectDb, type DbHandle } from '../db/client';
+import { assertAppendOnly } from '../db/roles';
 import { buildApp } from './app';
+import { apiClientInterceptors, loggingOptions } from './observability';
 import { tellProvisionalTargets } from './calendar-heal';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   if (!config.targetIdKey) throw new Error('TARGET_ID_KEY is required (npm start creates one in DATA_DIR)');
+  // Before the clients: their spans go to this process's tracer provider (README, "Observability").
+  const tracing = startTracing('joint-discipline-api', exporterFor(config.tracesExporter));
   const dbHandle = connectDb(config.databaseUrl);
+  await assertAppendOnly(dbHandle.sql, 'the API');
   // Lazy: the API starts (and /health says which part is down) even while Temporal is not up.
-  const connection = Connection.lazy({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = Connection.lazy({ address: config.temporalAddress, metadata });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, interceptors: { workflow: apiClientInterceptors() } });
   const app = await buildApp(
     {
       db: dbHandle.db, sql: dbHandle.sql, temporal, calendar: () => readCalendar(dbHandle.db), targetIdKey: config.targetIdKey,
       temporalUi: { url: config.temporalUiUrl, namespace: config.temporalNamespace }, notify: config.notify,
+      authFailures: config.authFailures,
     },
-    { logger: { level: config.logLevel } },
+    // Fastify takes a number of hops too, though its types leave it out.
+    { ...loggingOptions(config.logLevel), trustProxy: config.trustProxy as boolean | string[] },
   );
 
   let closing = false;
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
     await app.close();
     await connection.close();
     await dbHandle.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void close('SIGINT'));

@@ -1,5 +1,6 @@
 // One typed configuration object, read once from the environment and shared by the api,
 // the worker and the stack launcher. Every setting has a default that works on a fresh clone.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -35,7 +36,28 @@ export interface Config {
    * `npm run start:prod` load it; unset, the worker bundles workflows/ itself at start.
    */
   workflowBundle: string | undefined;
+  /**
+   * Where traces go (README, "Observability"): OTEL_TRACES_EXPORTER `console`, `otlp` or `none`;
+   * unset, `otlp` when OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ form) is set, else none.
+   */
+  tracesExporter: TracesExporter;
+  /** The worker's Temporal SDK metrics for Prometheus on HOST:WORKER_METRICS_PORT; unset, none. */
+  workerMetricsPort: number | undefined;
+  /**
+   * Wrong keys a client address may present per window before it is answered 429
+   * (AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS), per API instance.
+   */
+  authFailures: { max: number; windowMs: number };
+  /**
+   * Which proxies' X-Forwarded-For the API believes for the client's address (TRUST_PROXY):
+   * unset, none (clients connect directly); a number of hops; or addresses and CIDRs, comma-separated.
+   */
+  trustProxy: boolean | number | string[];
+  /** A bearer token the API and the worker present to the Temporal server (TEMPORAL_AUTH_TOKEN or _FILE). */
+  temporalAuthToken: string | undefined;
 }
+
+export type TracesExporter = 'none' | 'console' | 'otlp';
 
 export interface NotifySettings {
   /** Hosts an endpoint may reach over plain http (NOTIFY_ALLOWED_HTTP_HOSTS); https otherwise. */
@@ -124,6 +146,37 @@ function targetIdKey(env: NodeJS.ProcessEnv): string | undefined {
   return key;
 }
 
+function tracesExporter(env: NodeJS.ProcessEnv): TracesExporter {
+  const raw = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (raw === 'console' || raw === 'otlp' || raw === 'none') return raw;
+  if (raw) throw new ConfigError('OTEL_TRACES_EXPORTER', `must be console, otlp or none, got "${env.OTEL_TRACES_EXPORTER}"`);
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none';
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'name the proxy (its address or CIDR, or a number of hops): "true" would believe any client');
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of list) {
+    const [addr, bits] = a.split('/');
+    if (!isIP(addr) || (bits !== undefined && !/^[0-9]{1,3}$/.test(bits))) throw new ConfigError('TRUST_PROXY', `must list addresses or CIDRs, got "${a}"`);
+  }
+  return list;
+}
+
+/** The Temporal server's bearer token: TEMPORAL_AUTH_TOKEN, or the file TEMPORAL_AUTH_TOKEN_FILE names. */
+function temporalAuthToken(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.TEMPORAL_AUTH_TOKEN) return env.TEMPORAL_AUTH_TOKEN.trim();
+  if (!env.TEMPORAL_AUTH_TOKEN_FILE) return undefined;
+  try {
+    return readFileSync(env.TEMPORAL_AUTH_TOKEN_FILE, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError('TEMPORAL_AUTH_TOKEN_FILE', `cannot be read (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const temporalPort = port(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
@@ -159,5 +212,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAgencyConcurrency: positiveInt(env, 'NOTIFY_PER_AGENCY_CONCURRENCY') ?? 4,
     },
     workflowBundle: env.WORKFLOW_BUNDLE ? resolve(env.WORKFLOW_BUNDLE) : undefined,
+    tracesExporter: tracesExporter(env),
+    workerMetricsPort: env.WORKER_METRICS_PORT ? port(env, 'WORKER_METRICS_PORT', 0) : undefined,
+    authFailures: {
+      max: positiveInt(env, 'AUTH_FAILURES_MAX') ?? 10,
+      windowMs: (positiveInt(env, 'AUTH_FAILURES_WINDOW_SECONDS') ?? 60) * 1000,
+    },
+    trustProxy: trustProxy(env),
+    temporalAuthToken: temporalAuthToken(env),
   };
 }

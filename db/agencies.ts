@@ -56,20 +56,20 @@ export async function registerAgency(db: Db, agency: Omit<typeof agencies.$infer
 }
 
 /**
- * Sets or clears an agency's notification endpoint, with the signing secret issued for its first
- * one; a secret issued here, like any other, ends the pre-standard signature.
+ * Changes what an ADMIN may change of an agency: its notification endpoint (with the signing
+ * secret issued for its first one, which like any other ends the pre-standard signature), its
+ * region, its national scope, its level and the AUTHORITY above it (R4). Null: no such agency.
  */
-export async function setNotifyUrl(db: Db, agencyId: string, notifyUrl: string | null, issuedSecret?: string): Promise<Agency> {
+export async function changeAgency(db: Db, agencyId: string, change: {
+  notifyUrl?: string | null; issuedSecret?: string; region?: string | null; nationalScope?: boolean;
+  /** R4: its level and the AUTHORITY above it. */
+  level?: string; parentId?: string | null;
+}): Promise<Agency | null> {
+  const { issuedSecret, ...fields } = change;
   const [row] = await db.update(agencies)
-    .set({ notifyUrl, ...(issuedSecret && { notifySecret: issuedSecret, notifyLegacySignature: false }) })
+    .set({ ...fields, ...(issuedSecret && { notifySecret: issuedSecret, notifyLegacySignature: false }) })
     .where(eq(agencies.id, agencyId)).returning();
-  return row;
-}
-
-/** R4: an agency's level and the AUTHORITY above it. */
-export async function setPlace(db: Db, agencyId: string, place: { level: string; parentId: string | null }): Promise<Agency> {
-  const [row] = await db.update(agencies).set(place).where(eq(agencies.id, agencyId)).returning();
-  return row;
+  return row ?? null;
 }
 
 /** Replaces an agency's signing secret; the old one and the pre-standard headers stop at once. Null: no such agency. */
@@ -85,12 +85,17 @@ export async function keyOfAgency(db: Db, agencyId: string, keyId: string): Prom
   return row ?? null;
 }
 
-/** The agency a live (unrevoked) key belongs to, or null. */
-export async function agencyByKey(db: Db, apiKey: string): Promise<Agency | null> {
-  const [row] = await db.select({ agency: agencies }).from(apiKeys)
+/** The agency a live (unrevoked) key belongs to, with the key's id (for the audit trail), or null. */
+export async function keyHolder(db: Db, apiKey: string): Promise<{ agency: Agency; keyId: string } | null> {
+  const [row] = await db.select({ agency: agencies, keyId: apiKeys.id }).from(apiKeys)
     .innerJoin(agencies, eq(apiKeys.agencyId, agencies.id))
     .where(and(eq(apiKeys.keyHash, hashKey(apiKey)), isNull(apiKeys.revokedAt)));
-  return row?.agency ?? null;
+  return row ?? null;
+}
+
+/** The agency a live (unrevoked) key belongs to, or null. */
+export async function agencyByKey(db: Db, apiKey: string): Promise<Agency | null> {
+  return (await keyHolder(db, apiKey))?.agency ?? null;
 }
 
 export interface DemoAgency {
@@ -100,10 +105,12 @@ export interface DemoAgency {
   apiKey: string;
 }
 
-const DEMO: (typeof agencies.$inferInsert)[] = [
+/** Hangzhou (330100) unless said; one agency in Ningbo (330200) to show that regions divide what is read. */
+type DemoRow = typeof agencies.$inferInsert & { id: string };
+const DEMO = ([
   // R4: reports go up level by level: the city AUTHORITY, the province's, the national one.
-  { id: 'demo-samr', name: '国家市场监督管理总局', roles: ['AUTHORITY'], level: 'national', field: '市场监管' },
-  { id: 'demo-province', name: '浙江省市场监督管理局', roles: ['AUTHORITY'], level: 'province', parentId: 'demo-samr', field: '市场监管' },
+  { id: 'demo-samr', name: '国家市场监督管理总局', roles: ['AUTHORITY'], level: 'national', region: '110000', field: '市场监管' },
+  { id: 'demo-province', name: '浙江省市场监督管理局', roles: ['AUTHORITY'], level: 'province', region: '330000', parentId: 'demo-samr', field: '市场监管' },
   { id: 'demo-enforcement', name: '杭州市市场监督管理局执法稽查处', roles: ['ENFORCEMENT'], field: '市场监管' },
   { id: 'demo-credit', name: '杭州市市场监督管理局信用监管处', roles: ['CREDIT'], field: '信用监管' },
   { id: 'demo-authority', name: '杭州市市场监督管理局登记注册处', roles: ['AUTHORITY'], parentId: 'demo-province', field: '登记注册' },
@@ -111,8 +118,21 @@ const DEMO: (typeof agencies.$inferInsert)[] = [
   { id: 'demo-approval', name: '杭州市行政审批服务中心', roles: ['IMPLEMENTER'], implementerKind: 'approval_agency' },
   { id: 'demo-association', name: '杭州市食品行业协会', roles: ['IMPLEMENTER'], implementerKind: 'industry_association' },
   { id: 'demo-supervisor', name: '杭州市市场监督管理局（督查）', roles: ['SUPERVISOR'] },
+  { id: 'demo-province-supervisor', name: '浙江省市场监督管理局（督查）', roles: ['SUPERVISOR'], level: 'province', region: '330000' },
+  { id: 'demo-ningbo-enforcement', name: '宁波市市场监督管理局执法稽查处', roles: ['ENFORCEMENT'], field: '市场监管', region: '330200' },
   { id: 'demo-admin', name: '系统管理员', roles: ['ADMIN'] },
-];
+  // Keys for an existing agency take a second ADMIN's approval (README, "Security").
+  { id: 'demo-admin-2', name: '系统管理员（复核）', roles: ['ADMIN'] },
+] as DemoRow[]).map((a): DemoRow => ({ level: 'city', region: '330100', ...a }));
+
+/** What `npm start` prints about the demo agencies: who they are and where their keys are, never a key. */
+export function demoAgencyLines(file: string, demo: DemoAgency[]): string[] {
+  const width = Math.max(...demo.map((a) => a.roles.join(',').length));
+  return [
+    `Demo agencies (their keys are in ${file} only; send Authorization: Bearer <key>):`,
+    ...demo.map((a) => `  ${a.roles.join(',').padEnd(width)}  ${a.id.padEnd(26)}  ${a.name}`),
+  ];
+}
 
 /**
  * Embedded mode only: one or more demo agencies per role, their keys written to
@@ -120,17 +140,19 @@ const DEMO: (typeof agencies.$inferInsert)[] = [
  */
 export async function ensureDemoAgencies(db: Db, dataDir: string): Promise<{ file: string; agencies: DemoAgency[] }> {
   const file = join(dataDir, 'demo-agencies.json');
+  // Every start: the demo agencies as listed (one made before regions existed gets its region).
+  for (const agency of DEMO) {
+    await db.insert(agencies).values(agency).onConflictDoUpdate({ target: agencies.id, set: { region: agency.region, level: agency.level, parentId: agency.parentId ?? null } });
+  }
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoAgency[];
     const live = await Promise.all(saved.map((a) => agencyByKey(db, a.apiKey)));
-    const same = saved.length === DEMO.length && DEMO.every((d, i) => saved[i].id === d.id);
-    if (same && live.every((a, i) => a?.id === saved[i].id)) return { file, agencies: saved };
+    const covered = DEMO.every((d) => saved.some((a) => a.id === d.id));
+    if (covered && live.every((a, i) => a?.id === saved[i].id)) return { file, agencies: saved };
   }
   const out: DemoAgency[] = [];
   for (const agency of DEMO) {
-    await db.insert(agencies).values(agency)
-      .onConflictDoUpdate({ target: agencies.id, set: { level: agency.level ?? 'city', parentId: agency.parentId ?? null } });
-    const { apiKey } = await issueKey(db, agency.id);
+    const { apiKey } = await issueKey(db, agency.id!);
     out.push({ id: agency.id!, name: agency.name, roles: agency.roles as Role[], apiKey });
   }
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });

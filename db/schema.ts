@@ -8,3 +8,4 @@ export * from './tables/measures';
 export * from './tables/targets';
 export * from './tables/steps';
 export * from './tables/reports';
+export * from './tables/audit';

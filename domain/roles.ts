@@ -13,9 +13,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   ADMIN: '系统管理员',
 };
 
-/** Roles that read the whole loop; an AUTHORITY or IMPLEMENTER reads only its own targets and steps. */
-export const OVERSEEING_ROLES: readonly Role[] = ['ENFORCEMENT', 'CREDIT', 'LEGAL', 'SUPERVISOR'];
-
 /** R4: the levels of government an agency sits at, lowest first (区县 → 市 → 省 → 国家). */
 export const LEVELS = ['district', 'city', 'province', 'national'] as const;
 export type Level = (typeof LEVELS)[number];

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     await dbh.db.insert(agencies).values([
       ...Array.from({ length: 20 }, (_, i) => ({ id: `A${i}`, name: `业务主管机构${i}`, roles: ['AUTHORITY' as const], field: `领域${i % 5}` })),
       ...Array.from({ length: 50 }, (_, i) => ({ id: `I${i}`, name: `实施机构${i}`, roles: ['IMPLEMENTER' as const] })),
-      { id: 'S', name: '督查室', roles: ['SUPERVISOR' as const] },
+      { id: 'S', name: '督查室', roles: ['SUPERVISOR' as const], nationalScope: true },
     ]);
     const { apiKey } = await issueKey(dbh.db, 'S');
 

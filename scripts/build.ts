@@ -15,7 +15,7 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DIST = join(ROOT, 'dist');
 export const WORKFLOW_BUNDLE = join(DIST, 'workflow-bundle.js');
 /** The programs of the topology; tsc follows their imports. */
-export const ENTRY_POINTS = ['api/server.ts', 'worker/main.ts', 'db/migrate.ts', 'scripts/prod/setup.ts', 'scripts/prod/proxy.ts'];
+export const ENTRY_POINTS = ['api/server.ts', 'worker/main.ts', 'db/migrate.ts', 'scripts/prod/setup.ts', 'scripts/prod/proxy.ts', 'scripts/prod/engine-auth.ts'];
 /** Directories whose non-TypeScript files are read at run time beside the code. */
 const SOURCE_DIRS = ['activities', 'api', 'config', 'db', 'domain', 'worker', 'workflows', 'scripts/prod'];
 const STAMP = join(DIST, '.build-stamp');
@@ -98,8 +98,12 @@ function copyAssets(): void {
 
 async function bundleWorkflows(): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../worker/telemetry');
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'workflows', 'index.ts'), logger: quiet });
+  // With the OpenTelemetry workflow interceptors: the trace goes on through the workflow (README, "Observability").
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(ROOT, 'workflows', 'index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet,
+  });
   writeFileSync(WORKFLOW_BUNDLE, code);
 }
 

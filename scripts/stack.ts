@@ -9,16 +9,18 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { ensureDemoAgencies } from '../db/agencies';
+import { demoAgencyLines, ensureDemoAgencies } from '../db/agencies';
 import { seedCalendar } from '../db/calendar-store';
 import { seedMeasures } from '../db/measures';
 import { shanghaiDateOf } from '../domain/dates';
 import { connectDb } from '../db/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
+import { appPassword, appUrlOf, enableAppLogin } from '../db/roles';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { readEnginePaths } from './engine-paths.mjs';
 import { assertPortsFree, type PortNeed } from './port-check';
+import { withoutAppTelemetry } from './prod/engine-env';
 
 const config = loadConfig();
 const children: { name: string; proc: ChildProcess }[] = [];
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     ports.push({ port: config.temporalPort, what: 'the Temporal dev server', variable: 'TEMPORAL_PORT' },
       { port: config.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
   }
+  if (config.workerMetricsPort) ports.push({ port: config.workerMetricsPort, what: "the worker's SDK metrics", variable: 'WORKER_METRICS_PORT' });
   await assertPortsFree(ports);
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -137,6 +140,9 @@ async function main(): Promise<void> {
     databaseUrl = embeddedDb.url;
   }
   await runMigrations(databaseUrl);
+  // The worker and the API connect as the app's role, never as the owner (README, "Security").
+  const appPw = appPassword(config.dataDir);
+  await enableAppLogin(databaseUrl, appPw);
   const seedDb = connectDb(databaseUrl, { max: 1 });
   let demo: Awaited<ReturnType<typeof ensureDemoAgencies>> | undefined;
   try {
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ];
     say(`starting Temporal dev server on ${config.temporalAddress} (state in ${join(config.dataDir, 'temporal.db')})`);
-    launch('temporal', temporalCli, args);
+    launch('temporal', temporalCli, args, withoutAppTelemetry());
   }
   await waitFor('Temporal', async () => {
     const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 1000 });
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
   }, 60_000);
 
   const env = {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: appUrlOf(databaseUrl, appPw),
     TEMPORAL_ADDRESS: config.temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TARGET_ID_KEY: targetIdKey(Boolean(embeddedDb)),
@@ -194,16 +200,13 @@ async function main(): Promise<void> {
     `  Dashboard    ${api}/   (sign in with a SUPERVISOR key below)`,
     `  API          ${api}`,
     `  OpenAPI      ${api}/openapi.json   (browse: ${api}/docs)`,
-    `  Health       ${api}/health`,
+    `  Health       ${api}/health (readiness: ${api}/health/ready)`,
+    `  Metrics      ${api}/metrics${config.workerMetricsPort ? `; the worker's: http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.workerMetricsPort}/metrics` : ' (the worker\'s with WORKER_METRICS_PORT set)'}`,
   ];
   if (!config.temporalExternal) lines.push(`  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`);
   lines.push(`  Temporal     ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
   lines.push(`  PostgreSQL   ${embeddedDb ? `embedded, 127.0.0.1:${config.pgPort}, data in ${config.dataDir}` : 'DATABASE_URL'}`);
-  if (demo) {
-    lines.push('', `Demo agencies (keys in ${demo.file}; send Authorization: Bearer <key>):`);
-    const width = Math.max(...demo.agencies.map((a) => a.roles.join(',').length));
-    for (const a of demo.agencies) lines.push(`  ${a.roles.join(',').padEnd(width)}  ${a.apiKey}  ${a.name}`);
-  }
+  if (demo) lines.push('', ...demoAgencyLines(demo.file, demo.agencies));
   lines.push('', 'Press Ctrl-C to stop everything.', '');
   if (stopping) return;
   up = true;

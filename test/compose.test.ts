@@ -27,7 +27,8 @@ const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const local = loadProdConfig({ DATA_DIR: tmpdir() });
 const databaseUrl = `postgres://discipline:pw@postgresql:5432/${EMBEDDED_DATABASE}`;
 const db = engineDbOf(databaseUrl, {});
-const parts = partsOf(local, { databaseUrl, targetIdKey: 'k'.repeat(64), db, engine: { temporalServer: 'temporal-server', uiServer: 'temporal-ui-server' } });
+const auth = { jwks: '{"keys":[]}', appToken: 'app.token', uiToken: 'ui.token' };
+const parts = partsOf(local, { databaseUrl, targetIdKey: 'k'.repeat(64), db, engine: { temporalServer: 'temporal-server', uiServer: 'temporal-ui-server' }, auth });
 const LOCAL_ONLY: Record<string, string[]> = { 'temporal-server': LOCAL_ONLY_SERVER_VARIABLES };
 const envKeys = (env: Record<string, unknown>) => Object.keys(env ?? {}).sort();
 
@@ -48,7 +49,7 @@ describe('docker-compose.yml and npm run start:prod', () => {
 
   it.each(parts.filter((p) => p.cmd === process.execPath).map((p) => [p.name, p] as const))('%s: the same compiled program, built from an entry point of npm run build', (name, part) => {
     const program = relative(ROOT, part.args[0]);
-    expect(services[name].command).toEqual(['node', program]);
+    expect(services[name].command).toEqual(['node', program, ...part.args.slice(1)]);
     expect(ENTRY_POINTS).toContain(program.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
   });
 
@@ -68,19 +69,41 @@ describe('docker-compose.yml and npm run start:prod', () => {
 });
 
 describe('docker-compose.yml on its own', () => {
-  it('keeps PostgreSQL, the engine and the API instances on the internal network; the UI on the host loopback only', () => {
+  it('keeps PostgreSQL, the engine, its key set, its UI server and the API instances on the internal network; the UI on the host loopback only', () => {
     expect(compose.networks.internal.internal).toBe(true);
-    for (const name of ['postgresql', 'temporal-schema', 'temporal-server', 'api-1', 'api-2', 'bootstrap']) {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal-server', 'temporal-jwks', 'temporal-ui', 'api-1', 'api-2', 'bootstrap']) {
       expect(services[name].networks, name).toEqual(['internal']);
       expect(services[name].ports, name).toBeUndefined();
     }
-    expect(services['temporal-ui'].ports.every((p: string) => p.startsWith('127.0.0.1:'))).toBe(true);
+    const published = Object.entries(services).filter(([, s]) => s.ports).map(([name]) => name).sort();
+    expect(published).toEqual(['proxy', 'temporal-ui-proxy']);
+    expect(services['temporal-ui-proxy'].ports).toEqual(['127.0.0.1:${TEMPORAL_UI_PORT:-8233}:8080']);
     expect(services.proxy.ports).toHaveLength(1);
   });
 
-  it('has no default for a secret: TARGET_ID_KEY and POSTGRES_PASSWORD are required wherever they are used', () => {
-    const uses = [...composeText.matchAll(/\$\{(TARGET_ID_KEY|POSTGRES_PASSWORD)([^}]*)\}/g)];
-    expect(uses.length).toBeGreaterThanOrEqual(4);
+  it('the engine requires a token: the default authorizer and claim mapper, every app part presenting one', () => {
+    expect(services['temporal-server'].environment.TEMPORAL_JWKS_URL).toBe('http://temporal-jwks:7247/.well-known/jwks.json');
+    expect(services['temporal-server'].environment).toMatchObject({ TEMPORAL_BIND_IP: '0.0.0.0', TEMPORAL_INTERNAL_BIND_IP: '127.0.0.1' });
+    const start = readFileSync(join(ROOT, 'scripts/prod/temporal-server.sh'), 'utf8').split('exec ')[1];
+    expect(start).not.toMatch(/--allow-no-auth/);
+    expect(start).toMatch(/--service internal-frontend/);
+    const template = readFileSync(join(ROOT, 'scripts/prod/temporal-server/production.yaml'), 'utf8');
+    expect(template).toMatch(/authorizer: default/);
+    expect(template).toMatch(/claimMapper: default/);
+    for (const name of ['worker-1', 'worker-2', 'api-1', 'api-2']) expect(services[name].environment.TEMPORAL_AUTH_TOKEN, name).toMatch(/^\$\{TEMPORAL_APP_TOKEN:\?/);
+    expect(services.bootstrap.environment.TEMPORAL_AUTH_TOKEN).toMatch(/^\$\{TEMPORAL_ADMIN_TOKEN:\?/);
+    expect(services['temporal-ui-proxy'].environment.UPSTREAM_AUTHORIZATION).toMatch(/^Bearer \$\{TEMPORAL_UI_TOKEN:\?/);
+  });
+
+  it('the workers and the APIs connect to PostgreSQL as the app role; the owner only migrates', () => {
+    for (const name of ['worker-1', 'api-1']) expect(services[name].environment.DATABASE_URL, name).toMatch(/^postgres:\/\/discipline_app:/);
+    for (const name of ['bootstrap', 'preflight']) expect(services[name].environment.DATABASE_URL, name).toMatch(/^postgres:\/\/discipline:/);
+  });
+
+  it('has no default for a secret: the key, the passwords, the engine\'s key set and tokens are required wherever they are used', () => {
+    const uses = [...composeText.matchAll(/\$\{(TARGET_ID_KEY|POSTGRES_PASSWORD|APP_DATABASE_PASSWORD|TEMPORAL_JWKS|TEMPORAL_(?:APP|UI|ADMIN)_TOKEN)([^}]*)\}/g)];
+    expect(new Set(uses.map((u) => u[1])).size).toBe(7);
+    expect(uses.length).toBeGreaterThanOrEqual(10);
     for (const [use, , rest] of uses) expect(rest, use).toMatch(/^:\?/);
     expect(composeText).not.toMatch(/change-me/);
   });
@@ -120,7 +143,10 @@ function findCompose(): string[] | null {
 }
 
 const composeCli = findCompose();
-const SECRETS = { TARGET_ID_KEY: 'a'.repeat(8) + 'b'.repeat(56), POSTGRES_PASSWORD: 'c'.repeat(24) };
+const SECRETS = {
+  TARGET_ID_KEY: 'a'.repeat(8) + 'b'.repeat(56), POSTGRES_PASSWORD: 'c'.repeat(24), APP_DATABASE_PASSWORD: 'd'.repeat(24),
+  TEMPORAL_JWKS: '{"keys":[]}', TEMPORAL_APP_TOKEN: 'app.token.x', TEMPORAL_UI_TOKEN: 'ui.token.x', TEMPORAL_ADMIN_TOKEN: 'admin.token.x',
+};
 
 function config(env: Record<string, string>) {
   const [cmd, ...pre] = composeCli!;
@@ -129,7 +155,7 @@ function config(env: Record<string, string>) {
 }
 
 describe.skipIf(!composeCli)(`docker compose config (${composeCli?.join(' ') ?? 'no compose binary: npm run provision -- compose'})`, () => {
-  it.each(['TARGET_ID_KEY', 'POSTGRES_PASSWORD'])('refuses the file without %s, naming it', (missing) => {
+  it.each(Object.keys(SECRETS))('refuses the file without %s, naming it', (missing) => {
     const r = config(Object.fromEntries(Object.entries(SECRETS).filter(([k]) => k !== missing)));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`required variable ${missing} is missing a value`);

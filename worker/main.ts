@@ -1,30 +1,41 @@
 // The worker process: connects to PostgreSQL and Temporal, runs until SIGINT/SIGTERM
 // (the SDK's runtime turns those into a graceful shutdown), then closes its connections.
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/env';
+import { exporterFor, startTracing } from '../config/tracing';
 import { connectDb } from '../db/client';
 import { readCalendar } from '../db/calendar-store';
+import { assertAppendOnly } from '../db/roles';
 import { startOutbox } from './outbox';
+import { installRuntime } from './telemetry';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel) });
+  // JSON log lines, and the SDK's metrics on HOST:WORKER_METRICS_PORT when set (README, "Observability").
+  const runtime = installRuntime({ logLevel: config.logLevel, metrics: config.workerMetricsPort ? { host: config.host, port: config.workerMetricsPort } : undefined });
+  const tracing = startTracing('joint-discipline-worker', exporterFor(config.tracesExporter));
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (npm start sets it)');
   const dbHandle = connectDb(config.databaseUrl);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  await assertAppendOnly(dbHandle.sql, 'the worker');
+  // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
+  const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, metadata });
   try {
     const worker = await createWorker({
       connection,
       namespace: config.temporalNamespace,
       deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
+      tracing,
+      logActivities: true,
       // The image and `npm run start:prod` load the bundle `npm run build` made (no webpack at start).
       ...(config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : {}),
     });
     // Standard Webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
-    const outbox = startOutbox(dbHandle.db, config.notify, { onError: (err) => console.error('outbox:', err) });
-    console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})`);
+    const outbox = startOutbox(dbHandle.db, config.notify, { onError: (err) => runtime.logger.error('outbox attempt failed', { error: err }) });
+    console.log(`worker polling ${config.temporalAddress} (${config.temporalNamespace})${config.workerMetricsPort
+      ? `; SDK metrics on http://${config.host}:${config.workerMetricsPort}/metrics` : ''}`);
     try {
       await worker.run();
     } finally {
@@ -33,6 +44,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await dbHandle.close();
+    await tracing.shutdown();
   }
   console.log('worker stopped');
 }

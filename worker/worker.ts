@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/messages';
+import { UNTRACED, WORKFLOW_INTERCEPTOR_MODULES, workerInterceptors, workerSinks, type WorkerTracing } from './telemetry';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -17,6 +18,10 @@ export async function createWorker(opts: {
   maxCachedWorkflows?: number;
   /** The activities, when not the ones built from `deps` (tests wrap them). */
   activities?: ReturnType<typeof createActivities>;
+  /** Where the workflows' spans go (config/tracing.ts); nowhere by default. */
+  tracing?: WorkerTracing;
+  /** One log line per activity run (worker/main.ts; off in the suites, whose output it would bury). */
+  logActivities?: boolean;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -24,6 +29,10 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: opts.activities ?? createActivities(opts.deps),
+    // Traces and one log line per activity (worker/telemetry.ts); a prebuilt bundle has the
+    // workflow interceptors compiled in.
+    interceptors: { ...workerInterceptors({ logActivities: opts.logActivities }), ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
+    sinks: workerSinks(opts.tracing ?? UNTRACED),
     // One V8 context reused by every workflow (the SDK's default, kept on purpose): measured at
     // about half the memory per cached target of a context per workflow (README, "Memory").
     reuseV8Context: true,

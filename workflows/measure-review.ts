@@ -24,6 +24,15 @@ export async function measureReviewWorkflow(input: MeasureReviewInput): Promise<
     if (state.status !== 'under_review') return `the change is already ${state.status}`;
     return state[slot(d)] ? `${d.role} has already decided this change` : null;
   };
+  // R1 (separation of duties): the two approvals come from two different agencies; an agency
+  // holding both roles decides in one of them only. Judged in the validator alone, which never
+  // runs on replay, so that histories accepted before this rule replay unchanged.
+  const sameAgency = (d: ReviewDecisionMessage): string | null => {
+    const other = d.role === 'CREDIT' ? state.legal : state.credit;
+    return other?.agencyId === d.agencyId
+      ? `${d.agencyName} has already decided this change as ${other.role}: the two decisions of a list change come from two different agencies`
+      : null;
+  };
   setHandler(measureReviewStateQuery, () => state);
   setHandler(decideMeasureChangeUpdate, async (d) => {
     const why = refusal(d);
@@ -35,7 +44,7 @@ export async function measureReviewWorkflow(input: MeasureReviewInput): Promise<
     return state;
   }, {
     validator: (d) => {
-      const why = refusal(d);
+      const why = refusal(d) ?? sameAgency(d);
       if (why) throw ApplicationFailure.nonRetryable(why, REFUSED);
     },
   });

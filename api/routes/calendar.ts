@@ -6,6 +6,7 @@ import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
 import { feedbackDueOn7th, periodEnd } from '../../domain/periods';
 import { addWorkingDays, dayInfo } from '../../domain/working-days';
+import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { tellProvisionalTargets } from '../calendar-heal';
 import { badRequest, DomainError, errorSchema } from '../errors';
@@ -187,6 +188,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       if (err instanceof CalendarFileError) throw badRequest(err.field, err.reason);
       throw err;
     }
+    await audit(request, 'calendar.changed', { detail: { year, notice: request.body.notice } });
     try {
       const { notified } = await app.deps.temporal.connection.withDeadline(Date.now() + 10_000,
         () => tellProvisionalTargets(app.deps.temporal, [year], `schedule of ${year} loaded by ${request.agency!.name}`));

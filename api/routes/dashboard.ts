@@ -43,18 +43,21 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       security: bearerSecurity,
       tags: ['agencies'],
-      summary: 'The agency the key belongs to, with its roles',
+      summary: 'The agency the key belongs to, with its roles and what it reads (its region, national scope)',
       response: {
         200: {
           type: 'object',
-          properties: { id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, field: { type: ['string', 'null'] } },
+          properties: {
+            id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, field: { type: ['string', 'null'] },
+            region: { type: ['string', 'null'] }, nationalScope: { type: 'boolean' },
+          },
         },
         401: errorSchema,
       },
     },
   }, async (request) => {
     const a = request.agency!;
-    return { id: a.id, name: a.name, roles: a.roles, field: a.field };
+    return { id: a.id, name: a.name, roles: a.roles, field: a.field, region: a.region, nationalScope: a.nationalScope };
   });
 
   app.get('/vocabulary', {

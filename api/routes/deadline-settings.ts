@@ -9,6 +9,7 @@ import {
 } from '../../db/calendar-store';
 import type { NonWorkingDayRule } from '../../domain/periods';
 import { isConfigurable, REMINDED_STEPS, STEP_KINDS, STEPS, workingDaysOf, type StepKind } from '../../domain/steps';
+import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
 
@@ -74,6 +75,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
     const nonWorkingDay = request.body.nonWorkingDay ?? now.nonWorkingDay;
     const dueDay = request.body.dueDay ?? now.day;
     await setDeadlineRule(db, kind, nonWorkingDay, actorOf(request.agency!), app.deps.now(), dueDay);
+    await audit(request, 'calendar.changed', { detail: { deadlineRule: kind, nonWorkingDay, dueDay } });
     return { kind, rule: FIXED_DAY_DEADLINES[kind].rule, nonWorkingDay, dueDay };
   });
 
@@ -104,6 +106,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
       throw badRequest('kind', `is not a step whose working days may be set; these are: ${CONFIGURABLE.join(', ')} (the others are fixed by the seeds)`);
     }
     await setStepDeadline(db, kind, request.body.workingDays, actorOf(request.agency!), app.deps.now());
+    await audit(request, 'calendar.changed', { detail: { stepDeadline: kind, workingDays: request.body.workingDays } });
     return stepDeadline(kind);
   });
 
@@ -140,6 +143,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
     const { step } = request.params;
     if (!(REMINDED_STEPS as string[]).includes(step)) throw badRequest('step', `unknown step; known: ${REMINDED_STEPS.join(', ')}`);
     await setEscalationInterval(db, step, request.body.intervalWorkingDays, actorOf(request.agency!), app.deps.now());
+    await audit(request, 'calendar.changed', { detail: { reminderInterval: step, intervalWorkingDays: request.body.intervalWorkingDays } });
     return { step, intervalWorkingDays: request.body.intervalWorkingDays };
   });
 }

@@ -202,6 +202,11 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
     if (!request.body.approve && !request.body.reason?.trim()) throw badRequest('reason', 'is required when rejecting');
     const change = await measureChangeById(db, request.params.changeId);
     if (!change) throw notFound('changeId', `no change ${request.params.changeId}`);
+    // R1 (separation of duties): the agency that proposed a change does not review it.
+    if (change.proposedBy === agency.id) {
+      request.log.warn({ agency: agency.id, changeId: change.id }, 'access denied: a proposer reviewing its own change');
+      throw new DomainError(403, 'forbidden', 'changeId', `${agency.name} proposed this change; it is reviewed by other agencies`);
+    }
     // The review workflow judges whether the change is still open and this role still to decide.
     let state;
     try {

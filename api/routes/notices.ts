@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parkedNotices, retryParkedNotice } from '../../db/queries/notices';
 import { webhookId } from '../../worker/outbox/webhook';
+import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { DomainError, errorSchema, notFound } from '../errors';
 
@@ -57,6 +58,7 @@ export async function noticeRoutes(app: FastifyInstance): Promise<void> {
     const at = app.deps.now();
     const by = request.body?.by ?? null;
     const outcome = await retryParkedNotice(app.deps.db, { noticeId: request.params.id, retriedBy: request.agency!.id, by, at });
+    if ('retried' in outcome) await audit(request, 'notice.retried', { subjectAgencyId: outcome.retried.agencyId, detail: { noticeId: outcome.retried.id, by } });
     if ('refused' in outcome) {
       if (outcome.refused === 'no_notice') throw notFound('id', `no notice ${request.params.id}`);
       const n = outcome.notice;

@@ -9,7 +9,7 @@ import { ACTIONS } from '../../domain/actions';
 import { shanghaiDateOf } from '../../domain/dates';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_KEYS, reportableMonth, type ReportCounts } from '../../domain/report-categories';
 import { monthlyReportWorkflowId, TASK_QUEUE } from '../../workflows/messages';
-import { bearerSecurity, oversees, requireRoles } from '../auth';
+import { bearerSecurity, readScope, requireRoles } from '../auth';
 import { badRequest, conflict, DomainError, errorSchema } from '../errors';
 
 const MONTH = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, the month reported on' } as const;
@@ -79,17 +79,19 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     onRequest: requireRoles('CREDIT', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'),
     schema: {
       tags: ['supervision'], security: bearerSecurity,
-      summary: 'R9: the monthly reports made; an IMPLEMENTER reads its own',
+      summary: 'R9: the monthly reports made, of the implementers in the reader\'s scope (an IMPLEMENTER reads its own)',
       querystring: { type: 'object', additionalProperties: false, properties: { month: MONTH, implementerId: { type: 'string', maxLength: 100 } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: reportSchema } } }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
     },
   }, async (request) => {
     const agency = request.agency!;
     const q = request.query;
-    if (!oversees(agency) && q.implementerId && q.implementerId !== agency.id) {
+    const scope = readScope(agency);
+    if (scope.kind === 'own' && q.implementerId && q.implementerId !== agency.id) {
       throw badRequest('implementerId', 'an IMPLEMENTER reads only its own reports');
     }
-    return { items: await listReports(app.deps.db, { month: q.month, implementerId: oversees(agency) ? q.implementerId : agency.id }) };
+    // Scope (domain/regions.ts): an IMPLEMENTER counts only itself, a regional reader its region.
+    return { items: await listReports(app.deps.db, { month: q.month, implementerId: q.implementerId }, scope) };
   });
 }
 

@@ -1,7 +1,8 @@
 // GET /stats: the monthly statistics of R14 as JSON, or CSV for the report upward.
 import type { FastifyInstance } from 'fastify';
 import { shanghaiDateOf } from '../../domain/dates';
-import { bearerSecurity, oversees, requireRoles } from '../auth';
+import { audit } from '../audit';
+import { bearerSecurity, readScope, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
 import { monthlyStats } from '../../db/queries/stats';
 import { statsCsv } from '../csv';
@@ -27,7 +28,8 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       tags: ['supervision'],
       summary: 'Monthly statistics per agency: steps due, on time, late, overdue; R9 compliance and the categories reported; measures; releases (R14)',
       description: 'One month (`month`) or a range (`from`, `to`, at most 36 months); the current month (Asia/Shanghai) by ' +
-        'default. `format=csv` answers the same figures as a long table. An AUTHORITY or IMPLEMENTER sees its own figures.',
+        'default. `format=csv` answers the same figures as a long table. An AUTHORITY or IMPLEMENTER sees its own figures; ' +
+        'ENFORCEMENT, CREDIT, LEGAL and SUPERVISOR those of the agencies of their region, or of every agency with national scope.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -50,12 +52,14 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     if (from > to) throw badRequest('from', `from (${from}) is after to (${to})`);
     if (monthsBetween(from, to) >= 36) throw badRequest('from', 'at most 36 months at a time');
     const agency = request.agency!;
-    const overseer = oversees(agency);
-    if (!overseer && q.agencyId && q.agencyId !== agency.id) {
+    const scope = readScope(agency);
+    if (scope.kind === 'own' && q.agencyId && q.agencyId !== agency.id) {
       throw badRequest('agencyId', 'an AUTHORITY or IMPLEMENTER reads only its own figures');
     }
-    const stats = await monthlyStats(app.deps.db, { from, to, agencyId: overseer ? q.agencyId : agency.id }, app.deps.now());
+    // A regional reader counts the agencies of its region (and its own); national scope, every agency.
+    const stats = await monthlyStats(app.deps.db, { from, to, agencyId: scope.kind === 'own' ? agency.id : q.agencyId }, app.deps.now(), scope);
     if (q.format === 'csv') {
+      await audit(request, 'stats.exported', { detail: { from, to, agencyId: q.agencyId ?? null } });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="stats-${from}${to === from ? '' : `_${to}`}.csv"`)

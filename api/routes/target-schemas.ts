@@ -1,7 +1,7 @@
 // Query strings of the supervision routes, and who reads them.
 import type { Role } from '../../domain/roles';
 
-/** Every agency role but ADMIN reads targets (scoped, api/auth.ts oversees). */
+/** Every agency role but ADMIN reads targets (scoped by region, domain/regions.ts). */
 export const READERS: Role[] = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'];
 
 export const searchQuerystring = {

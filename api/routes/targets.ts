@@ -3,12 +3,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { overdueBoard, searchTargets, type TargetSearch } from '../../db/queries/search';
-import { agencyStandsToTarget, caseDetails, openStepRows, targetWithCases } from '../../db/queries/targets';
+import { caseDetails, caseStandings, openStepRows, targetWithCases } from '../../db/queries/targets';
 import { toShanghaiIso } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/identifiers';
+import { caseVisible } from '../../domain/regions';
 import { isObligation, refOfKey, stepLabel, stepView, type StepView } from '../../domain/steps';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
-import { bearerSecurity, oversees, requireRoles } from '../auth';
+import { audit } from '../audit';
+import { bearerSecurity, readScope, requireRoles } from '../auth';
 import { DomainError, errorSchema, notFound } from '../errors';
 import { targetHistory } from '../history';
 import { searchQuerystring, overdueQuerystring, READERS } from './target-schemas';
@@ -19,25 +21,43 @@ const targetIdParams = {
 } as const;
 
 /**
- * The target and its cases, or 404; 403 outside the agency's scope: an AUTHORITY sees targets
- * with a case addressed to it, an IMPLEMENTER those with a case pushed to it (R5).
+ * The target and the cases of it the agency sees (domain/regions.ts), or 404; 403 when it sees
+ * none: a regional reader sees the cases of its region and below, every agency the cases it filed,
+ * was addressed or was pushed (R5). `whole` is whether it sees every case: only then does it read
+ * what belongs to the target as a whole. Nothing in the answer tells of a case it does not see.
  */
 async function targetInScope(app: FastifyInstance, request: FastifyRequest, targetId: string) {
   const found = await targetWithCases(app.deps.db, targetId);
   if (!found) throw notFound('targetId', `no target ${targetId}`);
   const agency = request.agency!;
-  if (!oversees(agency) && !(await agencyStandsToTarget(app.deps.db, targetId, agency.id))) {
+  const scope = readScope(agency);
+  const standings = await caseStandings(app.deps.db, found.caseRows.map((c) => c.id));
+  const caseRows = found.caseRows.filter((c) => caseVisible(scope, standings.get(c.id)!));
+  if (caseRows.length === 0) {
     request.log.warn({ agency: agency.id, targetId }, 'access denied: target outside the agency scope');
-    throw new DomainError(403, 'forbidden', 'targetId', 'no case of this target is addressed or pushed to this agency');
+    throw new DomainError(403, 'forbidden', 'targetId', 'no case of this target is in this agency\'s region or addressed, pushed or filed by it');
   }
-  return found;
+  return { target: found.target, caseRows, whole: caseRows.length === found.caseRows.length };
 }
 
-/** The workflow's live state when the engine answers within 3 s; a supervisor still reads while it is down. */
+/** What a reader who does not see every case reads of the workflow: its cases and steps, nothing of the others. */
+function partialState(state: TargetState, caseIds: Set<string>, agencyId: string): TargetState {
+  return {
+    targetId: state.targetId,
+    kind: state.kind,
+    cases: state.cases.filter((c) => caseIds.has(c.caseId)),
+    steps: state.steps.filter((s) => (s.caseId ? caseIds.has(s.caseId) : s.agencyId === agencyId)),
+    reported: state.reported.filter((r) => r.endsWith(`|${agencyId}`)),
+    applied: state.applied.filter((a) => a.answer.caseId !== null && caseIds.has(a.answer.caseId)),
+  };
+}
+
+/** The workflow's live state when the engine answers within 3 s (or the app's engine deadline, if shorter); a supervisor still reads while it is down. */
 async function liveState(app: FastifyInstance, request: FastifyRequest, workflowId: string) {
   const { temporal } = app.deps;
   try {
-    const state = await temporal.connection.withDeadline(Date.now() + 3000, () => temporal.workflow.getHandle(workflowId).query(targetStateQuery));
+    const deadline = Date.now() + Math.min(3000, app.deps.engineDeadlineMs);
+    const state = await temporal.connection.withDeadline(deadline, () => temporal.workflow.getHandle(workflowId).query(targetStateQuery));
     return { workflow: state as TargetState | null, workflowStatus: 'running' as const };
   } catch (err) {
     const status = err instanceof WorkflowNotFoundError ? 'not_found' as const : 'unavailable' as const;
@@ -55,17 +75,23 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
-    const { target, caseRows } = await targetInScope(app, request, request.params.targetId);
+    const { target, caseRows, whole } = await targetInScope(app, request, request.params.targetId);
+    const agencyId = request.agency!.id;
+    const visible = new Set(caseRows.map((c) => c.id));
     const { pushed, measures, persons } = await caseDetails(app.deps.db, caseRows.map((c) => c.id));
-    const { workflow, workflowStatus } = await liveState(app, request, target.workflowId);
+    const live = await liveState(app, request, target.workflowId);
+    const workflow = live.workflow && !whole ? partialState(live.workflow, visible, agencyId) : live.workflow;
+    const { workflowStatus } = live;
     // Every step still owed, with its due date: from the workflow, or from PostgreSQL when it does not answer.
+    const seen = (s: { caseId: string | null; agencyId: string | null }) => whole || (s.caseId ? visible.has(s.caseId) : s.agencyId === agencyId);
     const steps: StepView[] = workflow
       ? workflow.steps.map(stepView)
-      : (await openStepRows(app.deps.db, target.id)).map((s) => ({
+      : (await openStepRows(app.deps.db, target.id)).filter(seen).map((s) => ({
         key: s.id.slice(target.id.length + 1), kind: s.kind as StepView['kind'], rule: s.rule as StepView['rule'], label: stepLabel(s.kind, s.month),
         caseId: s.caseId, agencyId: s.agencyId, month: s.month, ref: refOfKey(s.kind, s.id.slice(target.id.length + 1)), dueOn: toShanghaiIso(s.dueAt.getTime() - 1).slice(0, 10),
         dueAt: toShanghaiIso(s.dueAt), provisional: s.provisional, overdue: s.overdueAt !== null,
       }));
+    await audit(request, 'target.read', { targetId: target.id, detail: { cases: caseRows.map((c) => c.id) } });
     return {
       targetId: target.id,
       kind: target.kind,
@@ -103,9 +129,15 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
-    const { target } = await targetInScope(app, request, request.params.targetId);
+    const { target, caseRows, whole } = await targetInScope(app, request, request.params.targetId);
     const { db, temporal, temporalUi } = app.deps;
-    return targetHistory({ db, temporal, ui: temporalUi }, target);
+    const agencyId = request.agency!.id;
+    const visible = new Set(caseRows.map((c) => c.id));
+    await audit(request, 'target.history_read', { targetId: target.id, detail: { cases: [...visible] } });
+    // A reader who does not see every case reads the lines of its cases and its own, nothing else.
+    const shown = whole ? undefined : (line: { caseId: string | null; agencyId: string | null }) =>
+      (line.caseId ? visible.has(line.caseId) : line.agencyId === agencyId);
+    return targetHistory({ db, temporal, ui: temporalUi }, target, shown);
   });
 
   app.get<{ Querystring: TargetSearch }>('/targets', {
@@ -113,13 +145,16 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       security: bearerSecurity, tags: ['supervision'], querystring: searchQuerystring,
       summary: 'Search targets: name, credit code, status, agency, field, measure, overdue only (paginated)',
-      description: 'An AUTHORITY or IMPLEMENTER sees only the targets of its own cases.',
+      description: 'Targets with a case the agency sees: ENFORCEMENT, CREDIT, LEGAL and SUPERVISOR those of their region and the regions ' +
+        'below it (or every region, with national scope), every agency those of the cases it filed, was addressed or was pushed.',
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
     },
   }, async (request) => {
-    const agency = request.agency!;
-    // Scope: outside the overseeing roles, an agency searches only among its own targets.
-    return searchTargets(app.deps.db, request.query, oversees(agency) ? undefined : agency.id);
+    // Scope: the targets with a case the agency sees (its region's, or its own).
+    const found = await searchTargets(app.deps.db, request.query, readScope(request.agency!));
+    const { limit, offset, ...asked } = request.query;
+    await audit(request, 'targets.searched', { detail: { query: asked, limit, offset, total: found.total, shown: found.items.map((i) => i.targetId) } });
+    return found;
   });
 
   app.get<{ Querystring: { agencyId?: string; rule?: string; limit: number; offset: number } }>('/overdue', {
@@ -127,12 +162,14 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       security: bearerSecurity, tags: ['supervision'], querystring: overdueQuerystring,
       summary: 'The overdue board: every step overdue and still open, the latest first (R14)',
-      description: 'An AUTHORITY or IMPLEMENTER sees only the steps it is responsible for.',
+      description: 'An AUTHORITY or IMPLEMENTER sees only the steps it is responsible for; a regional reader also those of the cases ' +
+        'it sees and those owed in its region.',
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
     },
   }, async (request) => {
-    const agency = request.agency!;
-    const agencyId = oversees(agency) ? request.query.agencyId : agency.id;
-    return overdueBoard(app.deps.db, { ...request.query, agencyId }, app.deps.now());
+    const board = await overdueBoard(app.deps.db, request.query, app.deps.now(), readScope(request.agency!));
+    const shown = [...new Set(board.items.map((i) => i.targetId).filter((t): t is string => t !== null))];
+    await audit(request, 'overdue.read', { detail: { query: request.query, total: board.total, shown } });
+    return board;
   });
 }

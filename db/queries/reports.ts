@@ -3,6 +3,8 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import { agencies, monthlyReports, steps, targets, type ReportCounts } from '../schema';
+import type { ReadScope } from '../../domain/regions';
+import { agenciesCountedSql } from './scope';
 
 export interface NewReport {
   implementerId: string;
@@ -50,9 +52,11 @@ export async function markDelivered(db: DbOrTx, implementerId: string, month: st
     .where(and(eq(monthlyReports.implementerId, implementerId), eq(monthlyReports.month, month)));
 }
 
-/** Reports on a month (or all months), of one implementer or of all; newest month first. */
-export async function listReports(db: Db, filter: { month?: string; implementerId?: string }) {
+/** Reports on a month (or all months), of one implementer or of all the reader counts (its scope); newest month first. */
+export async function listReports(db: Db, filter: { month?: string; implementerId?: string }, scope: ReadScope) {
   const where: SQL[] = [];
+  const inScope = agenciesCountedSql(scope, sql`${monthlyReports.implementerId}`);
+  if (inScope) where.push(inScope);
   if (filter.month) where.push(eq(monthlyReports.month, filter.month));
   if (filter.implementerId) where.push(eq(monthlyReports.implementerId, filter.implementerId));
   const rows = await db.select({ report: monthlyReports, implementer: agencies.name }).from(monthlyReports)
@@ -72,10 +76,11 @@ export function reportView(r: StoredReport, implementer: string | null = null) {
 }
 
 /** R9, R14: what the implementers reported per category, per month and implementer (for /stats). */
-export async function reportedCounts(db: Db, from: string, to: string, implementerId?: string) {
+export async function reportedCounts(db: Db, from: string, to: string, implementerId: string | undefined, scope: ReadScope) {
+  const inScope = agenciesCountedSql(scope, sql`${monthlyReports.implementerId}`);
   const rows = await db.select({ report: monthlyReports, implementer: agencies.name }).from(monthlyReports)
     .innerJoin(agencies, eq(agencies.id, monthlyReports.implementerId))
-    .where(and(sql`${monthlyReports.month} between ${from} and ${to}`, implementerId ? eq(monthlyReports.implementerId, implementerId) : undefined))
+    .where(and(sql`${monthlyReports.month} between ${from} and ${to}`, implementerId ? eq(monthlyReports.implementerId, implementerId) : undefined, inScope ?? undefined))
     .orderBy(asc(monthlyReports.month), asc(monthlyReports.implementerId));
   return rows.map(({ report, implementer }) => ({
     month: report.month, agencyId: report.implementerId, agency: implementer, counts: report.counts, targets: report.targetsCount,

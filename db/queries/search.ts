@@ -5,7 +5,9 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { targets } from '../schema';
 import { toShanghaiIso } from '../../domain/dates';
+import type { ReadScope } from '../../domain/regions';
 import { stepLabel } from '../../domain/steps';
+import { caseVisibleSql, stepVisibleSql, targetVisibleSql } from './scope';
 
 export interface TargetSearch {
   q?: string;
@@ -25,16 +27,26 @@ const TARGET_ID = sql.raw('"targets"."id"');
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** A target has a step that is overdue and still open (its cases' and its own R9 reports alike). */
-const hasOpenOverdue = sql`exists (select 1 from steps s where s.target_id = ${TARGET_ID} and s.done_at is null and s.overdue_at is not null)`;
+/** A target has a step, visible to the reader, that is overdue and still open (its cases' and its own R9 reports alike). */
+const hasOpenOverdue = (scope: ReadScope) => sql`exists (select 1 from steps s where s.target_id = ${TARGET_ID}
+  and s.done_at is null and s.overdue_at is not null and ${stepVisibleSql(scope, sql.raw('s'))})`;
 
-/** Targets of an agency: it pushed, received or implements one of their cases. */
-const involves = (agencyId: string) => sql`(
-  exists (select 1 from cases c where c.target_id = ${TARGET_ID} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}))
+/**
+ * Targets of an agency: it pushed, received or implements one of their cases. Every filter on
+ * cases looks only at the cases the reader sees: a filter must not tell of a case outside its scope.
+ */
+const involves = (agencyId: string, visible: SQL) => sql`(
+  exists (select 1 from cases c where c.target_id = ${TARGET_ID} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}) and ${visible})
   or exists (select 1 from cases c join case_implementers ci on ci.case_id = c.id
-             where c.target_id = ${TARGET_ID} and ci.agency_id = ${agencyId}))`;
+             where c.target_id = ${TARGET_ID} and ci.agency_id = ${agencyId} and ${visible}))`;
 
-export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?: string) {
+/**
+ * The targets the reader sees (a case of them in its scope, db/queries/scope.ts), filtered;
+ * each with figures counted over the cases it sees only, so that a count never tells of a case
+ * outside its scope.
+ */
+export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScope) {
+  const visible = caseVisibleSql(scope, sql.raw('c'));
   const where: SQL[] = [];
   if (query.q) {
     const q = likeEscape(query.q.trim());
@@ -43,17 +55,17 @@ export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?:
   if (query.creditCode) where.push(eq(targets.creditCode, query.creditCode));
   if (query.kind) where.push(eq(targets.kind, query.kind));
   if (query.status) where.push(eq(targets.status, query.status));
-  if (query.agencyId) where.push(involves(query.agencyId));
-  if (scopeAgencyId) where.push(involves(scopeAgencyId));
+  if (query.agencyId) where.push(involves(query.agencyId, visible));
+  if (scope.kind !== 'national') where.push(targetVisibleSql(scope, TARGET_ID));
   if (query.field) {
     where.push(sql`exists (select 1 from cases c join agencies a on a.id = c.authority_id
-                           where c.target_id = ${TARGET_ID} and a.field = ${query.field})`);
+                           where c.target_id = ${TARGET_ID} and a.field = ${query.field} and ${visible})`);
   }
   if (query.measure) {
     where.push(sql`exists (select 1 from cases c where c.target_id = ${TARGET_ID}
-                           and c.measures @> ${JSON.stringify([{ code: query.measure }])}::jsonb)`);
+                           and c.measures @> ${JSON.stringify([{ code: query.measure }])}::jsonb and ${visible})`);
   }
-  if (query.overdue) where.push(hasOpenOverdue);
+  if (query.overdue) where.push(hasOpenOverdue(scope));
   const condition = where.length ? and(...where) : undefined;
 
   const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(targets).where(condition);
@@ -68,10 +80,11 @@ export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?:
     creditCode: targets.creditCode,
     status: targets.status,
     updatedAt: targets.updatedAt,
-    cases: sql<number>`(select count(*)::int from cases c where c.target_id = ${TARGET_ID})`,
+    cases: sql<number>`(select count(*)::int from cases c where c.target_id = ${TARGET_ID} and ${caseVisibleSql(scope, sql.raw('c'))})`,
     measuresInForce: sql<number>`(select count(*)::int from case_measures cm join cases c on c.id = cm.case_id
-                                  where c.target_id = ${TARGET_ID} and cm.status = 'active')`,
-    openOverdue: sql<number>`(select count(*)::int from steps s where s.target_id = ${TARGET_ID} and s.done_at is null and s.overdue_at is not null)`,
+                                  where c.target_id = ${TARGET_ID} and cm.status = 'active' and ${caseVisibleSql(scope, sql.raw('c'))})`,
+    openOverdue: sql<number>`(select count(*)::int from steps s where s.target_id = ${TARGET_ID} and s.done_at is null
+                              and s.overdue_at is not null and ${stepVisibleSql(scope, sql.raw('s'))})`,
   }).from(targets).where(inArray(targets.id, ids)).orderBy(desc(targets.updatedAt), targets.id);
   return {
     items: rows.map((r) => ({ ...r, updatedAt: toShanghaiIso(r.updatedAt) })),
@@ -81,9 +94,9 @@ export async function searchTargets(db: Db, query: TargetSearch, scopeAgencyId?:
   };
 }
 
-/** The overdue board: steps overdue and still open, the latest (earliest due) first. */
-export async function overdueBoard(db: Db, query: { agencyId?: string; rule?: string; limit: number; offset: number }, now: Date) {
-  const filters: SQL[] = [sql`s.done_at is null`, sql`s.overdue_at is not null`];
+/** The overdue board: steps overdue and still open that the reader sees, the latest (earliest due) first. */
+export async function overdueBoard(db: Db, query: { agencyId?: string; rule?: string; limit: number; offset: number }, now: Date, scope: ReadScope) {
+  const filters: SQL[] = [sql`s.done_at is null`, sql`s.overdue_at is not null`, stepVisibleSql(scope, sql.raw('s'))];
   if (query.agencyId) filters.push(sql`s.agency_id = ${query.agencyId}`);
   if (query.rule) filters.push(sql`s.rule = ${query.rule}`);
   const where = sql.join(filters, sql` and `);

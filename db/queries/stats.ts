@@ -4,6 +4,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { reportedCounts } from './reports';
+import type { ReadScope } from '../../domain/regions';
+import { agenciesCountedSql } from './scope';
 
 /** A deadline is the end (24:00) of its day: the instant is 00:00 of the next, its month the day's. */
 const dueMonth = sql.raw(`to_char((s.due_at - interval '1 millisecond') at time zone 'Asia/Shanghai', 'YYYY-MM')`);
@@ -26,11 +28,19 @@ export interface StepCounts {
 type Counted = { due: number; on_time: number; late: number; overdue: number; pending: number };
 const toCounts = (r: Counted): StepCounts => ({ due: r.due, onTime: r.on_time, late: r.late, overdue: r.overdue, pending: r.pending });
 
-export async function monthlyStats(db: Db, query: StatsQuery, now: Date) {
+/**
+ * The figures of the agencies the reader counts (db/queries/scope.ts agenciesCountedSql): its
+ * own, its region's, or all with national scope; `agencyId` narrows them to one.
+ */
+export async function monthlyStats(db: Db, query: StatsQuery, now: Date, scope: ReadScope) {
   const nowIso = now.toISOString();
   // A step no longer owed (superseded: its case was released) counts nowhere.
   const owed = sql`s.outcome is distinct from 'superseded'`;
-  const agencyFilter = query.agencyId ? sql`and s.agency_id = ${query.agencyId}` : sql``;
+  const counted = (column: string) => {
+    const inScope = agenciesCountedSql(scope, sql.raw(column));
+    return sql`${query.agencyId ? sql`and ${sql.raw(column)} = ${query.agencyId}` : sql``} ${inScope ? sql`and ${inScope}` : sql``}`;
+  };
+  const agencyFilter = counted('s.agency_id');
   const counts = sql`
     count(*)::int as due,
     (count(*) filter (where s.done_at is not null and s.done_at <= s.due_at))::int as on_time,
@@ -60,18 +70,18 @@ export async function monthlyStats(db: Db, query: StatsQuery, now: Date) {
            (count(*) filter (where cm.status = 'active'))::int as active,
            (count(*) filter (where cm.status = 'suspended'))::int as suspended
     from case_measures cm join measure_versions mv on mv.code = cm.code and mv.version = cm.version
-    where cm.status in ('active', 'suspended') ${query.agencyId ? sql`and cm.implementer_id = ${query.agencyId}` : sql``}
+    where cm.status in ('active', 'suspended') ${counted('cm.implementer_id')}
     group by 1, 2 order by 1, 2`);
   // Releases per month by reason: period end (R10), objection (R11), repair (R12).
   const releases = await db.execute<{ month: string; reason: string; count: number }>(sql`
     select ${month('cm.released_at')} as month, cm.release_reason as reason, count(*)::int as count
     from case_measures cm
     where cm.status = 'released' and ${month('cm.released_at')} between ${query.from} and ${query.to}
-      ${query.agencyId ? sql`and cm.implementer_id = ${query.agencyId}` : sql``}
+      ${counted('cm.implementer_id')}
     group by 1, 2 order by 1, 2`);
 
   // R9: what the implementers reported they carried out, per category (their monthly reports).
-  const reported = await reportedCounts(db, query.from, query.to, query.agencyId);
+  const reported = await reportedCounts(db, query.from, query.to, query.agencyId, scope);
 
   const steps = byAgency.map((r) => ({ month: r.month, agencyId: r.agency_id, agency: r.agency_name, ...toCounts(r) }));
   const total = steps.reduce<StepCounts>((t, r) => ({

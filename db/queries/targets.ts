@@ -2,6 +2,7 @@
 // them, and its steps (the PostgreSQL projection; the workflow's live state is added by the route).
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import type { CaseStanding } from '../../domain/regions';
 import { caseImplementers, caseMeasures, casePersons, cases, steps, targets } from '../schema';
 
 export async function targetWithCases(db: Db, targetId: string) {
@@ -12,17 +13,26 @@ export async function targetWithCases(db: Db, targetId: string) {
 }
 
 /**
- * Whether an agency outside the overseeing roles may read the target: a case of it is addressed to
- * this AUTHORITY, was filed by this agency, was pushed to this implementer (R5), or a step of it
- * was addressed to this agency (R4 an upper level, R2/R3 a consultation, R11 a complaint).
+ * Who stands to each case and where (domain/regions.ts CaseStanding): its filer, its AUTHORITY,
+ * the implementers it was pushed to, the agencies a step of it is addressed to (R4 the level
+ * above, R2/R3 a consultation, R11 a complaint), and the regions of the filer and the AUTHORITY.
  */
-export async function agencyStandsToTarget(db: Db, targetId: string, agencyId: string): Promise<boolean> {
-  const [row] = await db.execute<{ stands: boolean }>(sql`
-    select exists (select 1 from cases c where c.target_id = ${targetId} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}))
-        or exists (select 1 from case_implementers ci join cases c on c.id = ci.case_id where c.target_id = ${targetId} and ci.agency_id = ${agencyId})
-        or exists (select 1 from steps s where s.target_id = ${targetId} and s.agency_id = ${agencyId})
-        as stands`);
-  return Boolean(row?.stands);
+export async function caseStandings(db: Db, caseIds: string[]): Promise<Map<string, CaseStanding>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.execute<{
+    id: string; pushed_by: string | null; authority_id: string | null; implementers: string[] | null; step_agencies: string[] | null;
+    originator_region: string | null; authority_region: string | null;
+  }>(sql`
+    select c.id, c.pushed_by, c.authority_id,
+           (select array_agg(ci.agency_id) from case_implementers ci where ci.case_id = c.id) as implementers,
+           (select array_agg(distinct st.agency_id) from steps st where st.case_id = c.id) as step_agencies,
+           (select a.region from agencies a where a.id = c.pushed_by) as originator_region,
+           (select a.region from agencies a where a.id = c.authority_id) as authority_region
+    from cases c where c.id in (${sql.join(caseIds.map((id) => sql`${id}`), sql`, `)})`);
+  return new Map(rows.map((r) => [r.id, {
+    originatorId: r.pushed_by, authorityId: r.authority_id, implementerIds: r.implementers ?? [], stepAgencyIds: r.step_agencies ?? [],
+    regions: [r.originator_region, r.authority_region],
+  }]));
 }
 
 /** What was done on each case: its implementers, its measures as carried out, its persons (R13). */

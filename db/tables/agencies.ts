@@ -20,6 +20,14 @@ export const agencies = pgTable('agencies', {
   roles: text('roles').array().$type<Role[]>().notNull(),
   /** For IMPLEMENTER: approval_agency, other_department, industry_association, market_entity. */
   implementerKind: text('implementer_kind'),
+  /**
+   * 行政区划代码 (GB/T 2260): 330000 a province, 330100 a city, 330106 a district. ENFORCEMENT,
+   * CREDIT, LEGAL and SUPERVISOR read the cases of this region and the regions below it
+   * (domain/regions.ts); null: only the cases the agency stands to itself.
+   */
+  region: text('region'),
+  /** Reads every region: granted explicitly by an ADMIN, never implied by a region code. */
+  nationalScope: boolean('national_scope').notNull().default(false),
   notifyUrl: text('notify_url'),
   /** Standard Webhooks signing secret, `whsec_` + base64 of the HMAC key. */
   notifySecret: text('notify_secret'),

@@ -8,6 +8,8 @@ import type { PortNeed } from '../port-check';
 
 export const WORKERS = 2;
 export const API_INSTANCES = 2;
+/** Prometheus's own registry of exporter ports has 9464 for OpenTelemetry's Prometheus exporter. */
+export const DEFAULT_WORKER_METRICS_PORT = 9464;
 
 export interface ProdConfig {
   app: Config;
@@ -15,6 +17,8 @@ export interface ProdConfig {
   dataDir: string;
   /** The API instances, on PORT+1 … PORT+API_INSTANCES behind the proxy on PORT. */
   apiPorts: number[];
+  /** The workers' Prometheus endpoints (SDK metrics), WORKER_METRICS_PORT (9464) and the ports after it. */
+  workerMetricsPorts: number[];
   /** Where the first ADMIN key is written, readable by its owner only (ADMIN_KEY_FILE). */
   adminKeyFile: string;
   temporal: {
@@ -22,8 +26,12 @@ export interface ProdConfig {
     db: string;
     visibilityDb: string;
     /** Every port of the server, all moved by TEMPORAL_PORT. */
-    ports: Record<'frontend' | 'http' | 'history' | 'matching' | 'worker', number>;
-    membershipPorts: Record<'frontend' | 'history' | 'matching' | 'worker', number>;
+    ports: Record<'frontend' | 'http' | 'history' | 'matching' | 'worker' | 'internalFrontend' | 'internalHttp', number>;
+    membershipPorts: Record<'frontend' | 'history' | 'matching' | 'worker' | 'internalFrontend', number>;
+    /** Where the launcher serves the engine's public key set (TEMPORAL_PORT+14, loopback). */
+    jwksPort: number;
+    /** Where the UI server itself listens (TEMPORAL_UI_PORT+1); the UI's address is its token-adding proxy's. */
+    uiInnerPort: number;
   };
 }
 
@@ -40,15 +48,17 @@ export function loadProdConfig(env: NodeJS.ProcessEnv = process.env): ProdConfig
   const dataDir = env.DATA_DIR ? app.dataDir : resolve('.data-prod');
   const base = app.temporalPort;
   // The server's own defaults (7233–7239, 6933–6939, 7243), shifted together by TEMPORAL_PORT.
-  const ports = { frontend: base, history: base + 1, matching: base + 2, worker: base + 6, http: base + 10 };
-  const membershipPorts = { frontend: base - 300, history: base - 299, matching: base - 298, worker: base - 294 };
-  if (membershipPorts.frontend < 1024 || ports.http > 65535) {
-    throw new ConfigError('TEMPORAL_PORT', `must leave room for the server's other ports (1324–65525), got ${base}`);
+  const ports = { frontend: base, history: base + 1, matching: base + 2, internalFrontend: base + 3, worker: base + 6, http: base + 10, internalHttp: base + 13 };
+  const membershipPorts = { frontend: base - 300, history: base - 299, matching: base - 298, internalFrontend: base - 297, worker: base - 294 };
+  if (membershipPorts.frontend < 1024 || base + 14 > 65535) {
+    throw new ConfigError('TEMPORAL_PORT', `must leave room for the server's other ports (1324–65521), got ${base}`);
   }
+  if (app.temporalUiPort + 1 > 65535) throw new ConfigError('TEMPORAL_UI_PORT', 'must leave room for the UI server behind it (TEMPORAL_UI_PORT+1)');
   return {
     app: { ...app, dataDir },
     dataDir,
     apiPorts: Array.from({ length: API_INSTANCES }, (_, i) => app.port + 1 + i),
+    workerMetricsPorts: Array.from({ length: WORKERS }, (_, i) => (app.workerMetricsPort ?? DEFAULT_WORKER_METRICS_PORT) + i),
     adminKeyFile: resolve(env.ADMIN_KEY_FILE || join(dataDir, 'admin-key')),
     temporal: {
       // ≥ 4: one shard per history host thread is the unit the server spreads its work over.
@@ -57,6 +67,8 @@ export function loadProdConfig(env: NodeJS.ProcessEnv = process.env): ProdConfig
       visibilityDb: env.TEMPORAL_VISIBILITY_DB || 'temporal_visibility',
       ports,
       membershipPorts,
+      jwksPort: base + 14,
+      uiInnerPort: app.temporalUiPort + 1,
     },
   };
 }
@@ -74,6 +86,11 @@ export function portsOf(c: ProdConfig): PortNeed[] {
   for (const [service, port] of Object.entries(t.membershipPorts)) {
     needs.push({ port, what: `the Temporal ${service} membership port (TEMPORAL_PORT${port - t.ports.frontend})`, variable: 'TEMPORAL_PORT' });
   }
+  needs.push({ port: t.jwksPort, what: "the engine's public key set (TEMPORAL_PORT+14)", variable: 'TEMPORAL_PORT' });
   needs.push({ port: c.app.temporalUiPort, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' });
+  c.workerMetricsPorts.forEach((port, i) => needs.push({
+    port, what: `worker ${i + 1}'s SDK metrics (WORKER_METRICS_PORT${i ? `+${i}` : ''})`, variable: 'WORKER_METRICS_PORT',
+  }));
+  needs.push({ port: t.uiInnerPort, what: 'the Temporal UI server behind its proxy (TEMPORAL_UI_PORT+1)', variable: 'TEMPORAL_UI_PORT' });
   return needs;
 }

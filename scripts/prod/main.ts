@@ -13,10 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { appPassword, appUrlOf, enableAppLogin } from '../../db/roles';
 import { build, isBuilt } from '../build';
 import { readServerPaths } from '../engine-paths.mjs';
 import { assertPortsFree } from '../port-check';
 import { API_INSTANCES, loadProdConfig, portsOf, WORKERS } from './config';
+import { ensureEngineKey, JWKS_PATH, mintToken } from './engine-auth';
 import { engineDbOf, SCHEMA_SCRIPT, schemaEnv } from './engine-env';
 import { partsOf } from './parts';
 import { ensureFirstAdmin, ensureNamespace, prepareDatabase, secretProblems } from './setup';
@@ -33,7 +35,7 @@ async function shutdown(code: number): Promise<void> {
   if (closing) return;
   closing = true;
   say('stopping');
-  if (supervisor) await supervisor.stop([/^proxy$/, /^api-/, /^worker-/, /^temporal-ui$/, /^temporal-server$/]);
+  if (supervisor) await supervisor.stop([/^proxy$/, /^api-/, /^worker-/, /^temporal-ui/, /^temporal-server$/, /^temporal-jwks$/]);
   if (embeddedDb) await embeddedDb.stop().catch(() => {});
   say('stopped');
   process.exit(code);
@@ -90,9 +92,23 @@ async function main(): Promise<void> {
   if (schema.status !== 0) throw new Error(`temporal-schema.sh failed:\n${schema.stdout}${schema.stderr}`);
   for (const line of schema.stdout.trim().split('\n')) say(line);
 
-  const parts = partsOf(c, { databaseUrl, targetIdKey: key, db, engine });
+  // The workers and the APIs connect as the app's role (README, "Security"); the setup as the owner.
+  const appPw = appPassword(c.dataDir);
+  // The engine requires a token signed with the operator's key (DATA_DIR/engine-auth, owner-only);
+  // each part gets one with what it needs, minted at every start.
+  const engineKey = await ensureEngineKey(join(c.dataDir, 'engine-auth'));
+  const namespace = c.app.temporalNamespace;
+  const auth = {
+    jwks: engineKey.jwks,
+    appToken: await mintToken(engineKey.privateJwk, 'app', { namespace }),
+    uiToken: await mintToken(engineKey.privateJwk, 'ui', { namespace }),
+  };
+  const adminToken = await mintToken(engineKey.privateJwk, 'admin', { namespace, days: 1, subject: 'joint-discipline-setup' });
+  const parts = partsOf(c, { databaseUrl: appUrlOf(databaseUrl, appPw), targetIdKey: key, db, engine, auth });
   const part = (name: string) => parts.find((p) => p.name === name)!;
-  say(`starting the Temporal server on ${c.app.temporalAddress} (${c.temporal.shards} history shards; log in ${join(c.dataDir, 'logs')})`);
+  sup.start(part('temporal-jwks'));
+  await waitFor("the engine's public key set", 30_000, async () => (await fetch(`http://127.0.0.1:${c.temporal.jwksPort}${JWKS_PATH}`)).status === 200);
+  say(`starting the Temporal server on ${c.app.temporalAddress} (${c.temporal.shards} history shards, authentication required; log in ${join(c.dataDir, 'logs')})`);
   sup.start(part('temporal-server'));
   await waitFor('the Temporal server', 120_000, async () => {
     const connection = await Connection.connect({ address: c.app.temporalAddress, connectTimeout: 1000 });
@@ -105,10 +121,11 @@ async function main(): Promise<void> {
   });
 
   await prepareDatabase(databaseUrl, say);
+  await enableAppLogin(databaseUrl, appPw);
   await ensureFirstAdmin(databaseUrl, c.adminKeyFile, say);
-  await ensureNamespace(c.app.temporalAddress, c.app.temporalNamespace, say);
+  await ensureNamespace(c.app.temporalAddress, c.app.temporalNamespace, say, adminToken);
 
-  for (const p of parts.filter((p) => p.name !== 'temporal-server')) sup.start(p);
+  for (const p of parts.filter((p) => p.name !== 'temporal-server' && p.name !== 'temporal-jwks')) sup.start(p);
   const upstreams = c.apiPorts.map((port) => `127.0.0.1:${port}`).join(',');
   await Promise.all([
     ...Array.from({ length: WORKERS }, (_, i) => sup.waitLine(`worker-${i + 1}`, /^worker polling/, 90_000)),
@@ -129,7 +146,7 @@ async function main(): Promise<void> {
     `  API          ${api}   (round robin over api-1…api-${API_INSTANCES}: ${upstreams})`,
     `  Dashboard    ${api}/`,
     `  Temporal UI  http://127.0.0.1:${c.app.temporalUiPort}`,
-    `  Temporal     ${c.app.temporalAddress} (namespace ${c.app.temporalNamespace}, ${c.temporal.shards} history shards)`,
+    `  Temporal     ${c.app.temporalAddress} (namespace ${c.app.temporalNamespace}, ${c.temporal.shards} history shards; a token signed with ${join(c.dataDir, 'engine-auth', 'signing-key.jwk')} required)`,
     `  Workers      ${WORKERS} (worker-1…worker-${WORKERS}, prebuilt workflow bundle)`,
     `  PostgreSQL   ${embeddedDb ? `embedded, 127.0.0.1:${c.app.pgPort}` : 'DATABASE_URL'}: discipline, ${c.temporal.db}, ${c.temporal.visibilityDb}`,
     `  ADMIN key    ${c.adminKeyFile} (readable by its owner only; the ADMIN makes the other agencies)`,

@@ -18,6 +18,7 @@ export const PROGRAMS = {
   api: 'dist/api/server.js',
   proxy: 'dist/scripts/prod/proxy.js',
   setup: 'dist/scripts/prod/setup.js',
+  engineAuth: 'dist/scripts/prod/engine-auth.js',
 } as const;
 
 // DIST is where scripts/build.ts writes; PROGRAMS must name files under it.
@@ -28,11 +29,20 @@ export interface EnginePaths {
   uiServer: string;
 }
 
+/** What the engine's authentication hands the parts: its public key set and the tokens (scripts/prod/engine-auth.ts). */
+export interface EngineAuth {
+  jwks: string;
+  appToken: string;
+  uiToken: string;
+}
+
 /** The app's own variables, shared by the workers and the API instances. */
-export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string): Record<string, string> {
+export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string, appToken: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
+    // The bearer token the Temporal server requires (default:write on the namespace).
+    TEMPORAL_AUTH_TOKEN: appToken,
     TEMPORAL_ADDRESS: c.app.temporalAddress,
     TEMPORAL_NAMESPACE: c.app.temporalNamespace,
     TEMPORAL_UI_URL: c.app.temporalUiUrl,
@@ -41,22 +51,38 @@ export function appEnv(c: ProdConfig, databaseUrl: string, targetIdKey: string):
     // The hosts an ADMIN allows webhooks to reach over http or at private addresses (README, "Notifications").
     NOTIFY_ALLOWED_HTTP_HOSTS: process.env.NOTIFY_ALLOWED_HTTP_HOSTS ?? '',
     NOTIFY_ALLOWED_PRIVATE_HOSTS: process.env.NOTIFY_ALLOWED_PRIVATE_HOSTS ?? '',
+    // Traces (README, "Observability"): none unless one of these is set.
+    OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? '',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '',
   };
 }
 
 /** Every part, in the order start:prod starts them after the setup. */
-export function partsOf(c: ProdConfig, opts: { databaseUrl: string; targetIdKey: string; db: EngineDb; engine: EnginePaths }): ChildSpec[] {
+export function partsOf(c: ProdConfig, opts: { databaseUrl: string; targetIdKey: string; db: EngineDb; engine: EnginePaths; auth: EngineAuth }): ChildSpec[] {
   const node = process.execPath;
-  const app = appEnv(c, opts.databaseUrl, opts.targetIdKey);
+  const app = appEnv(c, opts.databaseUrl, opts.targetIdKey, opts.auth.appToken);
   const upstreams = c.apiPorts.map((port) => `127.0.0.1:${port}`).join(',');
   return [
+    // The engine's public key set, for the server's JWT claim mapper; started before the server.
+    {
+      name: 'temporal-jwks', cmd: node, args: [join(ROOT, PROGRAMS.engineAuth), 'serve'],
+      env: { TEMPORAL_JWKS: opts.auth.jwks, HOST: '127.0.0.1', PORT: String(c.temporal.jwksPort) }, restart: true, port: c.temporal.jwksPort,
+    },
     { name: 'temporal-server', cmd: opts.engine.temporalServer, args: serverArgs(), env: serverEnv(c, opts.db), restart: false, toFile: true },
-    { name: 'temporal-ui', cmd: opts.engine.uiServer, args: uiArgs(), env: uiEnv(c), restart: true, toFile: true, port: c.app.temporalUiPort },
+    { name: 'temporal-ui', cmd: opts.engine.uiServer, args: uiArgs(), env: uiEnv(c), restart: true, toFile: true, port: c.temporal.uiInnerPort },
+    // The UI's address: every request to the UI server gets the read-only token (temporal-system:read).
+    {
+      name: 'temporal-ui-proxy', cmd: node, args: [join(ROOT, PROGRAMS.proxy)], restart: true, port: c.app.temporalUiPort,
+      env: { PORT: String(c.app.temporalUiPort), HOST: '127.0.0.1', UPSTREAMS: `127.0.0.1:${c.temporal.uiInnerPort}`, UPSTREAM_AUTHORIZATION: `Bearer ${opts.auth.uiToken}` },
+    },
     ...Array.from({ length: WORKERS }, (_, i): ChildSpec => ({
-      name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], env: { ...app, WORKFLOW_BUNDLE }, restart: true,
+      name: `worker-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.worker)], restart: true, port: c.workerMetricsPorts[i],
+      // Each worker is its own Prometheus target for the SDK's metrics (worker/telemetry.ts).
+      env: { ...app, WORKFLOW_BUNDLE, HOST: '127.0.0.1', WORKER_METRICS_PORT: String(c.workerMetricsPorts[i]) },
     })),
     ...c.apiPorts.map((port, i): ChildSpec => ({
-      name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port) }, restart: true, port,
+      // The proxy names the client in X-Forwarded-For; only its address is believed (wrong-key throttling).
+      name: `api-${i + 1}`, cmd: node, args: [join(ROOT, PROGRAMS.api)], env: { ...app, HOST: '127.0.0.1', PORT: String(port), TRUST_PROXY: '127.0.0.1' }, restart: true, port,
     })),
     {
       name: 'proxy', cmd: node, args: [join(ROOT, PROGRAMS.proxy)],

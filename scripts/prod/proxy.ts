@@ -8,7 +8,12 @@
 //   - An instance that dies after the request was sent answers 502: the request may or may not
 //     have been applied, so it is the client's to retry (as it would be with no proxy).
 // Every answer names the instance that gave it in X-Served-By.
-// Reads PORT, HOST and UPSTREAMS (host:port,host:port,…).
+// GET /metrics is not passed on: each instance is its own Prometheus target, scraped on the
+// internal network (a scrape through the round robin would mix two instances' counters), and
+// the figures (agencies' overdue steps) are not for the public side.
+// Reads PORT, HOST and UPSTREAMS (host:port,host:port,…). With UPSTREAM_AUTHORIZATION, every
+// request goes on with that Authorization header instead of its own: in front of the Temporal
+// UI it is the UI's read-only token for the engine (scripts/prod/engine-auth.ts).
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -58,10 +63,10 @@ function answer(res: ServerResponse, status: number, error: string, message: str
 type Outcome = 'answered' | 'refused' | 'failed';
 
 /** Sends one request to one instance; 'refused' means nothing of it reached the instance. */
-function forward(up: Upstream, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<Outcome> {
+function forward(up: Upstream, req: IncomingMessage, body: Buffer, res: ServerResponse, authorization?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     let connected = false;
-    const headers = { ...req.headers, host: req.headers.host ?? up.name, connection: 'close',
+    const headers = { ...req.headers, ...(authorization && { authorization }), host: req.headers.host ?? up.name, connection: 'close',
       'x-forwarded-for': [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', '),
       'x-forwarded-proto': 'http', 'content-length': String(body.length) };
     delete headers['transfer-encoding'];
@@ -93,10 +98,15 @@ function forward(up: Upstream, req: IncomingMessage, body: Buffer, res: ServerRe
   });
 }
 
-export function startProxy(opts: { port: number; host: string; upstreams: Upstream[]; log?: (line: string) => void }) {
+export function startProxy(opts: { port: number; host: string; upstreams: Upstream[]; authorization?: string; log?: (line: string) => void }) {
   const log = opts.log ?? ((line: string) => console.log(`proxy: ${line}`));
   let next = 0;
   const server = createServer(async (req, res) => {
+    if (/^\/metrics(?:[/?#]|$)/.test(req.url ?? '')) {
+      req.resume();
+      answer(res, 404, 'not_found', 'metrics are scraped from each API instance directly, not through the proxy');
+      return;
+    }
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       answer(res, 413, 'payload_too_large', `request bodies are limited to ${BODY_LIMIT} bytes`);
@@ -108,7 +118,7 @@ export function startProxy(opts: { port: number; host: string; upstreams: Upstre
     const order = opts.upstreams.map((_, i) => opts.upstreams[(start + i) % opts.upstreams.length]);
     order.sort((a, b) => Number(a.downUntil > Date.now()) - Number(b.downUntil > Date.now()));
     for (const up of order) {
-      const outcome = await forward(up, req, body, res);
+      const outcome = await forward(up, req, body, res, opts.authorization);
       if (outcome !== 'refused') {
         if (up.downUntil) log(`${up.name} answers again`);
         up.downUntil = 0;
@@ -128,6 +138,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     port: Number(process.env.PORT || 3000),
     host: process.env.HOST || '127.0.0.1',
     upstreams: parseUpstreams(process.env.UPSTREAMS),
+    authorization: process.env.UPSTREAM_AUTHORIZATION || undefined,
   });
   const close = () => {
     // Finish what is in flight (10 s at most), accept nothing new.

@@ -17,6 +17,7 @@ import { seedCalendar } from '../../db/calendar-store';
 import { connectDb, type Db } from '../../db/client';
 import { seedMeasures } from '../../db/measures';
 import { runMigrations } from '../../db/migrate';
+import { APP_ROLE, enableAppLogin } from '../../db/roles';
 import { agencies } from '../../db/schema';
 import { shanghaiDateOf } from '../../domain/dates';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
@@ -47,6 +48,13 @@ export function secretProblems(env: NodeJS.ProcessEnv, opts: { embeddedDb: boole
         const own = placeholderSecret(temporal, DB_PASSWORD_MIN_LENGTH);
         if (own) problems.push(`TEMPORAL_DB_PASSWORD ${own}.`);
       }
+    }
+    const app = env.APP_DATABASE_PASSWORD;
+    if (app !== undefined) {
+      const own = placeholderSecret(app, DB_PASSWORD_MIN_LENGTH);
+      if (own) problems.push(`APP_DATABASE_PASSWORD ${own} (the app role's; e.g. openssl rand -hex 24).`);
+      else if (!/^[A-Za-z0-9._~-]+$/.test(app)) problems.push('APP_DATABASE_PASSWORD must use URL-safe characters only (letters, digits, - . _ ~): docker-compose.yml writes it into a URL.');
+      else if (app === password) problems.push('APP_DATABASE_PASSWORD is the owner\'s password: the app role needs one of its own.');
     }
   }
   return problems;
@@ -124,10 +132,14 @@ async function retry<T>(what: string, timeoutMs: number, attempt: () => Promise<
   }
 }
 
-/** The namespace (30 days' retention of closed runs) and the workflows' search attributes. */
-export async function ensureNamespace(address: string, namespace: string, log: Log, timeoutMs = 120_000): Promise<void> {
+/**
+ * The namespace (30 days' retention of closed runs) and the workflows' search attributes, with
+ * the setup's token (temporal-system:admin) when the server requires one.
+ */
+export async function ensureNamespace(address: string, namespace: string, log: Log, token?: string, timeoutMs = 120_000): Promise<void> {
+  const metadata = token ? { authorization: `Bearer ${token}` } : undefined;
   const connection = await retry(`Temporal at ${address} does not answer`, timeoutMs,
-    () => Connection.connect({ address, connectTimeout: 2000 }));
+    () => Connection.connect({ address, connectTimeout: 2000, metadata }));
   try {
     const { workflowService: wf, operatorService: op } = connection;
     const known = await wf.describeNamespace({ namespace }).then(() => true, () => false);
@@ -164,9 +176,14 @@ async function main(step: string | undefined): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL', 'is required');
   const adminKeyFile = process.env.ADMIN_KEY_FILE;
   if (!adminKeyFile) throw new ConfigError('ADMIN_KEY_FILE', 'is required: where the first ADMIN key is written');
+  const appPassword = process.env.APP_DATABASE_PASSWORD;
+  if (!appPassword) throw new ConfigError('APP_DATABASE_PASSWORD', `is required: the password the workers and the APIs log in with as ${APP_ROLE}`);
   await prepareDatabase(config.databaseUrl, log);
+  await enableAppLogin(config.databaseUrl, appPassword);
+  log(`${APP_ROLE} may log in: the workers and the APIs act as it (append-only journal and audit trail)`);
   await ensureFirstAdmin(config.databaseUrl, adminKeyFile, log);
-  await ensureNamespace(config.temporalAddress, config.temporalNamespace, log);
+  // docker-compose.yml gives the bootstrap the admin token (TEMPORAL_ADMIN_TOKEN) as its TEMPORAL_AUTH_TOKEN.
+  await ensureNamespace(config.temporalAddress, config.temporalNamespace, log, config.temporalAuthToken);
   log('done');
 }
 

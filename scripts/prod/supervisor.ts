@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { withoutAppTelemetry } from './engine-env';
 
 export interface ChildSpec {
   name: string;
@@ -44,7 +45,8 @@ export class Supervisor {
   }
 
   start(spec: ChildSpec): ChildProcess {
-    const proc = spawn(spec.cmd, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The app's parts get their OTEL_* variables in spec.env (parts.ts appEnv); the engine none.
+    const proc = spawn(spec.cmd, spec.args, { env: { ...process.env, ...withoutAppTelemetry(), ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const entry: Running = { spec, proc, lines: [] };
     if (spec.toFile) entry.log = createWriteStream(join(this.dataDir, 'logs', `${spec.name}.log`), { flags: 'a' });
     for (const stream of [proc.stdout!, proc.stderr!]) {

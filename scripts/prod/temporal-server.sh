@@ -12,4 +12,7 @@ if [ -z "${TEMPORAL_BROADCAST_ADDRESS:-}" ]; then
   TEMPORAL_BROADCAST_ADDRESS="$1"
   export TEMPORAL_BROADCAST_ADDRESS
 fi
-exec temporal-server --root / --config /etc/temporal/server --env production --allow-no-auth start
+# Authentication is configured by the template (no --allow-no-auth); the internal frontend, which
+# serves the server's own system workers, is not a default service and is named here.
+exec temporal-server --root / --config /etc/temporal/server --env production start \
+  --service frontend --service internal-frontend --service history --service matching --service worker

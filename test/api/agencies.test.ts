@@ -29,7 +29,8 @@ afterAll(async () => {
   await dbh?.close();
 });
 
-const create = (payload: object) => app.inject({ method: 'POST', url: '/agencies', headers: admin.headers, payload });
+/** In Hangzhou unless the payload says otherwise. */
+const create = (payload: object) => app.inject({ method: 'POST', url: '/agencies', headers: admin.headers, payload: { region: '330100', ...payload } });
 
 describe('the agency registry', () => {
   it('registers an agency, shows its key once and stores only a hash of it', async () => {
@@ -92,9 +93,12 @@ describe('the agency registry', () => {
     expect(res.json().message).toMatch(reason);
   });
 
-  it('issues another key and revokes the first: the first is 401 at once, the second still works', async () => {
+  it('issues another key (asked by one ADMIN, approved by another) and revokes the first: the first is 401 at once, the second still works', async () => {
     const { agency, apiKey: first, keyId } = (await create({ name: '法规处', level: 'city', roles: ['LEGAL'] })).json();
-    const second = (await app.inject({ method: 'POST', url: `/agencies/${agency.id}/keys`, headers: admin.headers })).json();
+    const asked = (await app.inject({ method: 'POST', url: `/agencies/${agency.id}/keys`, headers: admin.headers, payload: { reason: '密钥遗失' } })).json();
+    const second = (await app.inject({
+      method: 'POST', url: `/key-requests/${asked.requestId}/decision`, headers: (await agencyWithKey(dbh.db, ['ADMIN'])).headers, payload: { approve: true },
+    })).json();
     const revoked = await app.inject({ method: 'DELETE', url: `/agencies/${agency.id}/keys/${keyId}`, headers: admin.headers });
     expect(revoked.json()).toEqual({ keyId, revoked: true });
     expect((await app.inject({ method: 'GET', url: '/inbox', headers: { authorization: `Bearer ${first}` } })).statusCode).toBe(401);
@@ -147,7 +151,7 @@ describe('notification endpoints (issue 16)', () => {
     });
     try {
       const register = (notifyUrl: string) => allowing.app.inject({
-        method: 'POST', url: '/agencies', headers: admin.headers, payload: { name: '市场监管所', level: 'district', roles: ['AUTHORITY'], notifyUrl },
+        method: 'POST', url: '/agencies', headers: admin.headers, payload: { name: '市场监管所', level: 'district', region: '330106', roles: ['AUTHORITY'], notifyUrl },
       });
       expect((await register('http://127.0.0.1:9999/hook')).statusCode).toBe(201);
       expect((await register('http://hooks.gov.invalid/hook')).statusCode).toBe(201);

@@ -22,7 +22,7 @@ let authority: { id: string; headers: Record<string, string> };
 const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shanghai
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   deadDb = connectDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`, { max: 1 });
   deadTemporal = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   app = await buildApp({
@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
-  await dbh.db.insert(agencies).values({ id: 'test-api-authority', name: '业务主管机构（测试）', roles: ['AUTHORITY'] }).onConflictDoNothing();
+  await dbh.db.insert(agencies).values({ id: 'test-api-authority', name: '业务主管机构（测试）', roles: ['AUTHORITY'], region: '330100' }).onConflictDoNothing();
   app.get('/test-only/boom', async () => {
     throw new Error('password=hunter2 at db.internal:5432');
   });

@@ -15,7 +15,7 @@ let closeApp: () => Promise<void>;
 const keys = new Map<Role, Record<string, string>>();
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'auth' }));
   for (const role of ROLES) keys.set(role, (await agencyWithKey(dbh.db, [role])).headers);
 });
@@ -29,7 +29,7 @@ const ALL = [...ROLES];
 
 interface Guarded {
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   payload?: object;
   roles: Role[];
@@ -77,7 +77,11 @@ const routes: Guarded[] = [
   { name: 'R14 the reminder interval', method: 'PUT', url: '/escalation-intervals/receipt', payload: {}, roles: ['ADMIN'] },
   { name: 'registering an agency', method: 'POST', url: '/agencies', payload: {}, roles: ['ADMIN'] },
   { name: 'listing agencies', method: 'GET', url: '/agencies', roles: ['ADMIN', 'SUPERVISOR', 'CREDIT'] },
-  { name: 'issuing a key', method: 'POST', url: '/agencies/ag-nope/keys', roles: ['ADMIN'] },
+  { name: 'asking for a key', method: 'POST', url: '/agencies/ag-nope/keys', payload: { reason: '遗失' }, roles: ['ADMIN'] },
+  { name: 'deciding a key request', method: 'POST', url: '/key-requests/KRnope/decision', payload: { approve: true }, roles: ['ADMIN'] },
+  { name: 'reading key requests', method: 'GET', url: '/key-requests', roles: ['ADMIN', 'SUPERVISOR'] },
+  { name: "changing an agency's region", method: 'PATCH', url: '/agencies/ag-nope', payload: { region: '330100' }, roles: ['ADMIN'] },
+  { name: 'the audit trail', method: 'GET', url: '/audit?limit=1', roles: ['SUPERVISOR'] },
   { name: 'revoking a key', method: 'DELETE', url: '/agencies/ag-nope/keys/k_nope', roles: ['ADMIN'] },
   { name: "listing an agency's keys", method: 'GET', url: '/agencies/ag-nope/keys', roles: ['ADMIN'] },
   { name: 'the agency directory', method: 'GET', url: '/agencies/directory', roles: ALL },

@@ -17,7 +17,7 @@ let closeApp: () => Promise<void>;
 const headers: Record<string, Record<string, string>> = {};
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'fuzz-routes' }));
   for (const role of ROLES) headers[role] = (await agencyWithKey(dbh.db, [role])).headers;
 });

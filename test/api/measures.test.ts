@@ -14,7 +14,7 @@ let closeApp: () => Promise<void>;
 let credit: { headers: Record<string, string> };
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'measures' }));
   credit = await agencyWithKey(dbh.db, ['CREDIT']);
 });

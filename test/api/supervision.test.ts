@@ -26,13 +26,13 @@ beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));
   ({ app, close } = await appWithoutEngine(dbh, { now: () => NOW }));
   supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
-  await dbh.db.insert(agencies).values([
+  await dbh.db.insert(agencies).values(([
     { id: 'E', name: '执法稽查处', roles: ['ENFORCEMENT'] },
     { id: 'C', name: '信用监管处', roles: ['CREDIT'] },
     { id: 'A', name: '登记注册处', roles: ['AUTHORITY'], field: '市场监管' },
     { id: 'I1', name: '行政审批服务中心', roles: ['IMPLEMENTER'] },
     { id: 'I2', name: '住房和城乡建设局', roles: ['IMPLEMENTER'] },
-  ]);
+  ] as (typeof agencies.$inferInsert)[]).map((a) => ({ ...a, region: '330100' })));
   implementerKey = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '另一实施机构');
   await dbh.db.insert(targets).values([
     { id: 'E000000000000000000000001', kind: 'enterprise', name: '杭州甲贸易有限公司', creditCode: '91330100799655058B', workflowId: 'w1', updatedAt: at('2026-10-23T10:00:00') },

@@ -12,7 +12,7 @@ let dbh: DbHandle;
 let calendar: WorkingCalendar;
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'), { max: 1 });
+  dbh = connectDb(inject('appDatabaseUrl'), { max: 1 });
   calendar = await readCalendar(dbh.db);
 });
 afterAll(() => dbh?.close());

@@ -15,7 +15,7 @@ let admin: { headers: Record<string, string> };
 let credit: { headers: Record<string, string> };
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appWithoutEngine(dbh, { targetIdKey: 'calendar-http' }));
   admin = await agencyWithKey(dbh.db, ['ADMIN']);
   credit = await agencyWithKey(dbh.db, ['CREDIT']);

@@ -9,7 +9,7 @@ import { freshDatabase } from '../support/fresh-db';
 let dbh: DbHandle;
 
 beforeAll(async () => {
-  dbh = await freshDatabase(inject('databaseUrl'));
+  dbh = await freshDatabase(inject('databaseUrl'), { owner: true });
   await dbh.db.insert(journal).values({ eventKey: 'append-only/1', targetId: 'Eappend', kind: 'case_pushed', rule: 'R2', at: new Date() });
 });
 

@@ -19,8 +19,10 @@ import { connectDb, type DbHandle } from '../../db/client';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { seedMeasures } from '../../db/measures';
 import { runMigrations } from '../../db/migrate';
+import { enableAppLogin } from '../../db/roles';
 import { readEnginePaths } from '../../scripts/engine-paths.mjs';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { appPasswordOfRun, appUrlFor } from '../support/app-db';
 import { freePort } from '../support/ports';
 
 export const LONG = process.env.FAULTS === 'long';
@@ -295,7 +297,7 @@ async function migrateAndSeed(url: string): Promise<void> {
  * A database of its own on the suite's PostgreSQL (as test/support/fresh-db.ts makes), with its
  * URL: the worker child connects to it, and the outbox of another suite's worker never sees it.
  */
-export async function scratchDatabase(sharedUrl: string): Promise<{ url: string; dbh: DbHandle }> {
+export async function scratchDatabase(sharedUrl: string): Promise<{ url: string; appUrl: string; dbh: DbHandle }> {
   const name = `jd_faults_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new URL(sharedUrl);
   admin.pathname = '/postgres';
@@ -308,7 +310,8 @@ export async function scratchDatabase(sharedUrl: string): Promise<{ url: string;
   const url = new URL(sharedUrl);
   url.pathname = `/${name}`;
   await migrateAndSeed(url.toString());
-  return { url: url.toString(), dbh: connectDb(url.toString()) };
+  // The worker and API children connect as the app's role, as npm start's do.
+  return { url: url.toString(), appUrl: appUrlFor(url.toString()), dbh: connectDb(url.toString()) };
 }
 
 /** An embedded PostgreSQL of this test alone, stopped and started on the same directory and port. */
@@ -321,11 +324,17 @@ export class OwnPostgres {
     const pg = new OwnPostgres(dataDir, await freePort());
     await pg.up();
     await migrateAndSeed(pg.url);
+    await enableAppLogin(pg.url, appPasswordOfRun());
     return pg;
   }
 
   get url(): string {
     return this.server!.url;
+  }
+
+  /** As the worker and API children connect: the app's role. */
+  get appUrl(): string {
+    return appUrlFor(this.url);
   }
 
   async up(): Promise<void> {

@@ -44,8 +44,8 @@ beforeAll(async () => {
   dbh = connectDb(pg.url);
   engine = await DevServer.start(join(dir.path, 'temporal.db'));
   engineQuestions = engineClient(engine.address);
-  worker = workerProcess({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: engine.address }, TOLERATED);
-  ({ api, url: apiUrl } = await apiProcess({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: engine.address, TARGET_ID_KEY: `faults-${randomUUID()}` }, TOLERATED));
+  worker = workerProcess({ DATABASE_URL: pg.appUrl, TEMPORAL_ADDRESS: engine.address }, TOLERATED);
+  ({ api, url: apiUrl } = await apiProcess({ DATABASE_URL: pg.appUrl, TEMPORAL_ADDRESS: engine.address, TARGET_ID_KEY: `faults-${randomUUID()}` }, TOLERATED));
   await Promise.all([worker.start(), api.start()]);
 });
 

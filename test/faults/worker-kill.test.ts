@@ -30,7 +30,7 @@ beforeAll(async () => {
   const db = await scratchDatabase(inject('databaseUrl'));
   dbh = db.dbh;
   engine = await DevServer.start(join(dir.path, 'temporal.db'));
-  worker = workerProcess({ DATABASE_URL: db.url, TEMPORAL_ADDRESS: engine.address });
+  worker = workerProcess({ DATABASE_URL: db.appUrl, TEMPORAL_ADDRESS: engine.address });
   await worker.start();
   api = await apiOn(engine.address, dbh, `faults-${randomUUID()}`);
 });

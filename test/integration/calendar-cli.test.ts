@@ -19,7 +19,7 @@ let dbh: DbHandle;
 let dir: string;
 
 beforeAll(async () => {
-  dbh = connectDb(inject('databaseUrl'), { max: 1 });
+  dbh = connectDb(inject('appDatabaseUrl'), { max: 1 });
   dir = mkdtempSync(join(tmpdir(), 'jd-calendar-'));
   await dbh.db.delete(calendarDays).where(eq(calendarDays.year, YEAR));
   await dbh.db.delete(calendarYears).where(eq(calendarYears.year, YEAR));

@@ -32,7 +32,7 @@ let closeApp: () => Promise<void>;
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   await dbh.db.delete(calendarDays).where(eq(calendarDays.year, YEAR));
   await dbh.db.delete(calendarYears).where(eq(calendarYears.year, YEAR));
   // The API's clock stands on that Friday, 10:00 in Shanghai: the push happens in YEAR.

@@ -35,7 +35,7 @@ const received: { agency: string; body: { kind: string; rule: string; detail: Re
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `loop-${randomUUID()}` }));
   hooks = createServer((req, res) => {
     let raw = '';

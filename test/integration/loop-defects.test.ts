@@ -31,7 +31,7 @@ let implementer: Agency;
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   stack = await appOnEngine(env, dbh, {
     targetIdKey: `defects-${randomUUID()}`,
     wrapActivities: (a) => ({
@@ -142,6 +142,31 @@ describe('a loop that cannot leak', () => {
     const again = await post('/cases', enforcement, penalty(doc));
     expect(again.statusCode).toBe(200);
     expect(again.json().caseId).toBe(row.id);
+  });
+
+  it('R2: an agency of another region filing against an existing target learns nothing of its other cases', async () => {
+    const creditCode = creditCodeOf(9100);
+    const first = await post('/cases', enforcement, penalty(number(), creditCode));
+    expect(first.statusCode, first.body).toBe(201);
+    const ningbo = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '宁波执法', { region: '330200' });
+    const doc = number();
+    const second = await post('/cases', ningbo, penalty(doc, creditCode));
+    expect(second.statusCode, second.body).toBe(201);
+    const { caseId, targetId } = second.json();
+    expect(targetId).toBe(first.json().targetId);
+    // The answer is about its own case only, as for a target never seen before.
+    expect(second.body).not.toContain(first.json().caseId);
+    expect(second.json().opened.every((s: { caseId: string | null }) => s.caseId === caseId)).toBe(true);
+    // Reading the target, its story or its search figures: its own case, nothing else.
+    const read = (await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: ningbo.headers })).json();
+    expect(read.cases.map((c: { id: string }) => c.id)).toEqual([caseId]);
+    expect(read.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
+    expect(JSON.stringify(read)).not.toContain(first.json().caseId);
+    const story = (await app.inject({ method: 'GET', url: `/targets/${targetId}/history`, headers: ningbo.headers })).json();
+    expect(story.items.length).toBeGreaterThan(0);
+    expect(story.items.every((i: { caseId: string | null }) => i.caseId === caseId)).toBe(true);
+    const found = (await app.inject({ method: 'GET', url: `/targets?creditCode=${creditCode}`, headers: ningbo.headers })).json();
+    expect(found.items).toEqual([expect.objectContaining({ targetId, cases: 1 })]);
   });
 
   it('R2: two agencies filing one number at once: one case, one filer, no merged persons', async () => {

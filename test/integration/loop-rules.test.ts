@@ -27,7 +27,7 @@ let implementer: Agency;
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `rules-${randomUUID()}` }));
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);

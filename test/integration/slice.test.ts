@@ -26,7 +26,7 @@ let supervisor: Awaited<ReturnType<typeof agencyWithKey>>;
 
 beforeAll(async () => {
   env = await startDevServer();
-  dbh = connectDb(inject('databaseUrl'));
+  dbh = connectDb(inject('appDatabaseUrl'));
   ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: `slice-${randomUUID()}` }));
   enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
   authority = await agencyWithKey(dbh.db, ['AUTHORITY']);

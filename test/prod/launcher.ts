@@ -21,9 +21,11 @@ export function scratchDataDir(prefix: string): { path: string; remove(): void }
  * the server's other ports, TEMPORAL_UI_PORT), all free now. Tried in a fixed order, so that a
  * run is repeatable: blocks of 500 from `from` (20000) up.
  */
-export async function freeProdPorts(from = 20_000): Promise<Record<'PORT' | 'PG_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT', string>> {
+export async function freeProdPorts(from = 20_000): Promise<Record<'PORT' | 'PG_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'WORKER_METRICS_PORT', string>> {
   for (let base = from; base < 60_000; base += 500) {
-    const ports = { PORT: String(base), PG_PORT: String(base + 10), TEMPORAL_PORT: String(base + 400), TEMPORAL_UI_PORT: String(base + 450) };
+    const ports = {
+      PORT: String(base), PG_PORT: String(base + 10), TEMPORAL_PORT: String(base + 400), TEMPORAL_UI_PORT: String(base + 450), WORKER_METRICS_PORT: String(base + 20),
+    };
     try {
       await assertPortsFree(portsOf(loadProdConfig({ ...ports, DATA_DIR: tmpdir() })));
       return ports;

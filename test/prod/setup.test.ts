@@ -29,6 +29,9 @@ describe('preflight: placeholder secrets are refused', () => {
     ['the old compose database password', { DATABASE_URL: 'postgres://discipline:discipline@postgresql:5432/discipline' }, /password in DATABASE_URL is a placeholder/],
     ['a password a URL cannot carry as written', { TEMPORAL_DB_PASSWORD: 'p@ss/word#with-symbols' }, /TEMPORAL_DB_PASSWORD differs from the password in DATABASE_URL/],
     ["Temporal's databases elsewhere with a placeholder password", { TEMPORAL_DB_HOST: 'temporal-db', TEMPORAL_DB_PASSWORD: 'temporal' }, /TEMPORAL_DB_PASSWORD is a placeholder/],
+    ["the app role's password a placeholder", { APP_DATABASE_PASSWORD: 'discipline' }, /APP_DATABASE_PASSWORD is a placeholder/],
+    ["the app role's password the owner's", { APP_DATABASE_PASSWORD: '3b0c9e1f7a2d4c6e8f1a3b5c' }, /APP_DATABASE_PASSWORD is the owner's password/],
+    ["the app role's password not URL-safe", { APP_DATABASE_PASSWORD: 'p@ss/word#with-symbols' }, /APP_DATABASE_PASSWORD must use URL-safe characters/],
   ])('%s', (_, change, message) => {
     const problems = secretProblems({ TARGET_ID_KEY: KEY, DATABASE_URL: URL_OK, ...change }, { embeddedDb: false });
     expect(problems).toHaveLength(1);

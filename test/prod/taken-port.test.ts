@@ -50,6 +50,7 @@ describe.concurrent('npm run start:prod with a port taken', () => {
     // The last item: the case's own range of ports (5000 from 20000 + 5000 × it), as the cases run side by side.
     ['PORT+2', 'PORT', 2, 0], ['PG_PORT', 'PG_PORT', 0, 1], ['TEMPORAL_PORT+1', 'TEMPORAL_PORT', 1, 2],
     ['TEMPORAL_PORT-300', 'TEMPORAL_PORT', -300, 3], ['TEMPORAL_UI_PORT', 'TEMPORAL_UI_PORT', 0, 4],
+    ['WORKER_METRICS_PORT+1', 'WORKER_METRICS_PORT', 1, 5],
   ] as const)('%s taken: a non-zero exit naming the port and the variable, nothing announced as up', async (_, variable, offset, range) => {
     const env = await freeProdPorts(20_000 + 5_000 * range);
     const taken = Number(env[variable]) + offset;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type DbHandle } from '../../db/client';
 import { embeddedUrl } from '../../db/embedded';
 import { cases } from '../../db/schema';
+import { ensureEngineKey, mintToken } from '../../scripts/prod/engine-auth';
 import { readPids } from '../../scripts/prod/supervisor';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { sleep, until } from '../faults/harness';
@@ -30,6 +31,8 @@ let dbh: DbHandle;
 let connection: Connection;
 let client: Client;
 let startupMs: number;
+/** A case the load filed: the side door is tried on its workflow. */
+let aCase: { caseId: string; workflowId: string; targetId: string } | undefined;
 
 beforeAll(async () => {
   dataDir = scratchDataDir('prod-topology');
@@ -40,7 +43,10 @@ beforeAll(async () => {
   startupMs = Date.now() - started;
   api = `http://127.0.0.1:${ports.PORT}`;
   dbh = connectDb(embeddedUrl(Number(ports.PG_PORT)));
-  connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
+  // The engine requires a token: the test mints one as the operator would, with the topology's key.
+  const key = await ensureEngineKey(join(dataDir.path, 'engine-auth'));
+  const admin = await mintToken(key.privateJwk, 'admin', { days: 1, subject: 'topology-test' });
+  connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}`, metadata: { authorization: `Bearer ${admin}` } });
   client = new Client({ connection, namespace: 'default' });
 });
 
@@ -73,7 +79,7 @@ describe('npm run start:prod', () => {
       servedBy.push(res.headers.get('x-served-by')!);
     }
     expect(servedBy.sort()).toEqual([1, 1, 2, 2].map((i) => `127.0.0.1:${apiPort(i)}`));
-    expect(Object.keys(pids()).sort()).toEqual(['api-1', 'api-2', 'proxy', 'temporal-server', 'temporal-ui', 'worker-1', 'worker-2']);
+    expect(Object.keys(pids()).sort()).toEqual(['api-1', 'api-2', 'proxy', 'temporal-jwks', 'temporal-server', 'temporal-ui', 'temporal-ui-proxy', 'worker-1', 'worker-2']);
   });
 
   it('made the first ADMIN key: in a file only its owner reads, working through the proxy, printed nowhere', async () => {
@@ -120,6 +126,8 @@ describe('npm run start:prod', () => {
     expect([...servedBy.keys()].sort()).toEqual([`127.0.0.1:${apiPort(1)}`, `127.0.0.1:${apiPort(2)}`]);
     // Every case the API accepted is in PostgreSQL, once, and its workflow exists.
     const accepted = load.cases.map((c) => c.caseId);
+    const first = load.cases[0];
+    aCase = { caseId: first.caseId!, workflowId: first.workflowId!, targetId: first.workflowId!.replace(/^target-/, '') };
     expect(accepted.every(Boolean), load.progress()).toBe(true);
     await eventually(async () => {
       const rows = await dbh.db.select({ id: cases.id }).from(cases);
@@ -146,6 +154,48 @@ describe('npm run start:prod', () => {
     expect(launcher.output).toMatch(/api-1 exited \(SIGKILL\); starting it again/);
     console.log(`[prod] ${CASES} cases, ${inFlightAtKill} requests in flight at the kill, ${badGateway} answered 502 and retried, ` +
       `${load.retried} retried in all; served by ${[...servedBy].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  });
+
+  it('the engine is no side door: no token, another key\'s token or the UI\'s read-only one cannot send an Update; the UI reads', async () => {
+    const address = `127.0.0.1:${ports.TEMPORAL_PORT}`;
+    const { caseId, workflowId, targetId } = aCase!;
+    const lines = async () => (await dbh.sql`select count(*)::int as n from journal where target_id = ${targetId}`)[0].n as number;
+    const before = await lines();
+    const other = await ensureEngineKey(join(dataDir.path, 'another-operator'));
+    const own = await ensureEngineKey(join(dataDir.path, 'engine-auth'));
+    const tokens: [string, Record<string, string>][] = [
+      ['no token', {}],
+      ['a token of another key', { authorization: `Bearer ${await mintToken(other.privateJwk, 'admin')}` }],
+      ['the UI\'s read-only token', { authorization: `Bearer ${await mintToken(own.privateJwk, 'ui')}` }],
+    ];
+    /** The gRPC status of a refusal, whether the SDK throws it at connect (a token of an unknown key) or wraps it ("Workflow Update failed"). */
+    const statusOf = (err: { code?: number; cause?: { code?: number } } | null) => err?.code ?? err?.cause?.code;
+    for (const [what, metadata] of tokens) {
+      const tryIt = async (call: (side: Connection) => Promise<unknown>) => {
+        const side = await Connection.connect({ address, metadata });
+        try {
+          await call(side);
+          return null;
+        } finally {
+          await side.close();
+        }
+      };
+      const update = await tryIt((side) => new Client({ connection: side, namespace: 'default' }).workflow.getHandle(workflowId)
+        .executeUpdate('receiveCase', { args: [{ caseId, actor: 'side-door', at: new Date().toISOString() }], updateId: `side-door/${what}` }))
+        .catch((err) => err);
+      expect(statusOf(update), `${what}: ${update}`).toBe(7); // PERMISSION_DENIED
+      if (what !== 'the UI\'s read-only token') {
+        const list = await tryIt((side) => side.workflowService.listWorkflowExecutions({ namespace: 'default' })).catch((err) => err);
+        expect(statusOf(list), `${what}: ${list}`).toBe(7);
+      }
+    }
+    expect(await lines()).toBe(before);
+    // The UI reads through its proxy (the read-only token added); the UI server alone is refused by the engine.
+    const viaProxy = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/api/v1/namespaces`);
+    expect(viaProxy.status).toBe(200);
+    expect(JSON.stringify(await viaProxy.json())).toContain('"default"');
+    const direct = await fetch(`http://127.0.0.1:${Number(ports.TEMPORAL_UI_PORT) + 1}/api/v1/namespaces`);
+    expect(direct.status).not.toBe(200);
   });
 
   it('stops every process of the topology on SIGTERM', async () => {

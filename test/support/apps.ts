@@ -4,13 +4,15 @@
 // - appOnEngine: a real test environment with a worker running the real activities.
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../api/app';
+import { apiClientInterceptors } from '../../api/observability';
 import { readCalendar } from '../../db/calendar-store';
 import type { NotifyPolicy } from '../../worker/outbox/url-policy';
 import type { DbHandle } from '../../db/client';
 import { createActivities, type Activities } from '../../activities';
 import type { Worker } from '@temporalio/worker';
+import type { WorkerTracing } from '../../worker/telemetry';
 import { createWorker } from '../../worker/worker';
 import { workflowBundle } from './engine';
 import { freePort } from './ports';
@@ -23,6 +25,17 @@ interface AppOptions {
   wrapActivities?: (a: Activities) => Activities;
   /** The ADMIN's exceptions for notification URLs (default: none, as in production). */
   notify?: NotifyPolicy;
+  /**
+   * Wired as api/server.ts and worker/main.ts wire it: the API's client with its interceptors,
+   * the traced workflow bundle, the workflows' spans to `tracing`, the app's Fastify options.
+   */
+  observed?: { tracing: WorkerTracing; fastify?: FastifyServerOptions };
+  /** false: no worker until `startWorker` (readiness without one). */
+  worker?: boolean;
+  /** Wrong keys an address may present before 429 (default: the API's). */
+  authFailures?: { max: number; windowMs: number };
+  /** Fastify's own options (a logger to read, trustProxy). */
+  server?: FastifyServerOptions;
 }
 
 export interface AppUnderTest {
@@ -40,8 +53,9 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
-    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify,
-  });
+    targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
+    authFailures: opts.authFailures,
+  }, opts.server);
   return {
     app,
     async close() {
@@ -59,8 +73,9 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
     const activities = createActivities({ db: dbh.db, calendar });
     worker = await createWorker({
       connection: env.nativeConnection, namespace: env.namespace ?? 'default',
-      deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle(),
-      activities: opts.wrapActivities ? opts.wrapActivities(activities) : undefined,
+      deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle({ traced: Boolean(opts.observed) }),
+      activities: opts.wrapActivities ? opts.wrapActivities(activities) : undefined, tracing: opts.observed?.tracing,
+      logActivities: Boolean(opts.observed),
     });
     running = worker.run();
   };
@@ -70,11 +85,14 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
     worker = null;
     running = null;
   };
-  await startWorker();
+  if (opts.worker !== false) await startWorker();
+  const temporal = opts.observed
+    ? new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: apiClientInterceptors() } })
+    : env.client;
   const app = await buildApp({
-    db: dbh.db, sql: dbh.sql, temporal: env.client, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
-    engineDeadlineMs: opts.engineDeadlineMs, notify: opts.notify,
-  });
+    db: dbh.db, sql: dbh.sql, temporal, calendar, targetIdKey: opts.targetIdKey ?? 'test', now: opts.now,
+    engineDeadlineMs: opts.engineDeadlineMs, notify: opts.notify, authFailures: opts.authFailures,
+  }, { ...opts.observed?.fastify, ...opts.server });
   return {
     app,
     stopWorker,

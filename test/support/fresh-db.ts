@@ -6,8 +6,13 @@ import { seedCalendar } from '../../db/calendar-store';
 import { seedMeasures } from '../../db/measures';
 import { connectDb, type DbHandle } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
+import { appUrlFor } from './app-db';
 
-export async function freshDatabase(sharedUrl: string): Promise<DbHandle> {
+/**
+ * A handle as the API and the worker connect (the app's role), or as the owner with `owner`;
+ * with the database's URL for the owner and for the app's role.
+ */
+export async function freshDatabase(sharedUrl: string, opts: { owner?: boolean } = {}): Promise<DbHandle & { url: string; appUrl: string }> {
   const name = `jd_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new URL(sharedUrl);
   admin.pathname = '/postgres';
@@ -20,8 +25,13 @@ export async function freshDatabase(sharedUrl: string): Promise<DbHandle> {
   const url = new URL(sharedUrl);
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
-  const handle = connectDb(url.toString());
-  await seedCalendar(handle.db);
-  await seedMeasures(handle.db, '2020-01-01');
-  return handle;
+  const seed = connectDb(url.toString(), { max: 1 });
+  try {
+    await seedCalendar(seed.db);
+    await seedMeasures(seed.db, '2020-01-01');
+  } finally {
+    await seed.close();
+  }
+  const appUrl = appUrlFor(url.toString());
+  return { ...connectDb(opts.owner ? url.toString() : appUrl), url: url.toString(), appUrl };
 }

@@ -211,4 +211,33 @@ describe('R1 reviewed changes to the two lists', () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ field: 'measures.0', message: expect.stringMatching(/retired/) });
   });
+
+  it('R1: the two approvals come from two different agencies: one holding both roles decides once, and never on its own proposal', async () => {
+    const both = await agencyWithKey(dbh.db, ['CREDIT', 'LEGAL'], '信用与法制合署机构');
+    const { changeId } = await propose({ kind: 'add', code: 'DM-R7-TEST-TWO-AGENCIES', reason: '新规施行', measure: newMeasure });
+    const as = (role: 'CREDIT' | 'LEGAL') => app.inject({
+      method: 'POST', url: `/measures/changes/${changeId}/decision`, headers: both.headers, payload: { approve: true, role },
+    });
+    expect((await as('CREDIT')).statusCode).toBe(200);
+    const second = await as('LEGAL');
+    expect(second.statusCode).toBe(409);
+    expect(second.json().message).toMatch(/two different agencies/);
+    await skip('1 hour');
+    expect((await change(changeId)).status).toBe('under_review');
+    expect((await change(changeId)).legalDecision).toBeNull();
+    // Another agency's LEGAL approval completes it.
+    expect((await decide(changeId, legal, true)).statusCode).toBe(200);
+    await eventually(async () => expect((await change(changeId)).status).not.toBe('under_review'));
+    // An agency that is AUTHORITY and CREDIT proposes; it cannot approve its own proposal.
+    const proposer = await agencyWithKey(dbh.db, ['AUTHORITY', 'CREDIT'], '主管与信用合署机构');
+    const own = await app.inject({
+      method: 'POST', url: '/measures/changes', headers: proposer.headers,
+      payload: { kind: 'add', code: 'DM-R7-TEST-OWN-PROPOSAL', reason: '新规施行', measure: newMeasure },
+    });
+    expect(own.statusCode, own.body).toBe(202);
+    const self = await decide(own.json().changeId, proposer, true);
+    expect(self.statusCode).toBe(403);
+    expect(self.json().message).toMatch(/proposed this change/);
+    expect((await decide(own.json().changeId, legal, false, '不予通过')).statusCode).toBe(200);
+  });
 });

@@ -94,7 +94,8 @@ describe('R4 upward reports over HTTP', () => {
     expect(up.statusCode, up.body).toBe(200);
     expect(up.json().opened).toMatchObject([{ kind: 'upward_report', agencyId: province.id }]);
     // The level a report reached reads the target.
-    expect((await get(`/targets/${targetId}`, province)).statusCode).toBe(200);
+    const readByProvince = await get(`/targets/${targetId}`, province);
+    expect(readByProvince.statusCode, readByProvince.body).toBe(200);
 
     await skip('9 days');
     await eventually(async () => {

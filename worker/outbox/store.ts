@@ -43,6 +43,10 @@ export async function claimDue(db: Db, o: {
         ) r
         where r.rn <= ${o.perAgency}::int - coalesce((${busy}::jsonb ->> r.agency_id)::int, 0)
       )
+        -- Again on n itself: a row another dispatcher leased and committed while this query ran is
+        -- re-checked against these after its lock (the IN list above came from the older snapshot).
+        and n.delivered_at is null and n.parked_at is null
+        and (n.next_attempt_at is null or n.next_attempt_at <= ${now}::timestamptz)
       order by n.id limit ${o.limit}::int
       for update of n skip locked`);
     const ids = due.map((d) => Number(d.id));
