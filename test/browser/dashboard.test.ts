@@ -99,7 +99,7 @@ afterAll(async () => {
 
 const shot = (name: string) => page.screenshot({ path: new URL(name, SHOTS).pathname, fullPage: true });
 
-describe('the supervisors\' dashboard in Chromium', () => {
+describe('the supervisors\' read of the workbench in Chromium', () => {
   it('R14: a wrong key is refused on the sign-in page', async () => {
     await page.goto(`${base}/`);
     await page.fill('#api-key', 'jd_not-a-key');
@@ -111,8 +111,11 @@ describe('the supervisors\' dashboard in Chromium', () => {
     await page.goto(`${base}/#/login`);
     await page.fill('#api-key', supervisor.apiKey);
     await page.click('button[type=submit]');
-    await page.waitForSelector('#target-list');
+    // Every agency lands on its tasks; the search is one link away.
+    await page.waitForSelector('#task-list');
     expect(await page.textContent('#who')).toContain('督查室（监督机构）');
+    await page.click('a[data-nav=targets]');
+    await page.waitForSelector('#target-list');
 
     await page.fill('input[name=q]', implemented);
     await page.click('#search button[type=submit]');
@@ -171,6 +174,8 @@ describe('the supervisors\' dashboard in Chromium', () => {
     await page.click('#sign-out');
     await page.fill('#api-key', implementer.apiKey);
     await page.click('button[type=submit]');
+    await page.waitForSelector('#task-list');
+    await page.click('a[data-nav=targets]');
     await page.waitForSelector('#target-list');
     const names = await page.locator('#target-list tbody a').allTextContents();
     expect(names).toEqual([implemented]);

@@ -2,8 +2,15 @@
 // session storage and key), the checks every page must pass (no "undefined", every deadline as
 // its last day, no console error), keyboard navigation, and screenshots in test-output/.
 import { mkdirSync } from 'node:fs';
-import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import type { DbHandle } from '../../db/client';
+import { findChromium } from '../../scripts/chromium.mjs';
+import { appOnEngine } from '../support/apps';
+import { startTimeSkipping } from '../support/engine';
+import { freshDatabase } from '../support/fresh-db';
 
 export const SHOTS = new URL('../../test-output/screenshots/', import.meta.url);
 mkdirSync(SHOTS, { recursive: true });
@@ -14,6 +21,54 @@ export interface AgencyPage {
   /** Console errors and uncaught exceptions, and the API's refusals the page met (status, URL). */
   errors: string[];
   refusals: string[];
+}
+
+export interface Workbench {
+  env: TestWorkflowEnvironment;
+  dbh: DbHandle;
+  app: FastifyInstance;
+  browser: Browser;
+  /** The app's address, e.g. http://127.0.0.1:41234 */
+  base: string;
+  /** The engine's clock, the API's one clock. */
+  now(): Date;
+  /** Lets engine time pass (timers fire, steps fall due) and moves the pages' clocks with it. */
+  skip(duration: string | number, pages?: AgencyPage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The API on the time-skipping engine with the real workflows, its own database, listening; and Chromium. */
+export async function startWorkbench(targetIdKey: string): Promise<Workbench> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium: `npm test` installs Debian\'s chromium; or set CHROMIUM_PATH');
+  const env = await startTimeSkipping();
+  const dbh = await freshDatabase(inject('databaseUrl'));
+  let offset = 0;
+  const sync = async () => {
+    offset = (await env.currentTimeMs()) - Date.now();
+  };
+  await sync();
+  const now = () => new Date(Date.now() + offset);
+  const { app, close } = await appOnEngine(env, dbh, { targetIdKey, now });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  // --lang: the date inputs read year, month, day in that order, as a clerk here sees them.
+  const browser = await chromium.launch({
+    executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=zh-CN'],
+  });
+  return {
+    env, dbh, app, browser, base, now,
+    async skip(duration, pages = []) {
+      await env.sleep(duration);
+      await sync();
+      for (const p of pages) await p.context.clock.setFixedTime(now());
+    },
+    async close() {
+      await browser.close();
+      await close();
+      await dbh.close();
+      await env.teardown();
+    },
+  };
 }
 
 export async function agencyPage(browser: Browser, now: () => Date): Promise<AgencyPage> {
@@ -46,7 +101,7 @@ export async function signIn(p: AgencyPage, base: string, apiKey: string): Promi
  * every deadline shown reads as its last day followed by 止; then a full-page screenshot.
  */
 export async function checkPage(p: AgencyPage, shot: string): Promise<void> {
-  await p.page.waitForFunction(() => !document.body.innerText.includes('加载中…'));
+  await p.page.waitForFunction(() => !(globalThis as unknown as BrowserGlobals).document.body.innerText.includes('加载中…'));
   const text = await p.page.innerText('body');
   expect(text, shot).not.toMatch(/undefined|NaN|\[object Object\]|\bnull\b/);
   const dues = await p.page.locator('td.due, .step-due').allInnerTexts();
@@ -57,7 +112,7 @@ export async function checkPage(p: AgencyPage, shot: string): Promise<void> {
 /** Presses Tab until the element matching `selector` has the focus (keyboard only, as a clerk without a mouse). */
 export async function tabTo(page: Page, selector: string, max = 300): Promise<void> {
   for (let i = 0; i < max; i += 1) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    if (await page.evaluate((s) => (globalThis as unknown as BrowserGlobals).document.activeElement?.matches(s) ?? false, selector)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${selector}`);
@@ -68,11 +123,42 @@ export async function arrowToOption(page: Page, selector: string, text: string):
   await tabTo(page, selector);
   for (let i = 0; i < 100; i += 1) {
     const current = await page.evaluate((s) => {
-      const el = document.querySelector(s) as HTMLSelectElement;
+      const el = (globalThis as unknown as BrowserGlobals).document.querySelector(s) as unknown as { selectedOptions: { textContent: string | null }[] };
       return el.selectedOptions[0]?.textContent ?? '';
     }, selector);
     if (current.includes(text)) return;
     await page.keyboard.press('ArrowDown');
   }
   throw new Error(`no option ${text} in ${selector}`);
+}
+
+/** The little of the DOM the page functions above touch (the suites compile without the DOM's types). */
+interface BrowserGlobals {
+  document: {
+    activeElement: { matches(selector: string): boolean } | null;
+    querySelector(selector: string): unknown;
+    body: { innerText: string };
+  };
+}
+
+/**
+ * Types a date into the focused-by-Tab <input type=date> with the keyboard: the order of its
+ * parts follows Chromium's locale (month/day/year in the en-US build, year first elsewhere).
+ */
+export async function typeDate(page: Page, selector: string, iso: string): Promise<void> {
+  const [y, m, d] = iso.split('-');
+  await tabTo(page, selector);
+  for (const keys of [[m, d, y], [y, 'ArrowRight', m, d]]) {
+    for (const k of keys) {
+      if (k === 'ArrowRight') await page.keyboard.press(k);
+      else await page.keyboard.type(k);
+    }
+    if (await page.inputValue(selector) === iso) return;
+    // Back to the first part, emptied, and try the other order.
+    for (let i = 0; i < 3; i += 1) {
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('ArrowLeft');
+    }
+  }
+  throw new Error(`could not type ${iso} into ${selector}`);
 }

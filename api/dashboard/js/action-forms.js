@@ -20,7 +20,7 @@ export const ACTION_FORMS = {
   pushToImplementers: {
     path: '/cases/{caseId}/implementers', submitLabel: '推送',
     intro: '为每项措施选择其类别的实施机构；可分次推送，直至每项措施都已推送、上报或记为不适用（R5）。',
-    fields: ({ c, agencies, me }) => ({ implementers: { widget: implementersWidget(unpushed(c), agencies, me) } }),
+    fields: ({ c, agencies, me }) => ({ implementers: { widget: implementersWidget(unpushed(c), agencies, agencies.find((a) => a.id === me.id) ?? me) } }),
   },
   markNotApplicable: {
     path: '/cases/{caseId}/not-applicable', submitLabel: '记为不适用',
@@ -100,7 +100,9 @@ function stands(relation, { me, c, step }) {
 
 export const mayTake = (action, ctx) => {
   const def = VOCAB.actions?.[action];
-  return Boolean(def && ACTION_FORMS[action] && def.roles.some((r) => ctx.me.roles.includes(r)) && stands(def.relation, ctx));
+  if (!def || !ACTION_FORMS[action] || !def.roles.some((r) => ctx.me.roles.includes(r))) return false;
+  // R11: a CREDIT agency may record an objection for the agency that filed the case (domain/actions.ts orOffice).
+  return stands(def.relation, ctx) || Boolean(def.orOffice && ctx.me.roles.includes('CREDIT'));
 };
 
 /** The actions that answer this open step, for this agency. */

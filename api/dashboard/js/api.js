@@ -11,7 +11,7 @@ export const session = {
 
 /** The common validation reasons in the clerks' words; the rest are shown as the API wrote them. */
 const REASONS = [
-  [/^is required$/, '必填'],
+  [/^is required(: (.*))?$/, '必填'],
   [/^must NOT have fewer than (\d+) characters$/, '至少 $1 个字符'],
   [/^must NOT have more than (\d+) characters$/, '最多 $1 个字符'],
   [/^must NOT have fewer than (\d+) items$/, '至少选择 $1 项'],
@@ -33,6 +33,8 @@ export class ApiError extends Error {
     this.status = status;
     this.field = field;
     this.reason = words;
+    /** The API's own words when the clerks' words leave something out. */
+    this.detail = words !== reason && /: ./.test(reason) ? reason.slice(reason.indexOf(': ') + 2) : null;
   }
 }
 

@@ -15,7 +15,7 @@ export function h(tag, attrs = {}, ...children) {
 export const view = () => document.getElementById('view');
 
 export function show(...nodes) {
-  view().replaceChildren(...nodes);
+  view().replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
 export function table(headers, rows, id, empty = '无') {

@@ -97,4 +97,9 @@ onUnauthorized.handler = () => {
   location.hash = '#/login';
 };
 window.addEventListener('hashchange', route);
+// The skip link moves the focus to the page's content without touching the hash, which is the route.
+document.querySelector('a.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('view').focus();
+});
 fetch('/vocabulary').then((r) => r.json()).then(setVocabulary).catch(() => undefined).finally(route);

@@ -97,7 +97,7 @@ function rowsNode(spec, path, schema, required, text) {
     row.el.remove();
   };
   const fs = h('fieldset', { class: 'group' }, h('legend', {}, text), list,
-    h('button', { type: 'button', class: 'secondary', onclick: () => add(true) }, `添加${text}`));
+    h('button', { type: 'button', class: 'secondary add-row', onclick: () => add(true) }, `添加${text}`));
   if (required && (schema.minItems ?? 0) > 0) add(false);
   return {
     el: fs,
@@ -185,7 +185,7 @@ export function schemaForm(spec) {
       if (field && (p === field || field.startsWith(`${p}.`) || p === '') && (!best || p.length > best[0].length)) best = [p, el];
     }
     if (best && best[0] !== '') {
-      const msg = h('p', { class: 'field-error', role: 'alert' }, err.reason ?? err.message);
+      const msg = h('p', { class: 'field-error', role: 'alert' }, err.reason ?? err.message, err.detail ? h('span', { class: 'detail' }, `（${err.detail}）`) : null);
       best[1].append(msg);
       const input = best[1].querySelector('input,select,textarea');
       input?.setAttribute('aria-invalid', 'true');

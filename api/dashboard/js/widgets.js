@@ -64,9 +64,9 @@ const basisText = (m) => (m.legalBasis?.document ? `${m.legalBasis.document}${m.
 export function measurePicker(all, targetKind) {
   const picked = new Map(); // code → { row, period inputs }
   const rows = new Map();
-  const listSel = h('select', { id: uid('list'), 'aria-label': '清单' }, h('option', { value: '' }, '全部清单'),
+  const listSel = h('select', { id: uid('list'), class: 'list-filter', 'aria-label': '按清单筛选' }, h('option', { value: '' }, '全部清单'),
     ...Object.entries(options('lists')).map(([v, l]) => h('option', { value: v }, l)));
-  const catSel = h('select', { id: uid('cat'), 'aria-label': '类别' }, h('option', { value: '' }, '全部类别'));
+  const catSel = h('select', { id: uid('cat'), class: 'category-filter', 'aria-label': '按类别筛选' }, h('option', { value: '' }, '全部类别'));
   const q = h('input', { type: 'search', id: uid('q'), placeholder: '名称或代码', 'aria-label': '按名称或代码筛选' });
   const body = h('tbody');
   const refresh = () => {

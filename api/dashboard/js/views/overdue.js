@@ -11,9 +11,10 @@ const RULES = ['R1', 'R2', 'R3', 'R4', 'R5', 'R9', 'R11', 'R12'];
 export async function render({ params }) {
   show(loading());
   const offset = Number(params.get('offset') ?? 0);
-  const query = new URLSearchParams([...params].filter(([k, v]) => k !== 'offset' && v));
+  const limit = Math.min(200, Math.max(1, Number(params.get('limit') ?? LIMIT) || LIMIT));
+  const query = new URLSearchParams([...params].filter(([k, v]) => k !== 'offset' && k !== 'limit' && v));
   try {
-    const [board, agencies] = await Promise.all([api(`/overdue?${query}&limit=${LIMIT}&offset=${offset}`), directory()]);
+    const [board, agencies] = await Promise.all([api(`/overdue?${query}&limit=${limit}&offset=${offset}`), directory()]);
     const pick = (name, first, entries) => h('select', { name, id: `overdue-${name}` }, h('option', { value: '' }, first),
       ...entries.map(([v, l]) => h('option', { value: v, selected: params.get(name) === v }, l)));
     const form = h('form', { class: 'filters', id: 'overdue-filter' },
@@ -30,12 +31,13 @@ export async function render({ params }) {
       h('td', {}, o.agency ?? o.agencyId ?? '审核机构'), h('td', { class: 'due' }, due(o)), h('td', {}, o.reminders)));
     const href = (o) => {
       const next = new URLSearchParams(query);
+      if (limit !== LIMIT) next.set('limit', String(limit));
       next.set('offset', String(o));
       return `#/overdue?${next}`;
     };
     show(card(`逾期事项（${board.total} 项，逾期最久的在前）`, form,
       table(['逾期', '惩戒对象', '案件', '环节', '规则', '责任机构', '期限', '催办次数'], rows, 'overdue-board', '没有逾期事项'),
-      pager(board.total, offset, board.items.length, LIMIT, href)));
+      pager(board.total, offset, board.items.length, limit, href)));
   } catch (err) {
     show(h('p', { class: 'error', role: 'alert' }, err.message));
   }

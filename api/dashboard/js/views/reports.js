@@ -31,7 +31,10 @@ export async function render({ me, params, refreshTaskCount }) {
     const schema = await bodySchema('post', '/reports');
     parts.push(card(`报送月度报告（R9，次月 7 日前）`, schemaForm({
       id: 'report-form', schema,
-      fields: { month: { value: month, hint: '只能报送已结束的月份' }, enhancedSupervision: { textarea: true }, typicalCases: { textarea: true } },
+      fields: {
+        month: { value: month, hint: '只能报送已结束的月份' }, enhancedSupervision: { textarea: true }, typicalCases: { textarea: true },
+        ...Object.fromEntries(Object.keys(schema.properties.counts.properties).map((k) => [`counts.${k}`, { value: 0 }])),
+      },
       submitLabel: '报送',
       submit: (body, key) => api('/reports', { method: 'POST', body, idempotencyKey: key }),
       done: async (r) => {

@@ -3,7 +3,7 @@
 // agency may take on each (R2–R14), and the whole story with links to the engine.
 import { api, directory, measureList } from '../api.js';
 import { badge, card, h, loading, show, table } from '../dom.js';
-import { due, fmtDate, fmtTime, label } from '../format.js';
+import { VOCAB, due, fmtDate, fmtTime, label } from '../format.js';
 import { actionForm, answerSummary, startingActions, stepActions } from '../action-forms.js';
 
 let flash = null;
@@ -79,12 +79,15 @@ export async function render({ path, me, refreshTaskCount }) {
 async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
   const { c, me } = ctx;
   const stepForms = [];
-  const seen = new Set();
-  for (const s of caseSteps) {
-    for (const a of stepActions({ ...ctx, step: s })) {
-      const key = `${a}|${s.ref ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+  // One form per action (and objection, repair …): under the step it is the first way to
+  // complete (the push to implementers under 推送实施机构, not under 接收, which it completes too).
+  const pairs = caseSteps.flatMap((s) => stepActions({ ...ctx, step: s }).map((a) => ({ s, a, key: `${a}|${s.ref ?? ''}`, primary: VOCAB.steps?.[s.kind]?.completedBy?.[0] === a })));
+  const chosen = new Map();
+  for (const p of pairs) if (!chosen.has(p.key) || (p.primary && !chosen.get(p.key).primary)) chosen.set(p.key, p);
+  for (const p of pairs) {
+    if (chosen.get(p.key) !== p) continue;
+    const { s, a } = p;
+    {
       const form = await actionForm(a, { ...ctx, step: s }, (ans) => again(a, ans));
       form.dataset.step = s.key;
       stepForms.push(h('div', { class: 'step-form' }, h('p', { class: 'step-due' }, `${s.label}：${due(s)}`), form));
