@@ -9,7 +9,7 @@ import { expect, inject } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { findChromium } from '../../scripts/chromium.mjs';
 import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
+import { startDevServer, startTimeSkipping } from '../support/engine';
 import { freshDatabase } from '../support/fresh-db';
 
 export const SHOTS = new URL('../../test-output/screenshots/', import.meta.url);
@@ -37,11 +37,15 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** The API on the time-skipping engine with the real workflows, its own database, listening; and Chromium. */
-export async function startWorkbench(targetIdKey: string): Promise<Workbench> {
+/**
+ * The API on the engine with the real workflows, its own database, listening; and Chromium. The
+ * time-skipping engine lets days pass; the dev server lists workflows (the holiday-year load
+ * tells running targets through the visibility store, which the time-skipping one lacks).
+ */
+export async function startWorkbench(targetIdKey: string, engine: 'time-skipping' | 'dev' = 'time-skipping'): Promise<Workbench> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium: `npm test` installs Debian\'s chromium; or set CHROMIUM_PATH');
-  const env = await startTimeSkipping();
+  const env = engine === 'dev' ? await startDevServer() : await startTimeSkipping();
   const dbh = await freshDatabase(inject('databaseUrl'));
   let offset = 0;
   const sync = async () => {
@@ -118,16 +122,22 @@ export async function tabTo(page: Page, selector: string, max = 300): Promise<vo
   throw new Error(`Tab never reached ${selector}`);
 }
 
-/** Picks an option of the focused <select> with the arrow keys, by its visible text. */
+/** Picks an option of a <select> with the arrow keys, by its visible text: down to the last, then up. */
 export async function arrowToOption(page: Page, selector: string, text: string): Promise<void> {
   await tabTo(page, selector);
-  for (let i = 0; i < 100; i += 1) {
-    const current = await page.evaluate((s) => {
-      const el = (globalThis as unknown as BrowserGlobals).document.querySelector(s) as unknown as { selectedOptions: { textContent: string | null }[] };
-      return el.selectedOptions[0]?.textContent ?? '';
-    }, selector);
-    if (current.includes(text)) return;
-    await page.keyboard.press('ArrowDown');
+  const current = () => page.evaluate((s) => {
+    const el = (globalThis as unknown as BrowserGlobals).document.querySelector(s) as unknown as { selectedOptions: { textContent: string | null }[] };
+    return el.selectedOptions[0]?.textContent ?? '';
+  }, selector);
+  for (const key of ['ArrowDown', 'ArrowUp']) {
+    let last = null;
+    for (let i = 0; i < 200; i += 1) {
+      const now = await current();
+      if (now.includes(text)) return;
+      if (now === last) break;
+      last = now;
+      await page.keyboard.press(key);
+    }
   }
   throw new Error(`no option ${text} in ${selector}`);
 }

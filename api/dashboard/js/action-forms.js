@@ -105,8 +105,16 @@ export const mayTake = (action, ctx) => {
   return stands(def.relation, ctx) || Boolean(def.orOffice && ctx.me.roles.includes('CREDIT'));
 };
 
-/** The actions that answer this open step, for this agency. */
-export const stepActions = (ctx) => (VOCAB.steps?.[ctx.step.kind]?.completedBy ?? []).filter((a) => mayTake(a, ctx));
+/**
+ * The actions that answer this open step, when the step is this agency's: the step's own (its
+ * registry's completedBy, the first being its usual way) and any other action that completes it.
+ */
+export function stepActions(ctx) {
+  if (ctx.step.agencyId !== ctx.me.id) return [];
+  const own = VOCAB.steps?.[ctx.step.kind]?.completedBy ?? [];
+  const others = Object.entries(VOCAB.actions ?? {}).filter(([a, d]) => d.completes.includes(ctx.step.kind) && !own.includes(a)).map(([a]) => a);
+  return [...own, ...others].filter((a) => mayTake(a, ctx));
+}
 
 /** The actions that start something on the case (an objection, a repair …), for this agency. */
 export const startingActions = (ctx) => Object.keys(ACTION_FORMS).filter((a) => VOCAB.actions?.[a]?.completes.length === 0 && mayTake(a, ctx));

@@ -35,7 +35,7 @@ const BY_NAME = {
   effectiveFrom: '生效日期', measure: '措施内容', approve: '同意', role: '以何种角色审核', list: '清单', category: '类别',
   targetKinds: '适用对象', period: '期限', legalMinimum: '法定最短期限', mandatory: '强制性', feedbackSet: '纳入月度反馈',
   outsideLocalAuthority: '由上级或其他部门实施（R4）', intervalWorkingDays: '催办间隔（工作日）', workingDays: '期限（工作日）',
-  dueDay: '次月第几日', nonWorkingDay: '遇非工作日', by: '经办人',
+  dueDay: '次月第几日', nonWorkingDay: '遇非工作日', by: '经办人', region: '辖区（行政区划代码）', nationalScope: '全国范围查阅',
 };
 
 /** The label of a field: its path's own, its name's, or the schema's description, never a bare key when one is known. */

@@ -50,7 +50,11 @@ function objectNode(spec, path, schema, required, cfg, text) {
   const order = cfg.order ?? Object.keys(schema.properties);
   const children = order.map((k) => [k, render(spec, prefix(path, k), schema.properties[k], (schema.required ?? []).includes(k))]);
   const inner = children.map(([, n]) => n.el).filter(Boolean);
-  if (path === '') return { el: h('div', {}, inner), collect: () => collectObject(children) ?? {}, anchors: () => anchorsOf(children) };
+  // The whole body, or one row of a list (its fields side by side, the list's legend above them).
+  if (path === '' || path.endsWith('.*')) {
+    const el = h('div', { class: path ? 'row-fields' : null }, inner);
+    return { el, collect: () => collectObject(children) ?? {}, anchors: () => [...(path ? [['', el]] : []), ...anchorsOf(children)] };
+  }
   const fs = h('fieldset', { class: 'group' }, h('legend', {}, text), inner);
   let included = () => true;
   if (!required) {
@@ -164,7 +168,7 @@ export function schemaForm(spec) {
   const root = spec.schema ? render(spec, '', spec.schema, true) : { el: null, collect: () => undefined, anchors: () => [] };
   const formError = h('p', { class: 'error form-error', role: 'alert', hidden: true });
   const button = h('button', { class: 'primary', type: 'submit' }, spec.submitLabel ?? '提交');
-  const form = h('form', { class: 'action-form', id: spec.id, 'aria-label': spec.title },
+  const form = h('form', { class: spec.inline ? 'action-form inline' : 'action-form', id: spec.id, 'aria-label': spec.title ?? spec.label },
     spec.title ? h('h3', {}, spec.title) : null, spec.intro ? h('p', { class: 'muted' }, spec.intro) : null,
     root.el, formError, h('div', { class: 'actions' }, button));
   let busy = false;

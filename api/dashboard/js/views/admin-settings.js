@@ -11,9 +11,9 @@ const NON_WORKING = { next_working_day: '顺延至下一个工作日', keep_date
 const DAY_KIND = { holiday: '放假', makeup_workday: '调休上班' };
 
 /** A one-field form per setting row, saved with PUT. */
-async function settingForm(id, path, url, fields) {
+async function settingForm(id, path, url, fields, label) {
   return schemaForm({
-    id, schema: await bodySchema('put', path), fields, submitLabel: '保存',
+    id, schema: await bodySchema('put', path), fields, submitLabel: '保存', inline: true, label,
     submit: (body, key) => api(url, { method: 'PUT', body, idempotencyKey: key }),
     done: (res) => {
       const form = document.getElementById(id);
@@ -25,22 +25,23 @@ async function settingForm(id, path, url, fields) {
 }
 
 export async function settingsCards() {
-  const [intervals, stepDeadlines, rules, years] = await Promise.all([
-    api('/escalation-intervals'), api('/step-deadlines'), api('/calendar/deadline-rules'), api('/calendar/years'),
-  ]);
+  const [intervals, stepDeadlines, rules] = await Promise.all([api('/escalation-intervals'), api('/step-deadlines'), api('/calendar/deadline-rules')]);
   const intervalRows = await Promise.all(intervals.items.map(async (i) => h('tr', {}, h('td', {}, label('steps', i.step)),
-    h('td', {}, await settingForm(`interval-${i.step}`, '/escalation-intervals/{step}', `/escalation-intervals/${i.step}`, { intervalWorkingDays: { value: i.intervalWorkingDays } })))));
+    h('td', {}, await settingForm(`interval-${i.step}`, '/escalation-intervals/{step}', `/escalation-intervals/${i.step}`, { intervalWorkingDays: { value: i.intervalWorkingDays } }, `${label('steps', i.step)} 的催办间隔`)))));
   const deadlineRows = await Promise.all(stepDeadlines.items.map(async (d) => h('tr', {}, h('td', {}, `${d.label}（${d.rule}）`), h('td', {}, `默认 ${d.defaultWorkingDays}`),
-    h('td', {}, await settingForm(`step-deadline-${d.kind}`, '/step-deadlines/{kind}', `/step-deadlines/${d.kind}`, { workingDays: { value: d.workingDays } })))));
+    h('td', {}, await settingForm(`step-deadline-${d.kind}`, '/step-deadlines/{kind}', `/step-deadlines/${d.kind}`, { workingDays: { value: d.workingDays } }, `${d.label} 的期限`)))));
   const ruleRows = await Promise.all(rules.items.map(async (r) => h('tr', {}, h('td', {}, `月度反馈（${r.rule}）`),
     h('td', {}, await settingForm(`deadline-rule-${r.kind}`, '/calendar/deadline-rules/{kind}', `/calendar/deadline-rules/${r.kind}`,
-      { dueDay: { value: r.dueDay }, nonWorkingDay: { options: NON_WORKING, value: r.nonWorkingDay } })))));
+      { dueDay: { value: r.dueDay }, nonWorkingDay: { options: NON_WORKING, value: r.nonWorkingDay } }, '月度反馈到期日')))));
   return [
     card('逾期催办间隔（R14）', h('p', { class: 'muted' }, '逾期未办的环节每隔若干工作日再次催办。'), table(['环节', '间隔'], intervalRows, 'interval-list')),
     card('环节期限（种子文件未规定的）', h('p', { class: 'muted' }, '只影响此后开启的环节。'), table(['环节', '默认', '期限'], deadlineRows, 'step-deadline-list')),
     card('月度反馈到期日（R9）', table(['期限', '设置'], ruleRows, 'deadline-rule-list')),
-    holidayCard(years.items),
   ];
+}
+
+export async function calendarCards() {
+  return [holidayCard((await api('/calendar/years')).items)];
 }
 
 /** R16: a year's schedule as a file (db/calendar/YYYY.json's shape): previewed, then loaded. */
