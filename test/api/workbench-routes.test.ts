@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { issueKey } from '../../db/agencies';
 import { connectDb, type DbHandle } from '../../db/client';
 import { calendarDays, measureChanges, steps } from '../../db/schema';
+import { ACTION_NAMES } from '../../domain/actions';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
 
@@ -103,7 +105,7 @@ describe('the directory and the keys', () => {
   });
 
   it("ADMIN lists an agency's keys with their dates, never the keys, and sees a revoked one as revoked", async () => {
-    const issued = (await app.inject({ method: 'POST', url: `/agencies/${other.id}/keys`, headers: admin.headers })).json();
+    const issued = await issueKey(dbh.db, other.id); // a second key (through the API it takes two ADMINs)
     await app.inject({ method: 'DELETE', url: `/agencies/${other.id}/keys/${issued.keyId}`, headers: admin.headers });
     const res = await get(`/agencies/${other.id}/keys`, admin);
     expect(res.statusCode).toBe(200);
@@ -141,5 +143,19 @@ describe('R16: a holiday year previewed before it is loaded', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().field).toBe('makeupWorkdays.0.date');
+  });
+});
+
+describe('the workbench has a form for every action (issue 18)', () => {
+  it('every action of the registry has a form, on a route the API has, with every path parameter it names filled', async () => {
+    const { ACTION_FORMS } = await import('../../api/dashboard/js/action-forms.js');
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(ACTION_FORMS).sort()).toEqual([...ACTION_NAMES].sort());
+    for (const [action, form] of Object.entries(ACTION_FORMS as Record<string, { path: string; params?: (s: object) => object }>)) {
+      expect(doc.paths[form.path]?.post, `${action}: POST ${form.path}`).toBeDefined();
+      const named = [...form.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((p) => p !== 'caseId');
+      const given = Object.keys(form.params?.({ ref: 'X-1', month: '2026-10' }) ?? {});
+      expect(given.sort(), `${action}: path parameters`).toEqual(named.sort());
+    }
   });
 });

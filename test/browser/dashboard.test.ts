@@ -121,7 +121,7 @@ describe('the supervisors\' read of the workbench in Chromium', () => {
     await page.click('#search button[type=submit]');
     await page.waitForSelector(`#target-list a[href="#/target/${implementedId}"]`);
     expect(await page.locator('#target-list tbody tr').count()).toBe(1);
-    await shot('1-search.png');
+    await shot('d1-search.png');
 
     await page.click(`#target-list a[href="#/target/${implementedId}"]`);
     await page.waitForSelector('#timeline li');
@@ -142,7 +142,7 @@ describe('the supervisors\' read of the workbench in Chromium', () => {
     const history = (await app.inject({ method: 'GET', url: `/targets/${implementedId}/history`, headers: supervisor.headers })).json();
     expect(pushedAt?.replace(/\//g, '-')).toBe(history.items[0].at.slice(0, 16).replace('T', ' '));
     expect(await page.getAttribute('#timeline li a', 'href')).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\//);
-    await shot('2-target.png');
+    await shot('d2-target.png');
   });
 
   it('R14: the overdue board shows the unreceived case, the latest first', async () => {
@@ -154,7 +154,7 @@ describe('the supervisors\' read of the workbench in Chromium', () => {
     const n = days.map((d) => Number.parseInt(d, 10));
     expect(n.every((d) => d >= 1)).toBe(true);
     expect(n).toEqual([...n].sort((x, y) => y - x));
-    await shot('3-overdue.png');
+    await shot('d3-overdue.png');
   });
 
   it('R14: the monthly chart draws one bar per agency with steps due', async () => {
@@ -167,7 +167,7 @@ describe('the supervisors\' read of the workbench in Chromium', () => {
       expect(await page.locator('#compliance-chart rect').count()).toBeGreaterThan(0);
     }
     expect(await page.locator('#stats-agencies tbody tr').count()).toBe(stats.steps.length);
-    await shot('4-stats.png');
+    await shot('d4-stats.png');
   });
 
   it('R14: an implementer gets the read-only view of its own targets only', async () => {

@@ -235,12 +235,16 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     await done(e, '已办理：信用修复决定');
     await expect.poll(() => e.page.textContent('#measures')).toContain('信用修复');
     await checkPage(e, '14-enforcement-repaired');
+    // R11: the revocation form (a cause changed or revoked by review, reconsideration or litigation) is there for the filer.
+    await e.page.click(`#case-${caseId} details[data-action=recordCauseChange] > summary`);
+    expect(await e.page.textContent('form[data-action=recordCauseChange]')).toMatch(/事由撤销或确认违法、无效[\s\S]*确认变更的文书[\s\S]*确认日期/);
+    await checkPage(e, '15-enforcement-revocation-form');
   });
 
   it('R14: the supervisor reads the whole story in order, pages through the overdue board and reads the month', async () => {
     const p = await pageOf(who.supervisor);
     const { page } = p;
-    await checkPage(p, '15-supervisor-tasks');
+    await checkPage(p, '16-supervisor-tasks');
     await page.click('a[data-nav=targets]');
     await page.waitForSelector('#target-list');
     await page.fill('#search input[name=q]', name);
@@ -254,19 +258,19 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     expect(at.every((i) => i >= 0), `timeline kinds: ${kinds.join(' ')}`).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(await page.locator('form').count()).toBe(0); // a supervisor reads; it has no action to take
-    await checkPage(p, '16-supervisor-story');
+    await checkPage(p, '17-supervisor-story');
 
     await page.goto(`${wb.base}/#/overdue?limit=1`);
     await page.waitForSelector('#overdue-board tbody tr');
     expect(await page.locator('#overdue-board tbody tr').count()).toBe(1);
     expect(await page.textContent('.pager')).toMatch(/共 [2-9]\d* 项，第 1–1 项/);
-    await checkPage(p, '17-supervisor-overdue-1');
+    await checkPage(p, '18-supervisor-overdue-1');
     await page.click('.pager a[rel=next]');
     await expect.poll(() => page.textContent('.pager')).toMatch(/第 2–2 项/);
-    await checkPage(p, '18-supervisor-overdue-2');
+    await checkPage(p, '19-supervisor-overdue-2');
     await page.click('a[data-nav=stats]');
     await page.waitForSelector('#stats-agencies');
-    await checkPage(p, '19-supervisor-stats');
+    await checkPage(p, '20-supervisor-stats');
   });
 
   it('no page of any journey logged a console error or an uncaught exception', () => {

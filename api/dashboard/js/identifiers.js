@@ -1,6 +1,6 @@
 // The checks the API makes on identifiers (domain/identifiers.ts), run while a clerk types: the
 // unified social credit code (GB 32100-2015) and the resident identity number (GB 11643-1999).
-// test/unit/browser-identifiers.test.ts holds these to the server's answers.
+// test/unit/browser-identifiers.test.ts holds these to the API's answers (identifiers.d.ts gives it their types).
 const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

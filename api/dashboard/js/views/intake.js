@@ -2,7 +2,10 @@
 // document, the target (its credit code or identity number checked while typed), the persons
 // (R13), the measures picked from the two lists with their basis and period (R1, R10), the
 // receiving AUTHORITY, and consultation or legal review when the case is complex.
-// TODO(issue 13): the penalty facts (处罚事实) join this form as a field of POST /cases once the API has them.
+// HOOK(issue 13, penalty facts): the penalty type (警告, 通报批评, 罚款 with its amount …) and the
+// field are not yet fields of POST /cases. The form is drawn from the route's schema, so when
+// issue 13 adds them they appear here after the fields below (ORDER), labelled from labels.js
+// (add their Chinese labels there, and options for their enums here).
 import { api, bodySchema, directory, measureList } from '../api.js';
 import { card, h, loading, show } from '../dom.js';
 import { due, options } from '../format.js';
@@ -11,6 +14,8 @@ import { schemaForm } from '../schema-form.js';
 import { agencyChecks, agencyPicker, measurePicker } from '../widgets.js';
 
 const upper = (v) => v.toUpperCase();
+/** The fields in the order a clerk reads the decision; any other field of POST /cases follows them. */
+const ORDER = ['source', 'document', 'receivedOn', 'target', 'persons', 'measures', 'periods', 'authority', 'seriousness', 'repeated', 'consultation', 'consultWith', 'legalReview'];
 
 export async function render({ me, refreshTaskCount }) {
   show(loading());
@@ -24,15 +29,15 @@ export async function render({ me, refreshTaskCount }) {
   const result = h('div', { id: 'intake-result', 'aria-live': 'polite' });
   const form = schemaForm({
     id: 'intake-form',
-    schema: { ...schema, properties: Object.fromEntries(['source', 'document', 'receivedOn', 'target', 'persons', 'measures', 'periods', 'authority', 'seriousness', 'repeated', 'consultation', 'consultWith', 'legalReview'].map((k) => [k, schema.properties[k]])) },
+    schema: { ...schema, properties: Object.fromEntries([...ORDER, ...Object.keys(schema.properties).filter((k) => !ORDER.includes(k))].map((k) => [k, schema.properties[k]])) },
     fields: {
       source: only ? { hidden: true, value: only } : { options: sources },
       'document.kind': { options: options('documentKinds') },
       'target.kind': { options: { enterprise: '企业（统一社会信用代码）', person: '自然人（公民身份号码）' }, value: 'enterprise' },
-      'target.creditCode': { check: creditCodeProblem, transform: upper, hint: '18 位，含校验码（GB 32100-2015）' },
-      'target.idNumber': { check: idNumberProblem, transform: upper, hint: '18 位，含校验码（GB 11643-1999）' },
+      'target.creditCode': { check: (v) => creditCodeProblem(upper(v)), transform: upper, hint: '18 位，含校验码（GB 32100-2015）' },
+      'target.idNumber': { check: (v) => idNumberProblem(upper(v)), transform: upper, hint: '18 位，含校验码（GB 11643-1999）' },
       'persons.*.role': { options: options('personRoles') },
-      'persons.*.idNumber': { check: idNumberProblem, transform: upper },
+      'persons.*.idNumber': { check: (v) => idNumberProblem(upper(v)), transform: upper },
       measures: { widget: picker.measures },
       periods: { widget: picker.periods },
       authority: { widget: agencyPicker(having('AUTHORITY'), { empty: '请选择接收的业务主管机构' }) },

@@ -5,6 +5,7 @@ import { api, directory, measureList } from '../api.js';
 import { badge, card, h, loading, show, table } from '../dom.js';
 import { VOCAB, due, fmtDate, fmtTime, label } from '../format.js';
 import { actionForm, answerSummary, startingActions, stepActions } from '../action-forms.js';
+import { lettersPanel } from '../letters.js';
 
 let flash = null;
 
@@ -86,12 +87,9 @@ async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
   for (const p of pairs) if (!chosen.has(p.key) || (p.primary && !chosen.get(p.key).primary)) chosen.set(p.key, p);
   for (const p of pairs) {
     if (chosen.get(p.key) !== p) continue;
-    const { s, a } = p;
-    {
-      const form = await actionForm(a, { ...ctx, step: s }, (ans) => again(a, ans));
-      form.dataset.step = s.key;
-      stepForms.push(h('div', { class: 'step-form' }, h('p', { class: 'step-due' }, `${s.label}：${due(s)}`), form));
-    }
+    const form = await actionForm(p.a, { ...ctx, step: p.s }, (ans) => again(p.a, ans));
+    form.dataset.step = p.s.key;
+    stepForms.push(h('div', { class: 'step-form' }, h('p', { class: 'step-due' }, `${p.s.label}：${due(p.s)}`), form));
   }
   const more = [];
   for (const a of startingActions({ ...ctx, step: null })) {
@@ -108,5 +106,6 @@ async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
       c.persons.length ? h('div', {}, h('h3', {}, '相关人员'), h('ul', {}, c.persons.map((p) => h('li', {}, `${label('personRoles', p.role)} ${p.name} ${p.idNumber}`)))) : null),
     stepForms.length ? h('div', { class: 'my-steps' }, h('h3', {}, '本机构待办'), stepForms)
       : h('p', { class: 'muted' }, c.pushedBy === me.id || c.authorityId === me.id ? '本案暂无本机构待办环节。' : ''),
-    more.length ? h('div', { class: 'more' }, h('h3', {}, '其他操作'), more) : null);
+    more.length ? h('div', { class: 'more' }, h('h3', {}, '其他操作'), more) : null,
+    await lettersPanel());
 }
