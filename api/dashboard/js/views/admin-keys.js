@@ -1,7 +1,7 @@
 // Keys (系统管理): an agency's keys by id and date, revocable at once; a new key for an existing
 // agency takes two ADMIN agencies: one asks with a reason, another approves and sees the key,
 // once, or refuses (README, "Security"). A key is never shown again after the page that issued it.
-import { api, bodySchema } from '../api.js';
+import { api, bodySchema, newKey } from '../api.js';
 import { card, h, table } from '../dom.js';
 import { fmtTime } from '../format.js';
 import { schemaForm } from '../schema-form.js';
@@ -22,7 +22,7 @@ export async function keysCell(a, again) {
         type: 'button', class: 'link danger', 'aria-label': `吊销 ${a.name} 的密钥 ${k.keyId}`,
         onclick: async () => {
           if (!window.confirm(`吊销 ${a.name} 的密钥 ${k.keyId}？吊销后立即失效。`)) return;
-          await api(`/agencies/${encodeURIComponent(a.id)}/keys/${encodeURIComponent(k.keyId)}`, { method: 'DELETE' });
+          await api(`/agencies/${encodeURIComponent(a.id)}/keys/${encodeURIComponent(k.keyId)}`, { method: 'DELETE', idempotencyKey: newKey() });
           await showKeys();
         },
       }, '吊销')))));

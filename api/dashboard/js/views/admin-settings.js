@@ -2,7 +2,7 @@
 // (R14), the working days of steps the seeds give no number for (R4, R2/R3, R11), the day the
 // monthly report falls due (R9), and the State Council holiday years (R16): a file is previewed,
 // every day it adds, removes or changes shown, before it is loaded.
-import { api, bodySchema } from '../api.js';
+import { api, bodySchema, newKey } from '../api.js';
 import { card, h, table } from '../dom.js';
 import { fmtTime, label } from '../format.js';
 import { schemaForm } from '../schema-form.js';
@@ -72,12 +72,13 @@ function holidayCard(loaded) {
         ...p.changes.added.map((d) => ['新增', day(d)]), ...p.changes.removed.map((d) => ['删除', day(d)]),
         ...p.changes.changed.map((c) => ['变更', `${c.date}：${DAY_KIND[c.from.kind]}（${c.from.name}）→ ${DAY_KIND[c.to.kind]}（${c.to.name}）`]),
       ];
+      const key = newKey(); // one load of this file, however often the button is pressed
       const load = h('button', {
         class: 'primary', type: 'button', id: 'holiday-load',
         onclick: async () => {
           load.disabled = true;
           try {
-            const r = await api(`/calendar/years/${year}`, { method: 'PUT', body });
+            const r = await api(`/calendar/years/${year}`, { method: 'PUT', body, idempotencyKey: key });
             out.replaceChildren(h('p', { class: 'ok', role: 'status' }, `已载入 ${r.year} 年安排，${r.targetsNotified} 个惩戒对象的暂定期限将重新计算。`));
           } catch (err) {
             out.append(h('p', { class: 'error', role: 'alert' }, err.field ? `${err.field}：${err.reason}` : err.message));
