@@ -16,6 +16,7 @@ import { agencyRoutes } from './routes/agencies';
 import { auditRoutes } from './routes/audit';
 import { keyRoutes } from './routes/keys';
 import { calendarRoutes } from './routes/calendar';
+import { calendarYearRoutes } from './routes/calendar-years';
 import { dashboardRoutes } from './routes/dashboard';
 import { letterRoutes } from './routes/letters';
 import { publicRoutes } from './routes/public';
@@ -32,6 +33,7 @@ import { scoringPolicyRoutes } from './routes/scoring-policies';
 import { scoringRoutes } from './routes/scoring';
 import { statsRoutes } from './routes/stats';
 import { targetRoutes } from './routes/targets';
+import { taskRoutes } from './routes/tasks';
 
 export interface AppDeps {
   db: Db;
@@ -163,7 +165,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(intakeRoutes);
   await app.register(actionRoutes);
   await app.register(targetRoutes);
+  await app.register(taskRoutes);
   await app.register(calendarRoutes);
+  await app.register(calendarYearRoutes);
   await app.register(deadlineSettingRoutes);
   await app.register(measureRoutes);
   await app.register(scoringPolicyRoutes);

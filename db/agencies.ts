@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { agencies, apiKeys, type Role } from './schema';
 
@@ -160,4 +160,10 @@ export async function ensureDemoAgencies(db: Db, dataDir: string): Promise<{ fil
   }
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });
   return { file, agencies: out };
+}
+
+/** An agency's keys, newest first: ids and dates only (a key itself is never stored). */
+export async function keysOf(db: Db, agencyId: string): Promise<{ keyId: string; createdAt: Date; revokedAt: Date | null }[]> {
+  return db.select({ keyId: apiKeys.id, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys).where(eq(apiKeys.agencyId, agencyId)).orderBy(desc(apiKeys.createdAt), asc(apiKeys.id));
 }

@@ -56,10 +56,7 @@ export async function loadYear(db: Db, file: YearFile, by: { actor: string; via:
     await tx.execute(sql`select pg_advisory_xact_lock(${16_000_000 + valid.year})`);
     const [existing] = await tx.select().from(calendarYears).where(eq(calendarYears.year, valid.year));
     const before = await tx.select().from(calendarDays).where(eq(calendarDays.year, valid.year));
-    const after = [
-      ...valid.holidays.map((d) => ({ date: d.date, year: valid.year, kind: 'holiday' as const, name: d.name })),
-      ...valid.makeupWorkdays.map((d) => ({ date: d.date, year: valid.year, kind: 'makeup_workday' as const, name: d.name })),
-    ];
+    const after = daysOf(valid);
     const changes = diffDays(before, after);
     await tx.delete(calendarDays).where(eq(calendarDays.year, valid.year));
     if (after.length > 0) await tx.insert(calendarDays).values(after);
@@ -71,6 +68,27 @@ export async function loadYear(db: Db, file: YearFile, by: { actor: string; via:
     });
     return { year: valid.year, created: !existing, changes };
   });
+}
+
+/** What loading this year would change, written nowhere: the ADMIN sees it before loading (R16). */
+export async function previewYear(db: Db, file: YearFile): Promise<LoadResult> {
+  const valid = validateYearFile(file);
+  const [existing] = await db.select().from(calendarYears).where(eq(calendarYears.year, valid.year));
+  const before = await db.select().from(calendarDays).where(eq(calendarDays.year, valid.year));
+  return { year: valid.year, created: !existing, changes: diffDays(before, daysOf(valid)) };
+}
+
+/** Every loaded year with the notice it comes from and when it was loaded. */
+export async function loadedYearRows(db: Db) {
+  return db.select({ year: calendarYears.year, notice: calendarYears.notice, loadedAt: calendarYears.loadedAt })
+    .from(calendarYears).orderBy(asc(calendarYears.year));
+}
+
+function daysOf(valid: YearFile) {
+  return [
+    ...valid.holidays.map((d) => ({ date: d.date, year: valid.year, kind: 'holiday' as const, name: d.name })),
+    ...valid.makeupWorkdays.map((d) => ({ date: d.date, year: valid.year, kind: 'makeup_workday' as const, name: d.name })),
+  ];
 }
 
 /** Loads every shipped year the database does not have yet. */

@@ -34,6 +34,12 @@ export interface ActionDefinition {
   relation: Relation;
   /** The steps it completes (domain/steps.ts). */
   completes: readonly StepKind[];
+  /**
+   * A CREDIT agency may take it too, for the agency the relation names: R11 the party may lodge
+   * its objection with the credit body, which records it for the originator to verify and decide
+   * (002 篇四 第十三条 向信用体系建设管理机构提出异议申请…会同信息提供单位进行核实; 002 篇三 (十六)).
+   */
+  orOffice?: boolean;
 }
 
 export const ACTIONS = {
@@ -53,7 +59,7 @@ export const ACTIONS = {
     completes: ['consultation', 'legal_review'],
   },
   reportFeedback: { rule: 'R9', label: '月度反馈', roles: ['IMPLEMENTER'], relation: 'implementer', completes: ['feedback'] },
-  fileObjection: { rule: 'R11', label: '受理异议', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: [] },
+  fileObjection: { rule: 'R11', label: '受理异议', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: [], orOffice: true },
   decideObjection: {
     rule: 'R11', label: '异议决定', roles: ['ENFORCEMENT', 'CREDIT'], relation: 'originator', completes: ['objection_verification'],
   },

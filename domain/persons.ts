@@ -4,7 +4,7 @@
 export const PERSON_ROLE_LABELS = {
   legal_representative: '法定代表人',
   principal: '主要负责人',
-  responsible_person: '直接责任人',
+  responsible_person: '直接责任人员',
   actual_controller: '实际控制人',
   director: '董事',
   supervisor: '监事',

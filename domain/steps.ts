@@ -223,6 +223,16 @@ export function stepKey(s: StepRef): string {
   return parts.filter((p) => p !== null && p !== undefined && p !== '').join('/');
 }
 
+/**
+ * The ref of a step from its key (the inverse of stepKey for the kinds that carry one), for
+ * steps read back from PostgreSQL, whose rows keep the key but not its parts.
+ */
+export function refOfKey(kind: string, key: string): string | null {
+  if (['acknowledgement', 'feedback', 'feedback_month', 'period_end'].includes(kind)) return null;
+  const parts = key.split('/');
+  return parts.length >= 3 ? parts.slice(2).join('/') : null;
+}
+
 /** The event a deadline counts from, before the calendar has resolved it. */
 export type DeadlineSpec =
   | { workingDays: number; from: IsoDate }
@@ -262,6 +272,8 @@ export interface StepView {
   caseId: string | null;
   agencyId: string | null;
   month: string | null;
+  /** What the step is about within its case: the objection, complaint, repair, consultation or report hop it answers (R2–R4, R11, R12). */
+  ref: string | null;
   /** The last day (Asia/Shanghai) the step may be done on, and the instant it ends (24:00 +08:00). */
   dueOn: IsoDate;
   dueAt: string;
@@ -272,7 +284,7 @@ export interface StepView {
 export function stepView(s: OpenStep): StepView {
   return {
     key: s.key, kind: s.kind, rule: s.rule, label: stepLabel(s.kind, s.month), caseId: s.caseId, agencyId: s.agencyId,
-    month: s.month ?? null, dueOn: s.due.due, dueAt: s.due.dueAt, provisional: s.due.provisional, overdue: s.overdue,
+    month: s.month ?? null, ref: s.ref ?? null, dueOn: s.due.due, dueAt: s.due.dueAt, provisional: s.due.provisional, overdue: s.overdue,
   };
 }
 

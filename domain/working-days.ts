@@ -101,3 +101,16 @@ export function deadlineOnDate(date: IsoDate): Deadline {
   const end = endOfShanghaiDay(date);
   return { from: date, workingDays: 0, due: date, dueAt: end.at, dueAtMs: end.epochMs, provisional: false, missingYears: [] };
 }
+
+/**
+ * R14: the working days left to a step due at the end of `dueOn`, seen on `today`: the working
+ * days after today up to and including dueOn (0: today is its last day). Past it, the working
+ * days late, negative (-1: it fell due at the end of the last working day).
+ */
+export function workingDaysLeft(calendar: WorkingCalendar, today: IsoDate, dueOn: IsoDate): number {
+  const [from, to, sign] = today <= dueOn ? [today, dueOn, 1] : [dueOn, today, -1];
+  let n = 0;
+  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) if (isWorkingDay(calendar, day)) n += 1;
+  // Late by the working days from the day after dueOn through today (today counted even when it is a day off: it is past due).
+  return sign === 1 ? n : -Math.max(1, n);
+}

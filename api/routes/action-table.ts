@@ -92,7 +92,7 @@ export function actionRoutesTable(app: FastifyInstance) {
     }),
     route({
       name: 'fileObjection', url: '/cases/:caseId/objections', field: 'caseId', created: true,
-      summary: "R11: record the party's objection with the agency that filed the case: its measures are suspended while it verifies (15 working days)",
+      summary: "R11: record the party's objection, by the agency that filed the case or a CREDIT agency for it: its measures are suspended while the filer verifies (15 working days)",
       body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason } },
       build: (p, b, { idem }) => ({ caseId: p.caseId, objectionId: derivedId('O', idem.updateId), reason: String(b.reason) }),
     }),

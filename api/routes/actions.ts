@@ -16,8 +16,11 @@ import { actionAnswerSchema } from './schemas';
 type Params = Record<string, string>;
 type Body = Record<string, unknown>;
 
-/** The case, if the caller stands to it as the action needs (scope: who, never state). */
-async function scoped(app: FastifyInstance, request: FastifyRequest, caseId: string, relation: Relation): Promise<CaseScope> {
+/**
+ * The case, if the caller stands to it as the action needs (scope: who, never state); `viaOffice`
+ * when a CREDIT agency takes, for the agency the relation names, an action that allows it (R11).
+ */
+async function scoped(app: FastifyInstance, request: FastifyRequest, caseId: string, relation: Relation, orOffice = false): Promise<CaseScope & { viaOffice: boolean }> {
   const scope = await caseScope(app.deps.db, caseId);
   if (!scope) throw notFound('caseId', `no case ${caseId}`);
   const me = request.agency!.id;
@@ -26,11 +29,12 @@ async function scoped(app: FastifyInstance, request: FastifyRequest, caseId: str
     : relation === 'implementer' ? scope.implementerIds.includes(me)
     : relation === 'addressee' ? scope.addresseeIds.includes(me)
     : true; // office: the joint-conference office, by its role alone
+  if (!stands && orOffice && request.agency!.roles.includes('CREDIT')) return { ...scope, viaOffice: true };
   if (!stands) {
     request.log.warn({ agency: me, caseId, relation }, 'access denied: the agency does not stand to the case');
-    throw forbidden('caseId', `only ${RELATION_WORDS[relation]} may do this`);
+    throw forbidden('caseId', `only ${RELATION_WORDS[relation]}${orOffice ? ' or a CREDIT agency' : ''} may do this`);
   }
-  return scope;
+  return { ...scope, viaOffice: false };
 }
 
 /** No body names the acting agency: an action without inputs takes no body at all. */
@@ -56,11 +60,13 @@ export async function actionRoutes(app: FastifyInstance): Promise<void> {
       },
       ...(r.body ? {} : { preValidation: async (request: FastifyRequest) => refuseBodyFields(request) }),
     }, async (request, reply) => {
-      const scope = await scoped(app, request, request.params.caseId, def.relation);
+      const scope = await scoped(app, request, request.params.caseId, def.relation, 'orOffice' in def && def.orOffice);
       const idem = idempotency(request, reply);
       const now = app.deps.now();
       const specific = await r.build(request.params, request.body ?? {}, { idem, today: shanghaiDateOf(now), scope, actor: request.agency!.id });
-      const args = { ...specific, actor: request.agency!.id, at: now.toISOString(), fingerprint: idem.fingerprint } as ActionArgs[ActionName];
+      const args = {
+        ...specific, ...(scope.viaOffice ? { viaOffice: true } : {}), actor: request.agency!.id, at: now.toISOString(), fingerprint: idem.fingerprint,
+      } as ActionArgs[ActionName];
       const answer = await runAction(engine(), scope.workflowId, r.name, args, idem, r.field);
       return reply.status(r.created ? 201 : 200).send(answer);
     });

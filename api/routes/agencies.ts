@@ -6,12 +6,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { agenciesWithRoles, notify } from '../../activities/notices';
 import {
-  agencyById, allAgencies, changeAgency, issueKey, keyOfAgency, newNotifySecret, notifySecretRefusal, registerAgency, replaceNotifySecret,
+  agencyById, allAgencies, changeAgency, issueKey, keyOfAgency, keysOf, newNotifySecret, notifySecretRefusal, registerAgency, replaceNotifySecret,
   revokeKey, type Agency,
 } from '../../db/agencies';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/client';
 import { ROLES, type Role } from '../../db/schema';
+import { toShanghaiIso } from '../../domain/dates';
 import { REGIONAL_READERS, regionProblem } from '../../domain/regions';
 import { CHANNEL_IDS, type Channel } from '../../domain/publicity';
 import { LEVELS, parentRefusal, type Level } from '../../domain/roles';
@@ -202,6 +203,55 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     onRequest: requireRoles('ADMIN', 'SUPERVISOR', 'CREDIT'),
     schema: { tags: ['agencies'], summary: 'Every registered agency, its roles and region', security: bearerSecurity },
   }, async () => ({ items: (await allAgencies(app.deps.db)).map(present) }));
+
+  // The clerks' pickers (the receiving AUTHORITY, implementers by kind, LEGAL for a review): who
+  // each agency is and where it sits, never its endpoint or secrets.
+  app.get('/agencies/directory', {
+    onRequest: requireRoles(...ROLES),
+    schema: {
+      tags: ['agencies'], security: bearerSecurity,
+      summary: 'The agency directory any agency reads: id, name, roles, level, the AUTHORITY above, field, implementer kind',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object', additionalProperties: false,
+                properties: {
+                  id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } },
+                  level: { type: 'string' }, parentId: { type: ['string', 'null'] }, field: { type: ['string', 'null'] },
+                  implementerKind: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+        },
+        401: errorSchema,
+      },
+    },
+  }, async () => ({
+    items: (await allAgencies(app.deps.db)).map((a) => ({
+      id: a.id, name: a.name, roles: a.roles, level: a.level, parentId: a.parentId, field: a.field, implementerKind: a.implementerKind,
+    })),
+  }));
+
+  app.get<{ Params: { agencyId: string } }>('/agencies/:agencyId/keys', {
+    onRequest: requireRoles('ADMIN'),
+    schema: {
+      tags: ['agencies'], summary: "An agency's keys: ids and dates, never the keys themselves", security: bearerSecurity,
+      response: {
+        200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { keyId: { type: 'string' }, createdAt: { type: 'string' }, revokedAt: { type: ['string', 'null'] } } } } } },
+        401: errorSchema, 403: errorSchema, 404: errorSchema,
+      },
+    },
+  }, async (request) => {
+    const agency = await agencyById(app.deps.db, request.params.agencyId);
+    if (!agency) throw notFound('agencyId', `no agency ${request.params.agencyId}`);
+    const keys = await keysOf(app.deps.db, agency.id);
+    return { items: keys.map((k) => ({ keyId: k.keyId, createdAt: toShanghaiIso(k.createdAt), revokedAt: k.revokedAt ? toShanghaiIso(k.revokedAt) : null })) };
+  });
 
   app.delete<{ Params: { agencyId: string; keyId: string } }>('/agencies/:agencyId/keys/:keyId', {
     onRequest: requireRoles('ADMIN'),

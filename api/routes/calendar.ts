@@ -30,6 +30,15 @@ const dayList = {
   },
 } as const;
 
+/** A year of the schedule, as db/calendar/*.json holds it (PUT /calendar/years/:year and its preview). */
+export const yearBody = {
+  type: 'object', additionalProperties: false, required: ['notice', 'holidays', 'makeupWorkdays'],
+  properties: {
+    year: { type: 'integer' }, notice, amendments: { type: 'array', maxItems: 10, items: notice },
+    holidays: dayList, makeupWorkdays: dayList, source: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
 function dateParam(value: string, field: string): string {
   const date = parseIsoDate(value);
   if (!date) throw badRequest(field, `"${value}" is not a real calendar date (YYYY-MM-DD)`);
@@ -151,13 +160,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
         'target holding a provisional deadline in that year to recompute it.',
       security: bearerSecurity,
       params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: '^\\d{4}$' } } },
-      body: {
-        type: 'object', additionalProperties: false, required: ['notice', 'holidays', 'makeupWorkdays'],
-        properties: {
-          year: { type: 'integer' }, notice, amendments: { type: 'array', maxItems: 10, items: notice },
-          holidays: dayList, makeupWorkdays: dayList, source: { type: 'string', maxLength: 200 },
-        },
-      },
+      body: yearBody,
       response: {
         200: {
           type: 'object',

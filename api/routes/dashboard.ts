@@ -1,29 +1,42 @@
-// The supervisors' dashboard at `/`: three static files, no build step. The page asks for an
-// agency key and calls the API with it; what it shows is what the key's roles may read.
-import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+// The workbench at `/`: static files, no build step (index.html, style.css and the ES modules of
+// js/). The page asks for an agency key and calls the API with it; what it shows and offers is
+// what the key's roles may read and do. Only the files present when the app starts are served.
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ROLES } from '../../domain/roles';
 import { VOCABULARY } from '../../domain/vocabulary';
 import { bearerSecurity, requireRoles } from '../auth';
-import { errorSchema } from '../errors';
+import { errorSchema, notFound } from '../errors';
 
-const FILES: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
-  [['index.html', 'text/html; charset=utf-8'], ['app.js', 'text/javascript; charset=utf-8'], ['style.css', 'text/css; charset=utf-8']]
-    .map(([name, type]) => [name, { type, body: readFileSync(new URL(`../dashboard/${name}`, import.meta.url)) }]),
-);
+const ROOT = fileURLToPath(new URL('../dashboard/', import.meta.url));
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
-// The page loads only its own script and style and talks only to this API.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' blob:; " +
+function* filesUnder(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else if (TYPES[extname(entry.name)]) yield path;
+  }
+}
+
+/** 'js/views/tasks.js' → its type and bytes, read once. */
+const FILES = new Map([...filesUnder(ROOT)].map((f) => [relative(ROOT, f).split('\\').join('/'), { type: TYPES[extname(f)], body: readFileSync(f) }]));
+
+// The page loads only its own scripts and styles (no inline script or style, no eval) and talks only to this API.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const send = (name: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
-    const file = FILES[name];
+  const send = (name: string, reply: FastifyReply) => {
+    const file = FILES.get(name);
+    if (!file) throw notFound('path', `no file ${name} in the workbench`);
     return reply.type(file.type).header('content-security-policy', CSP).header('x-content-type-options', 'nosniff')
       .header('cache-control', 'no-cache').send(file.body);
   };
-  app.get('/', { schema: { hide: true } }, send('index.html'));
-  for (const name of ['app.js', 'style.css']) app.get(`/dashboard/${name}`, { schema: { hide: true } }, send(name));
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => send('index.html', reply.header('x-frame-options', 'DENY')));
+  app.get<{ Params: { '*': string } }>('/dashboard/*', { schema: { hide: true } }, async (request, reply) => send(request.params['*'], reply));
 
   app.get('/me', {
     onRequest: requireRoles(...ROLES),

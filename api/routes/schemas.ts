@@ -11,6 +11,7 @@ export const stepViewSchema = {
     caseId: { type: ['string', 'null'] },
     agencyId: { type: ['string', 'null'], description: 'the agency responsible' },
     month: { type: ['string', 'null'] },
+    ref: { type: ['string', 'null'], description: 'the objection, complaint, repair, consultation or upward-report hop the step is about' },
     dueOn: { type: 'string', description: 'the last day it may be done on (Asia/Shanghai)' },
     dueAt: { type: 'string', description: 'the instant it ends: 24:00 of dueOn, +08:00' },
     provisional: { type: 'boolean' },

@@ -7,7 +7,7 @@ import { caseDetails, caseStandings, openStepRows, targetWithCases } from '../..
 import { toShanghaiIso } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/identifiers';
 import { caseVisible } from '../../domain/regions';
-import { isObligation, stepLabel, stepView, type StepView } from '../../domain/steps';
+import { isObligation, refOfKey, stepLabel, stepView, type StepView } from '../../domain/steps';
 import { targetStateQuery, type TargetState } from '../../workflows/messages';
 import { audit } from '../audit';
 import { bearerSecurity, readScope, requireRoles } from '../auth';
@@ -88,7 +88,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       ? workflow.steps.map(stepView)
       : (await openStepRows(app.deps.db, target.id)).filter(seen).map((s) => ({
         key: s.id.slice(target.id.length + 1), kind: s.kind as StepView['kind'], rule: s.rule as StepView['rule'], label: stepLabel(s.kind, s.month),
-        caseId: s.caseId, agencyId: s.agencyId, month: s.month, dueOn: toShanghaiIso(s.dueAt.getTime() - 1).slice(0, 10),
+        caseId: s.caseId, agencyId: s.agencyId, month: s.month, ref: refOfKey(s.kind, s.id.slice(target.id.length + 1)), dueOn: toShanghaiIso(s.dueAt.getTime() - 1).slice(0, 10),
         dueAt: toShanghaiIso(s.dueAt), provisional: s.provisional, overdue: s.overdueAt !== null,
       }));
     await audit(request, 'target.read', { targetId: target.id, detail: { cases: caseRows.map((c) => c.id) } });

@@ -105,6 +105,8 @@ export interface ReportFeedback extends Envelope {
 export interface FileObjection extends CaseAction {
   objectionId: string;
   reason: string;
+  /** R11: recorded by a CREDIT agency for the originator (the API admits it by role); the originator still decides. */
+  viaOffice?: boolean;
 }
 export interface DecideObjection extends CaseAction {
   objectionId: string;

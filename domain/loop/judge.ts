@@ -32,7 +32,8 @@ export function judge<A extends ActionName>(book: TargetBook, name: A, args: Act
   const caseId = (args as { caseId: string }).caseId;
   const c = book.find(caseId);
   if (!c) return refused(`case ${caseId} has no open loop on this target: its measures were all released and the loop closed`);
-  if (!stands(c, args.actor, relation)) return { type: FORBIDDEN, message: `only ${RELATION_WORDS[relation]} may do this` };
+  const byOffice = name === 'fileObjection' && (args as ActionArgs['fileObjection']).viaOffice === true;
+  if (!stands(c, args.actor, relation) && !byOffice) return { type: FORBIDDEN, message: `only ${RELATION_WORDS[relation]} may do this` };
   // A released case still owes its withdrawals (R8) and the delivery of its letters (R17).
   if (c.status === 'released' && name !== 'confirmPublicityOrder' && name !== 'recordLetterDelivery') {
     return refused('the measures of this case were released (R11)');

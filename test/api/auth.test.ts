@@ -83,6 +83,10 @@ const routes: Guarded[] = [
   { name: "changing an agency's region", method: 'PATCH', url: '/agencies/ag-nope', payload: { region: '330100' }, roles: ['ADMIN'] },
   { name: 'the audit trail', method: 'GET', url: '/audit?limit=1', roles: ['SUPERVISOR'] },
   { name: 'revoking a key', method: 'DELETE', url: '/agencies/ag-nope/keys/k_nope', roles: ['ADMIN'] },
+  { name: "listing an agency's keys", method: 'GET', url: '/agencies/ag-nope/keys', roles: ['ADMIN'] },
+  { name: 'the agency directory', method: 'GET', url: '/agencies/directory', roles: ALL },
+  { name: 'R14 my tasks', method: 'GET', url: '/tasks?limit=1', roles: ALL },
+  { name: 'R16 previewing a year', method: 'POST', url: '/calendar/years/2039/preview', payload: {}, roles: ['ADMIN'] },
 ];
 
 const matrix = routes.flatMap((r) => ROLES.map((role) => [r.name, role, r.roles.includes(role), r] as const));
@@ -107,7 +111,7 @@ describe('who may call what', () => {
   it.each([
     '/health', '/openapi.json', '/measures', '/measures/DM-R8-PUBLICITY-ADVERSE',
     '/calendar/deadline?from=2025-01-01&workingDays=1', '/calendar/days?from=2025-01-01&to=2025-01-02',
-    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/step-deadlines', '/', '/dashboard/app.js', '/vocabulary',
+    '/calendar/feedback-due?month=2025-01', '/calendar/deadline-rules', '/escalation-intervals', '/step-deadlines', '/', '/dashboard/js/main.js', '/dashboard/js/views/tasks.js', '/vocabulary', '/calendar/years',
   ])('the public route %s answers without a key', async (url) => {
     const res = await app.inject({ method: 'GET', url });
     expect([200, 503]).toContain(res.statusCode); // /health is 503 here: the engine is down on purpose

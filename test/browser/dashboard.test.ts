@@ -99,7 +99,7 @@ afterAll(async () => {
 
 const shot = (name: string) => page.screenshot({ path: new URL(name, SHOTS).pathname, fullPage: true });
 
-describe('the supervisors\' dashboard in Chromium', () => {
+describe('the supervisors\' read of the workbench in Chromium', () => {
   it('R14: a wrong key is refused on the sign-in page', async () => {
     await page.goto(`${base}/`);
     await page.fill('#api-key', 'jd_not-a-key');
@@ -111,14 +111,17 @@ describe('the supervisors\' dashboard in Chromium', () => {
     await page.goto(`${base}/#/login`);
     await page.fill('#api-key', supervisor.apiKey);
     await page.click('button[type=submit]');
-    await page.waitForSelector('#target-list');
+    // Every agency lands on its tasks; the search is one link away.
+    await page.waitForSelector('#task-list');
     expect(await page.textContent('#who')).toContain('督查室（监督机构）');
+    await page.click('a[data-nav=targets]');
+    await page.waitForSelector('#target-list');
 
     await page.fill('input[name=q]', implemented);
     await page.click('#search button[type=submit]');
     await page.waitForSelector(`#target-list a[href="#/target/${implementedId}"]`);
     expect(await page.locator('#target-list tbody tr').count()).toBe(1);
-    await shot('1-search.png');
+    await shot('d1-search.png');
 
     await page.click(`#target-list a[href="#/target/${implementedId}"]`);
     await page.waitForSelector('#timeline li');
@@ -139,7 +142,7 @@ describe('the supervisors\' dashboard in Chromium', () => {
     const history = (await app.inject({ method: 'GET', url: `/targets/${implementedId}/history`, headers: supervisor.headers })).json();
     expect(pushedAt?.replace(/\//g, '-')).toBe(history.items[0].at.slice(0, 16).replace('T', ' '));
     expect(await page.getAttribute('#timeline li a', 'href')).toMatch(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\//);
-    await shot('2-target.png');
+    await shot('d2-target.png');
   });
 
   it('R14: the overdue board shows the unreceived case, the latest first', async () => {
@@ -151,7 +154,7 @@ describe('the supervisors\' dashboard in Chromium', () => {
     const n = days.map((d) => Number.parseInt(d, 10));
     expect(n.every((d) => d >= 1)).toBe(true);
     expect(n).toEqual([...n].sort((x, y) => y - x));
-    await shot('3-overdue.png');
+    await shot('d3-overdue.png');
   });
 
   it('R14: the monthly chart draws one bar per agency with steps due', async () => {
@@ -164,13 +167,15 @@ describe('the supervisors\' dashboard in Chromium', () => {
       expect(await page.locator('#compliance-chart rect').count()).toBeGreaterThan(0);
     }
     expect(await page.locator('#stats-agencies tbody tr').count()).toBe(stats.steps.length);
-    await shot('4-stats.png');
+    await shot('d4-stats.png');
   });
 
   it('R14: an implementer gets the read-only view of its own targets only', async () => {
     await page.click('#sign-out');
     await page.fill('#api-key', implementer.apiKey);
     await page.click('button[type=submit]');
+    await page.waitForSelector('#task-list');
+    await page.click('a[data-nav=targets]');
     await page.waitForSelector('#target-list');
     const names = await page.locator('#target-list tbody a').allTextContents();
     expect(names).toEqual([implemented]);

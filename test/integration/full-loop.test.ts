@@ -104,11 +104,12 @@ describe('the closed loop, end to end', () => {
     expect(await dbh.db.select().from(feedbackReports).where(eq(feedbackReports.targetId, targetId))).toHaveLength(1);
 
     // R11: an objection suspends; rejected the same day, the period end is unchanged.
-    // 谁决定、谁负责: the objection is recorded with, and decided by, the agency that filed the case.
-    expect((await post(`/cases/${caseId}/objections`, credit, { reason: '当事人对处罚决定提出异议' })).statusCode).toBe(403);
-    const { objectionId } = (await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人对处罚决定提出异议' })).json().detail;
+    // 谁决定、谁负责: the party lodged it with CREDIT, which records it for the agency that filed the
+    // case (002 篇四 第十三条); that agency alone decides it.
+    const { objectionId } = (await post(`/cases/${caseId}/objections`, credit, { reason: '当事人对处罚决定提出异议' })).json().detail;
     expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('suspended');
     expect(await dbh.db.select().from(objections).where(eq(objections.id, objectionId))).toHaveLength(1);
+    expect((await post(`/cases/${caseId}/objections/${objectionId}/decision`, credit, { outcome: 'rejected', reason: '异议不成立' })).statusCode).toBe(403);
     expect((await post(`/cases/${caseId}/objections/${objectionId}/decision`, enforcement, { outcome: 'rejected', reason: '异议不成立' })).statusCode).toBe(200);
     expect((await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, caseId)))[0].status).toBe('active');
 

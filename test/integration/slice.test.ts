@@ -170,7 +170,7 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     expect(inbox.json().items).toEqual([expect.objectContaining({ kind: 'pushed_to_implementer', rule: 'R5', detail: expect.objectContaining({ caseId }) })]);
   });
 
-  it('R11 over HTTP: the filing agency records and decides an objection; a rejection resumes, an upheld one is followed by the AUTHORITY\'s release', async () => {
+  it('R11 over HTTP: CREDIT records an objection for the filing agency, which alone decides it; a rejection resumes, an upheld one is followed by the AUTHORITY\'s release', async () => {
     const credit = await agencyWithKey(dbh.db, ['CREDIT']);
     const implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
     const posted = await app.inject({
@@ -184,10 +184,11 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     const firstEnd = (await measure()).periodEnd;
 
     const object = (who = enforcement) => app.inject({ method: 'POST', url: `/cases/${caseId}/objections`, headers: who.headers, payload: { reason: '当事人申请行政复议' } });
-    // 谁决定、谁负责: another agency, CREDIT included, cannot take the objection on a case it did not file.
-    expect((await object(credit)).statusCode).toBe(403);
-    const filed = await object();
+    // 谁决定、谁负责: the party may lodge it with CREDIT, which records it for the agency that filed the
+    // case (002 篇四 第十三条, 篇三 (十六)); that agency alone verifies and decides it.
+    const filed = await object(credit);
     expect(filed.statusCode).toBe(201);
+    expect(filed.json().opened).toEqual([expect.objectContaining({ kind: 'objection_verification', agencyId: enforcement.id })]);
     const objectionId = filed.json().detail.objectionId;
     expect(await measure()).toMatchObject({ status: 'suspended' });
     expect(await dbh.db.select().from(objections).where(eq(objections.id, objectionId))).toHaveLength(1);

@@ -45,13 +45,15 @@ describe('the judge of actions (domain/loop/judge.ts)', () => {
     expect(push([{ agencyId: 'i', kind: 'approval_agency', measures: ['M'] }])).toBeNull();
   });
 
-  it('R11: the objection is taken and decided by the agency that filed the case (谁决定、谁负责), one at a time', () => {
+  it('R11: the objection is taken by the agency that filed the case, or recorded for it by a CREDIT agency, and decided by the filer (谁决定、谁负责), one at a time', () => {
     const { book, c } = bookWith();
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'credit', at, objectionId: 'O', reason: 'r' })?.type).toBe('ActionForbidden');
+    expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'credit', at, objectionId: 'O', reason: 'r', viaOffice: true })).toBeNull();
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O', reason: 'r' })).toBeNull();
     c.objection = { objectionId: 'O', raisedBy: 'party', raiserId: 'enf', filedOn: '2026-03-02', outcome: null, decidedOn: null, releasedOn: null };
     expect(judge(book, 'fileObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O2', reason: 'r' })?.message).toBe('objection O is still being verified');
     expect(judge(book, 'decideObjection', { caseId: 'C1', actor: 'enf', at, objectionId: 'O9', outcome: 'upheld', reason: 'r' })?.message).toBe('no objection O9 on this case');
+    expect(judge(book, 'decideObjection', { caseId: 'C1', actor: 'credit', at, objectionId: 'O', outcome: 'upheld', reason: 'r' })?.type).toBe('ActionForbidden');
   });
 
   it('R12: a serious case is repaired only a year after its measures came into force, a repeated one three', () => {
