@@ -128,8 +128,9 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     const p = await pageOf(who.authority);
     const { page } = p;
     await page.waitForSelector('#task-list tbody tr[data-kind]');
-    expect(await page.locator('#task-list tbody tr[data-kind]').count()).toBe(4); // this case's two and the unreceived one's two
-    expect(await page.textContent('#task-count')).toBe('4');
+    // This case's three and the unreceived one's three: receipt, push to implementers, the notice's delivery (R17).
+    expect(await page.locator('#task-list tbody tr[data-kind]').count()).toBe(6);
+    expect(await page.textContent('#task-count')).toBe('6');
     await checkPage(p, '4-authority-tasks');
     await page.click(`#task-list a[href="#/target/${targetId}/case/${caseId}"]`);
     await page.waitForSelector('form[data-action=receiveCase]');
@@ -142,7 +143,13 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     await done(p, '已办理：推送实施机构');
     await submitWithKeyboard(p, 'form[data-action=acknowledge]');
     await done(p, '已办理：签收');
-    await expect.poll(() => page.textContent('#task-count')).toBe('2');
+    await expect.poll(() => page.textContent('#task-count')).toBe('4');
+    // R17: the notice reached the party today.
+    await typeDate(page, 'form[data-action=recordLetterDelivery] input[name=deliveredOn]', shanghaiDateOf(wb.now()));
+    await page.selectOption('form[data-action=recordLetterDelivery] select[name=way]', 'direct');
+    await submitWithKeyboard(p, 'form[data-action=recordLetterDelivery]');
+    await done(p, '已办理：送达登记');
+    await expect.poll(() => page.textContent('#task-count')).toBe('3');
     await checkPage(p, '6-authority-pushed');
   });
 

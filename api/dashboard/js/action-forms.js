@@ -77,6 +77,17 @@ export const ACTION_FORMS = {
     fields: decision({ approved: '同意修复', rejected: '不予修复' }, '理由'),
   },
   supplyMaterials: { path: '/cases/{caseId}/repairs/{repairId}/materials', submitLabel: '材料已补交', params: refParam('repairId') },
+  // R8: the platform confirms the order its step names (the step's ref is the order id).
+  confirmPublicityOrder: {
+    path: '/cases/{caseId}/publicity-orders/{orderId}/confirmation', submitLabel: '确认已办理', params: refParam('orderId'),
+    intro: '确认已按指令公示、标注、撤销标注或撤下公示（R8）。', fields: () => ({ reference: { label: '平台编号' } }),
+  },
+  // R17: the notice of the case is its first letter.
+  recordLetterDelivery: {
+    path: '/cases/{caseId}/letters/{letterId}/delivery', submitLabel: '登记送达', params: (s) => ({ letterId: `${s.caseId}.L1` }),
+    intro: '登记告知书送达当事人的日期和方式（R17）。',
+    fields: () => ({ deliveredOn: { label: '送达日期' }, way: { label: '送达方式', options: VOCAB.letterDeliveryWays ?? {} } }),
+  },
 };
 
 const measureName = (code, measures) => measures.find((m) => m.code === code)?.name ?? code;
