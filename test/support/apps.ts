@@ -50,7 +50,9 @@ export interface AppWithWorker extends AppUnderTest {
 }
 
 export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
-  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  // Nothing listens there: no gRPC retries (the SDK's default interceptor), whose timers would
+  // otherwise fire after close() on a shut-down channel and throw outside any test.
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
     targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
