@@ -9,7 +9,7 @@ import { buildApp } from '../../api/app';
 import { connectDb, type DbHandle } from '../../db/client';
 import { agencies } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
-import { appWithoutEngine } from '../support/apps';
+import { appWithoutEngine, deadEngineConnection } from '../support/apps';
 import { freePort } from '../support/ports';
 
 let dbh: DbHandle;
@@ -24,7 +24,7 @@ const fixedNow = new Date('2026-11-20T02:00:00Z'); // Friday 10:00 in Asia/Shang
 beforeAll(async () => {
   dbh = connectDb(inject('appDatabaseUrl'));
   deadDb = connectDb(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`, { max: 1 });
-  deadTemporal = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  deadTemporal = await deadEngineConnection();
   app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection: deadTemporal }),
     calendar: () => readCalendar(dbh.db), targetIdKey: 'api-test', now: () => fixedNow,

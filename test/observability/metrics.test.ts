@@ -11,6 +11,7 @@ import { readCalendar } from '../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../db/client';
 import { agencies, notices, steps } from '../../db/schema';
 import { freePort } from '../support/ports';
+import { deadEngineConnection } from '../support/apps';
 import { freshDatabase } from '../support/fresh-db';
 
 let dbh: DbHandle;
@@ -42,7 +43,7 @@ const series = (m: Map<string, number>, name: string) => [...m].filter(([k]) => 
 
 beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));
-  connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  connection = await deadEngineConnection();
   const now = Date.now();
   const step = (id: string, rule: string, kind: string, agencyId: string | null, dueInMs: number, done = false) => ({
     id, rule, kind, agencyId, targetId: 'E-metrics', openedAt: new Date(now - 48 * HOUR), dueAt: new Date(now + dueInMs),

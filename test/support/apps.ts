@@ -49,10 +49,15 @@ export interface AppWithWorker extends AppUnderTest {
   startWorker(): Promise<void>;
 }
 
+/** A connection to a port nothing listens on, for tests that need the engine down. No gRPC
+ *  retries (the SDK's default interceptor): their timers would fire after close() on a shut-down
+ *  channel and throw "Channel has been shut down" outside any test, failing a green run. */
+export async function deadEngineConnection(): Promise<Connection> {
+  return Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
+}
+
 export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Promise<AppUnderTest> {
-  // Nothing listens there: no gRPC retries (the SDK's default interceptor), whose timers would
-  // otherwise fire after close() on a shut-down channel and throw outside any test.
-  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
+  const connection = await deadEngineConnection();
   const app = await buildApp({
     db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db),
     targetIdKey: opts.targetIdKey ?? 'test', now: opts.now, notify: opts.notify, engineDeadlineMs: opts.engineDeadlineMs,
