@@ -173,6 +173,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(first.json().loop.detail).toMatchObject({ score: 3, tier: null, filed: null });
     expect((await act(1, 'nanning-urban-management', 'serious', addDays(D, -10), '邕城管罚〔2026〕2号')).json().loop.detail).toMatchObject({ score: 9, tier: null });
     const listed = await act(1, 'nanning-urban-management', 'minor', addDays(D, -5), '邕城管罚〔2026〕3号');
+    expect(listed.statusCode, listed.body).toBe(201);
     const yellowUntil = periodEnd(addDays(D, -5), { years: 1 });
     expect(listed.json().loop.detail).toMatchObject({ score: 10, tier: 'yellow', listing: { from: addDays(D, -5), until: yellowUntil } });
     const yellowCase = listed.json().loop.detail.filed.caseId as string;
@@ -386,5 +387,5 @@ describe('R15 a third regime from a file', () => {
     const state = await env.client.workflow.getHandle(targetWorkflowId(targetId)).query('targetState') as { steps: { kind: string }[] };
     expect(state.steps.map((s) => s.kind)).not.toContain('tier_review');
     await recordHistory(env.client.workflow.getHandle(targetWorkflowId(targetId)), 'target-score-tiers');
-  });
+  }, 180_000); // about 26 s alone; several minutes of simulated years beside other suites
 });
