@@ -137,6 +137,8 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
       return d.outcome === 'upheld'
         ? `异议成立（${who}）：${d.reason ?? ''}；业务主管机构须于 ${day(d.releaseDueAt)} 前解除措施`
         : `异议被驳回（${who}）：${d.reason ?? ''}；惩戒期限自驳回之日起继续计算`;
+    case 'released_with_cause':
+      return `${who} 解除企业案件 ${d.documentNumber ?? d.enterpriseCaseId} 时，因失信事由${d.reason === 'objection' ? '经异议认定不成立' : '变更或撤销'}一并解除${caseName}的全部措施 ${list(d.released) || '—'}（R13）`;
     case 'case_released': return `${who} 因异议成立解除${caseName}的全部措施 ${list(d.released) || '—'}，停止公示并告知实施机构`;
     case 'repair_filed': {
       const c = d.commitment as { materials?: string; dueOn?: string } | null | undefined;

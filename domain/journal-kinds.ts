@@ -29,6 +29,7 @@ export const JOURNAL_KINDS = {
   objection_filed: '提出异议',
   objection_decided: '异议决定',
   case_released: '解除措施',
+  released_with_cause: '随企业案件解除',
   repair_filed: '申请信用修复',
   repair_decided: '信用修复决定',
   commitment_kept: '承诺已履行',
