@@ -283,4 +283,19 @@ describe('R13 persons as targets of their own', () => {
     const [line] = await dbh.db.select().from(journal).where(and(eq(journal.caseId, mine), eq(journal.kind, 'released_with_cause')));
     expect(line.detail).toMatchObject({ reason: 'adjustment', enterpriseCaseId: laterCase });
   });
+
+  it("R13: a person's steps run on their own clock: the receipt owed on the person's case falls overdue and is escalated (R14)", async () => {
+    const filed = await post('/cases', enforcement, filing(4, [{ role: 'senior_manager', idNumber: idNumberOf(105), name: '孙七' }]));
+    expect(filed.statusCode, filed.body).toBe(201);
+    const mine = derivedCaseId(filed.json().caseId, person(idNumberOf(105)));
+    await env.sleep('8 days');
+    clock = await env.currentTimeMs();
+    await eventually(async () => {
+      const [receipt] = await dbh.db.select().from(steps).where(and(eq(steps.caseId, mine), eq(steps.kind, 'receipt')));
+      expect(receipt).toMatchObject({ targetId: person(idNumberOf(105)), agencyId: authority.id, doneAt: null, overdueAt: expect.any(Date) });
+    });
+    const board = (await get(`/overdue?agencyId=${authority.id}&limit=500`, supervisor)).json();
+    expect(board.items).toContainEqual(expect.objectContaining({ caseId: mine, targetId: person(idNumberOf(105)), step: 'receipt', targetName: '孙七' }));
+    expect(JSON.stringify(board)).not.toContain(idNumberOf(105));
+  });
 });
