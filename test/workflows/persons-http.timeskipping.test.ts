@@ -298,4 +298,25 @@ describe('R13 persons as targets of their own', () => {
     expect(board.items).toContainEqual(expect.objectContaining({ caseId: mine, targetId: person(idNumberOf(105)), step: 'receipt', targetName: '孙七' }));
     expect(JSON.stringify(board)).not.toContain(idNumberOf(105));
   });
+
+  it("R13: a person whose loop has closed has nothing left to release when the enterprise's cause falls", async () => {
+    const filed = await post('/cases', enforcement, filing(5, [{ role: 'shareholder', idNumber: idNumberOf(106), name: '周八' }]));
+    expect(filed.statusCode, filed.body).toBe(201);
+    const { caseId } = filed.json();
+    const mine = derivedCaseId(caseId, person(idNumberOf(106)));
+    // The AUTHORITY receives the person's case, finds the measure carried out by no local implementer, delivers the notice: nothing is owed.
+    expect((await post(`/cases/${mine}/receipt`, authority)).statusCode).toBe(200);
+    expect((await post(`/cases/${mine}/not-applicable`, authority, { measures: [{ code: OFFICE_BAN, reason: '本地无对应实施机构' }] })).statusCode).toBe(200);
+    const delivered = await post(`/cases/${mine}/letters/${mine}.L1/delivery`, authority, { deliveredOn: today(), way: 'direct' });
+    expect(delivered.statusCode, delivered.body).toBe(200);
+    await eventually(async () => expect((await get(`/targets/${person(idNumberOf(106))}`, supervisor)).json()).toMatchObject({ status: 'closed' }));
+
+    const objection = await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人称认定错误' });
+    expect(objection.statusCode, objection.body).toBe(201);
+    expect((await post(`/cases/${caseId}/objections/${objection.json().detail.objectionId}/decision`, enforcement, { outcome: 'upheld', reason: '认定错误' })).statusCode).toBe(200);
+    const released = await post(`/cases/${caseId}/release`, authority);
+    expect(released.statusCode, released.body).toBe(200);
+    expect(released.json().detail.persons).toEqual([{ targetId: person(idNumberOf(106)), caseId: mine, released: [] }]);
+    expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, mine), eq(journal.kind, 'released_with_cause')))).toEqual([]);
+  });
 });
