@@ -85,7 +85,8 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       measures, authorityId: authority.id, seriousness: body.seriousness, repeated, penalty, terms,
     };
     const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId }, filed);
-    const answer = { ...recorded, targetId, workflowId, repeated };
+    // R13: the persons' targets and derived cases, as the workflow handed them over.
+    const answer = { ...recorded, targetId, workflowId, repeated, persons: (recorded.detail?.persons as unknown[] | undefined) ?? [] };
     await saveIntakeAnswer(db, claim.caseId, answer);
     return reply.status(claim.fresh ? 201 : 200).send(answer);
   });

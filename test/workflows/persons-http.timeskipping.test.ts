@@ -102,6 +102,8 @@ describe('R13 persons as targets of their own', () => {
     expect(filed.statusCode, filed.body).toBe(201);
     first = filed.json();
     const derived = [person(ZHANG), person(LI)].map((p) => derivedCaseId(first.caseId, p));
+    expect(filed.json().persons).toEqual(expect.arrayContaining([{ targetId: person(ZHANG), caseId: derived[0] }, { targetId: person(LI), caseId: derived[1] }]));
+    expect(filed.json().persons).toHaveLength(2);
 
     // The enterprise keeps its own measure; the measure on persons is each person's.
     const enterprise = (await get(`/targets/${first.targetId}`, supervisor)).json();
@@ -134,7 +136,7 @@ describe('R13 persons as targets of their own', () => {
     for (const key of ['persons-1', 'persons-1-again']) {
       const again = await post('/cases', enforcement, body, { 'idempotency-key': key });
       expect(again.statusCode, again.body).toBe(200);
-      expect(again.json().caseId).toBe(first.caseId);
+      expect(again.json()).toMatchObject({ caseId: first.caseId, persons: filed.json().persons });
     }
     const rows = await dbh.db.select().from(cases).where(eq(cases.derivedFrom, first.caseId));
     expect(rows.map((r) => r.id).sort()).toEqual([...derived].sort());
