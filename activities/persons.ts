@@ -7,6 +7,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import { and, eq } from 'drizzle-orm';
 import { casePersons, cases, objections, complaints, targets } from '../db/schema';
 import { hasEarlierSeriousCase } from '../db/queries/cases';
+import { targetSummary } from '../domain/engine-summaries';
 import { derivedFiling } from '../domain/persons';
 import {
   fileCaseUpdate, releaseWithCauseUpdate, TASK_QUEUE, targetWorkflowId,
@@ -54,6 +55,8 @@ export function createPersonActivities({ db, calendar, temporal }: ActivityDeps)
             startWorkflowOperation: new WithStartWorkflowOperation<typeof targetWorkflow>('targetWorkflow', {
               workflowId, taskQueue: TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING',
               args: [{ targetId: personTargetId, kind: 'person' }], typedSearchAttributes: [{ key: targetKindKey, value: 'person' }],
+              // What the Temporal UI shows: a masked person, as for a person filed directly (domain/engine-summaries.ts).
+              staticSummary: targetSummary({ kind: 'person', name: listed.name, idNumber: listed.idNumber }),
             }),
           });
           return { targetId: personTargetId, caseId: derived.caseId };

@@ -104,21 +104,24 @@ export async function runAction<A extends ActionName>(
  * loop closed starts a new run). A run that completes just as the case arrives is retried: the
  * Update's id makes the retry safe.
  */
+/** The target a workflow is started for; `summary` is what the Temporal UI shows of it (domain/engine-summaries.ts). */
+export interface EngineTarget { targetId: string; kind: TargetKind; workflowId: string; summary?: string }
+
 export async function fileCaseWithStart(
-  engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string }, filed: FileCase,
+  engine: EngineCall, target: EngineTarget, filed: FileCase,
 ): Promise<CaseRecorded> {
   return updateWithStart(engine, target, fileCaseUpdate, filed, `file/${filed.caseId}`, 'document.number');
 }
 
 /** R15: an act was recorded against the target: its workflow (started if need be) reads its tier again. */
 export async function scoreWithStart(
-  engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string }, trigger: ScoreTarget, updateId = `score/${trigger.actId}`,
+  engine: EngineCall, target: EngineTarget, trigger: ScoreTarget, updateId = `score/${trigger.actId}`,
 ): Promise<ActionAnswer> {
   return updateWithStart(engine, target, scoreTargetUpdate, trigger, updateId, 'targetId');
 }
 
 async function updateWithStart<Arg, Ret>(
-  engine: EngineCall, target: { targetId: string; kind: TargetKind; workflowId: string },
+  engine: EngineCall, target: EngineTarget,
   update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string, field: string,
 ): Promise<Ret> {
   const { temporal, deadlineMs } = engine;
@@ -128,6 +131,7 @@ async function updateWithStart<Arg, Ret>(
         workflowId: target.workflowId, taskQueue: TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING',
         args: [{ targetId: target.targetId, kind: target.kind }],
         typedSearchAttributes: [{ key: targetKindKey, value: target.kind }],
+        staticSummary: target.summary,
       });
       return await temporal.connection.withDeadline(Date.now() + deadlineMs, () => temporal.workflow.executeUpdateWithStart(update, {
         args: [arg], updateId, startWorkflowOperation,

@@ -4,7 +4,8 @@
 // Workflow code: deterministic.
 import { shanghaiDateOf } from '../domain/dates';
 import { isObligation } from '../domain/steps';
-import { acts } from './activities';
+import { acts as anyStep, actsFor } from './activities';
+import { timerSummary } from '../domain/engine-summaries';
 import type { Timer } from '../domain/loop/book';
 import { feedbackSpecs, monthEnded, syncFeedbackMonth } from '../domain/loop/feedback';
 import { reinstate, release, syncPeriodEnds } from '../domain/loop/measures';
@@ -17,6 +18,7 @@ export async function timerFired(ctx: Ctx, timer: Timer): Promise<void> {
   const { book, ref } = ctx;
   const step = book.step(timer.step.key);
   if (!step) return;
+  const acts = actsFor(timerSummary(step, timer.reminder));
   if (isObligation(step.kind)) {
     if (!timer.reminder) {
       const { next } = await acts.recordOverdue({ ...ref, step, detectedAt: nowIso() });
@@ -79,6 +81,6 @@ export async function timerFired(ctx: Ctx, timer: Timer): Promise<void> {
 export async function calendarChanged({ book, ref }: Ctx, change: CalendarChanged): Promise<void> {
   const pending = book.provisionalSteps(change.years);
   if (pending.length === 0) return;
-  const moved = await acts.recomputeDeadlines({ ...ref, steps: pending, reason: change.reason, at: nowIso(), nowMs: Date.now() });
+  const moved = await anyStep.recomputeDeadlines({ ...ref, steps: pending, reason: change.reason, at: nowIso(), nowMs: Date.now() });
   for (const { key, due } of moved) book.replaceDue(key, due);
 }

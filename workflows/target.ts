@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
 import { stepView } from '../domain/steps';
+import { timerSummary } from '../domain/engine-summaries';
 import { acts } from './activities';
 import { TargetBook } from '../domain/loop/book';
 import { upgradeFileCase, upgradeState } from '../domain/loop/upgrade';
@@ -154,7 +155,9 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
 
     const seen = version;
     const timer = book.nextTimer();
-    const woken = await condition(() => version !== seen, timer ? Math.max(0, timer.atMs - Date.now()) : undefined);
+    const woken = timer
+      ? await condition(() => version !== seen, Math.max(0, timer.atMs - Date.now()), { summary: timerSummary(timer.step, timer.reminder) })
+      : await condition(() => version !== seen).then(() => true);
     if (!woken && timer) {
       await exclusive(async () => {
         await timerFired(ctx, timer);

@@ -18,6 +18,7 @@ import { bearerSecurity, requireRoles } from '../auth';
 import { fileCaseWithStart, idempotency } from '../engine';
 import { badRequest, conflict, DomainError, errorSchema } from '../errors';
 import { targetIdOf } from '../identity';
+import { targetSummary } from '../../domain/engine-summaries';
 import { caseBody, intakeAnswer, type CaseBody } from './intake-schema';
 
 export async function intakeRoutes(app: FastifyInstance): Promise<void> {
@@ -84,7 +85,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       receivedOn, consultation: body.consultation || consultWith.length > 0 || Boolean(legalReview), consultWith, legalReview,
       measures, authorityId: authority.id, seriousness: body.seriousness, repeated, penalty, terms,
     };
-    const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId }, filed);
+    const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId, summary: targetSummary(body.target) }, filed);
     // R13: the persons' targets and derived cases, as the workflow handed them over.
     const answer = { ...recorded, targetId, workflowId, repeated, persons: (recorded.detail?.persons as unknown[] | undefined) ?? [] };
     await saveIntakeAnswer(db, claim.caseId, answer);

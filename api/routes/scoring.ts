@@ -13,7 +13,8 @@ import { scoreVisible } from '../../domain/regions';
 import { targetWorkflowId, type ActionAnswer, type TargetKind } from '../../workflows/messages';
 import { audit } from '../audit';
 import { bearerSecurity, readScope, requireRoles } from '../auth';
-import { idempotency, scoreWithStart } from '../engine';
+import { idempotency, scoreWithStart, type EngineTarget } from '../engine';
+import { targetSummary } from '../../domain/engine-summaries';
 import { badRequest, conflict, DomainError, errorSchema, forbidden, notFound } from '../errors';
 import { targetIdOf } from '../identity';
 import { READERS } from './target-schemas';
@@ -96,7 +97,7 @@ function checkDates(body: ActBody, today: string): void {
 
 /** R15: the act is recorded (idempotently), then the target's workflow reads its tier; the answer says what the loop did. */
 async function recordAct(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply,
-  target: { targetId: string; kind: TargetKind; workflowId: string }, body: ActBody) {
+  target: EngineTarget, body: ActBody) {
   const { db, now } = app.deps;
   const idem = idempotency(request, reply);
   const today = shanghaiDateOf(now());
@@ -154,7 +155,10 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
     const found = await targetWithCases(app.deps.db, request.params.targetId);
     if (!found) throw notFound('targetId', `no target ${request.params.targetId}`);
     const { target } = found;
-    return recordAct(app, request, reply, { targetId: target.id, kind: target.kind, workflowId: target.workflowId }, request.body);
+    return recordAct(app, request, reply, {
+      targetId: target.id, kind: target.kind, workflowId: target.workflowId,
+      summary: targetSummary({ kind: target.kind, name: target.name, creditCode: target.creditCode ?? undefined, idNumber: target.idNumber ?? undefined }),
+    }, request.body);
   });
 
   app.post<{ Body: ActBody }>('/acts', {
@@ -187,7 +191,7 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
       id: targetId, kind: t.kind, name: t.name, workflowId, creditCode: t.creditCode ?? null, idNumber: t.idNumber ?? null,
     });
     const { target: _identity, ...act } = request.body;
-    return recordAct(app, request, reply, { targetId, kind: t.kind, workflowId }, act);
+    return recordAct(app, request, reply, { targetId, kind: t.kind, workflowId, summary: targetSummary(t) }, act);
   });
 
   app.post<{ Params: { targetId: string; actId: string }; Body: { correctedOn: string } }>('/targets/:targetId/acts/:actId/correction', {

@@ -150,6 +150,15 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     await submitWithKeyboard(p, 'form[data-action=recordLetterDelivery]');
     await done(p, '已办理：送达登记');
     await expect.poll(() => page.textContent('#task-count')).toBe('3');
+    // R17: the letters panel shows the notice delivered, and the PDF the party received downloads with the key.
+    const notice = page.locator(`#letters-${caseId} tr[data-letter="${caseId}.L1"]`);
+    await expect.poll(() => notice.locator('td.delivery').textContent()).toContain('直接送达');
+    const [download] = await Promise.all([page.waitForEvent('download'), notice.locator('button.download').click()]);
+    expect(download.suggestedFilename()).toBe(`${caseId}.L1.pdf`);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe('%PDF-');
     await checkPage(p, '6-authority-pushed');
   });
 

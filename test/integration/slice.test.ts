@@ -99,6 +99,21 @@ describe('vertical slice on the dev server and PostgreSQL', () => {
     await recordHistory(env.client.workflow.getHandle(created.workflowId), 'target-slice');
   });
 
+  it('R5: the Temporal UI reads the target by its summary (name, masked code) and each timer by the step it waits for', async () => {
+    const posted = await app.inject({ method: 'POST', url: '/cases', headers: enforcement.headers, payload: caseBody(`杭市管罚〔2026〕${randomUUID().slice(0, 8)}号`) });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const { workflowId } = posted.json();
+    const handle = env.client.workflow.getHandle(workflowId);
+    expect(await (await handle.describe()).staticSummary()).toBe('杭州某某贸易有限公司 91330106********1H');
+    const { events } = await handle.fetchHistory();
+    const decode = (p?: { data?: Uint8Array | null } | null) => (p?.data ? JSON.parse(Buffer.from(p.data).toString()) : undefined);
+    const timers = (events ?? []).filter((e) => e.timerStartedEventAttributes).map((e) => decode(e.userMetadata?.summary));
+    // Each timer waited for the target's earliest step then: the first case's receipt, then its push.
+    expect(timers.length).toBeGreaterThan(0);
+    for (const t of timers) expect(t).toMatch(/^R5 (接收|推送实施机构) 期限 · C[0-9a-f]{24}$/);
+    expect(timers.some((t) => t.startsWith('R5 接收 期限'))).toBe(true);
+  });
+
   it('R5: the AUTHORITY pushes the case to implementers, who alone of the implementers see it and acknowledge it', async () => {
     const approval = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
     const association = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '食品行业协会', { implementerKind: 'industry_association' });

@@ -26,6 +26,11 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
       const receipt = t.rec.calls.recordOverdue.find((c) => c.step.kind === 'receipt')!;
       expect(Date.parse(receipt.detectedAt)).toBeGreaterThanOrEqual(receipt.step.due.dueAtMs);
       expect(receipt.step.agencyId).toBe(AUTHORITY);
+      // The Temporal UI names the step the escalation is for (the activity's summary).
+      const { events } = await t.handle().fetchHistory();
+      const summaries = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordOverdue')
+        .map((e) => (e.userMetadata?.summary?.data ? JSON.parse(Buffer.from(e.userMetadata.summary.data).toString()) : null));
+      expect(summaries).toContain('R5 接收 期限 · C1');
     }));
 
   it('R5: received but never pushed to implementers, the push is overdue, reminded, and the reminders stop when it is pushed', () =>

@@ -1,20 +1,45 @@
-// HOOK(issue 13, the party's letters): the 失信告知书 and the written answers to objections and
-// repairs as PDFs (`GET /cases/:id/letters`, each downloadable) and the AUTHORITY's record of a
-// letter's delivery (its date and way: 直接送达, 邮寄送达, 电子送达) are being built on another
-// branch. Their place on a case's page is here. Until the API document lists the route this
-// section is absent; once it does, the section says the letters exist but are not yet wired in,
-// rather than pretending. To finish it: list the letters (kind, date, delivery); download each with
-// the key (fetch → blob → a link, as the statistics CSV is downloaded in views/stats.js); and add
-// the delivery as a form drawn from its route's schema (schema-form.js), with an Idempotency-Key.
-import { openapi } from './api.js';
-import { h } from './dom.js';
+// R17 The party's letters on a case's page: the 失信告知书 and the written answers to objections,
+// complaints and repairs (GET /cases/:id/letters), each with its delivery, and each downloadable
+// as the PDF the party receives. The download carries the key (fetch → blob → a link), as the
+// statistics CSV does; the delivery itself is recorded by the AUTHORITY's form under its step
+// (action-forms.js, recordLetterDelivery).
+import { api } from './api.js';
+import { h, table } from './dom.js';
+import { fmtDate, fmtTime, label } from './format.js';
 
-export const LETTERS_ROUTE = '/cases/{caseId}/letters';
+/** Downloads one letter as a PDF with the signed-in key. */
+async function download(caseId, letterId, button) {
+  button.disabled = true;
+  try {
+    const res = await api(`/cases/${encodeURIComponent(caseId)}/letters/${encodeURIComponent(letterId)}?format=pdf`, { raw: true });
+    const url = URL.createObjectURL(await res.blob());
+    h('a', { href: url, download: `${letterId}.pdf` }).click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    button.nextSibling?.remove();
+  } catch (err) {
+    button.after(h('span', { class: 'error', role: 'alert' }, ` ${err.message}`));
+  } finally {
+    button.disabled = false;
+  }
+}
 
-/** The letters of a case, or null while the API has none. */
-export async function lettersPanel() {
-  const doc = await openapi();
-  if (!doc.paths?.[LETTERS_ROUTE]) return null;
-  return h('div', { class: 'letters', id: 'letters' }, h('h3', {}, '告知书与书面答复'),
-    h('p', { class: 'muted' }, '接口已提供告知书（GET /cases/:id/letters），工作台的下载与送达登记尚未接入。'));
+/** The letters of a case, with their delivery and a PDF download each. */
+export async function lettersPanel(caseId, agencyName) {
+  let items;
+  try {
+    items = (await api(`/cases/${encodeURIComponent(caseId)}/letters`)).items;
+  } catch (err) {
+    if (err.status === 403) return null; // a role that reads no letters (a platform)
+    return h('div', { class: 'letters' }, h('h3', {}, '告知书与书面答复'), h('p', { class: 'error', role: 'alert' }, err.message));
+  }
+  const rows = items.map((l) => {
+    const button = h('button', { type: 'button', class: 'download', 'data-letter': l.letterId }, '下载 PDF');
+    button.addEventListener('click', () => download(caseId, l.letterId, button));
+    return h('tr', { 'data-letter': l.letterId },
+      h('td', {}, l.title || label('letterKinds', l.kind)), h('td', {}, fmtTime(l.issuedAt)), h('td', {}, agencyName(l.issuedBy)),
+      h('td', { class: 'delivery' }, l.deliveredOn ? `${fmtDate(l.deliveredOn)} ${label('letterDeliveryWays', l.deliveryWay)}` : '待送达'),
+      h('td', {}, h('span', {}, button)));
+  });
+  return h('div', { class: 'letters', id: `letters-${caseId}` }, h('h3', {}, '告知书与书面答复'),
+    table(['文书', '出具时间', '出具机构', '送达', ''], rows, null, '尚无告知书'));
 }

@@ -111,5 +111,5 @@ async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
     stepForms.length ? h('div', { class: 'my-steps' }, h('h3', {}, '本机构待办'), stepForms)
       : h('p', { class: 'muted' }, c.pushedBy === me.id || c.authorityId === me.id ? '本案暂无本机构待办环节。' : ''),
     more.length ? h('div', { class: 'more' }, h('h3', {}, '其他操作'), more) : null,
-    await lettersPanel());
+    await lettersPanel(c.id, agencyName));
 }
