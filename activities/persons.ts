@@ -59,6 +59,12 @@ export function createPersonActivities({ db, calendar, temporal }: ActivityDeps)
               staticSummary: targetSummary({ kind: 'person', name: listed.name, idNumber: listed.idNumber }),
             }),
           });
+          // The enterprise's story tells of the hand-over (its line is written once, however often this is retried).
+          await writeJournal(db, {
+            agencyId: filed.actor, eventKey: `${enterprise.workflowId}/${filed.caseId}/person/${personTargetId}`, targetId: enterprise.targetId,
+            caseId: filed.caseId, kind: 'person_case_filed', rule: 'R13', at: new Date(filed.at),
+            detail: { personTargetId, personCaseId: derived.caseId, role: listed.role, name: listed.name, measures: derived.measures.map((m) => m.code) },
+          });
           return { targetId: personTargetId, caseId: derived.caseId };
         } catch (err) {
           // A person's run that completed just as the case arrived: the next attempt starts a new run.

@@ -3,6 +3,7 @@
 
 export const JOURNAL_KINDS = {
   case_pushed: '案件推送',
+  person_case_filed: '人员另案',
   reported_upward: '逐级上报',
   upward_forwarded: '上报转报',
   upward_confirmed: '上报确认',

@@ -132,6 +132,14 @@ describe('R13 persons as targets of their own', () => {
       ]);
     }
 
+    // The enterprise's story tells of each hand-over.
+    const story = (await get(`/targets/${first.targetId}/history`, supervisor)).json().items.filter((i: { kind: string }) => i.kind === 'person_case_filed');
+    expect(story.map((i: { summary: string }) => i.summary).sort()).toEqual([
+      `案件 杭市管罚〔2026〕P1号 所列法定代表人 张三 的措施 「3年内不得担任其他企业的法定代表人、负责人」 另立人员案件 ${derived[0]}，由其本人的闭环办理（R13）`,
+      `案件 杭市管罚〔2026〕P1号 所列主要负责人 李四 的措施 「3年内不得担任其他企业的法定代表人、负责人」 另立人员案件 ${derived[1]}，由其本人的闭环办理（R13）`,
+    ].sort());
+    expect(story.every((i: { rule: string; agencyId: string }) => i.rule === 'R13' && i.agencyId === enforcement.id)).toBe(true);
+
     // A retry of the same POST /cases (with or without the same key) files nothing twice.
     for (const key of ['persons-1', 'persons-1-again']) {
       const again = await post('/cases', enforcement, body, { 'idempotency-key': key });
@@ -164,6 +172,7 @@ describe('R13 persons as targets of their own', () => {
     expect(handedOver.sort()).toEqual([idNumberOf(103), idNumberOf(104)].map((n) => `${caseId}/${person(n)}`).sort());
     expect((await dbh.db.select().from(cases).where(eq(cases.derivedFrom, caseId))).map((r) => r.id).sort()).toEqual([...derived].sort());
     expect(await dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')))).toHaveLength(2);
+    expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'person_case_filed')))).toHaveLength(2);
     for (const n of [idNumberOf(103), idNumberOf(104)]) {
       const p = (await get(`/targets/${person(n)}`, supervisor)).json();
       expect(p.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([derivedCaseId(caseId, person(n))]);
