@@ -8,6 +8,7 @@ import { createIntakeActivities } from './intake';
 import { createMeasureActivities } from './measures';
 import { createLetterActivities } from './letters';
 import { createObjectionActivities } from './objections';
+import { createPersonActivities } from './persons';
 import { createPublicityActivities } from './publicity';
 import { createRepairActivities } from './repairs';
 import { createReportActivities } from './reports';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMeasureActivities(deps),
     ...createScoringPolicyActivities(deps),
     ...createScoringActivities(deps),
+    ...createPersonActivities(deps),
   };
 }
 

@@ -20,7 +20,8 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
     async recordCase(input: TargetRef & { filed: FileCase; letterId?: string | null } & StepChanges): Promise<{ push: Deadline | null; late: boolean; opened: OpenStep[] }> {
       const { filed } = input;
       // R15: a tier listing's case is filed by the system the day the loop learns of it: no push is owed.
-      const kind = filed.source === 'penalty_decision' ? 'push' : filed.source === 'external_document' ? 'external_push' : null;
+      // R13: a person's derived case was pushed with its enterprise's case: no push of its own is owed.
+      const kind = filed.derivedFrom ? null : filed.source === 'penalty_decision' ? 'push' : filed.source === 'external_document' ? 'external_push' : null;
       const rule = filed.source === 'penalty_decision' ? 'R2' : filed.source === 'external_document' ? 'R3' : 'R15';
       const at = new Date(filed.at);
       return db.transaction(async (tx) => {
@@ -34,7 +35,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
           issuedOn: filed.document.issuedOn, receivedOn: filed.receivedOn, consultation: filed.consultation,
           measures: filed.measures, authorityId: filed.authorityId, seriousness: filed.seriousness, repeated: filed.repeated,
           penaltyType: filed.penalty?.type ?? null, penaltyAmount: filed.penalty?.amount ?? null, penaltyField: filed.penalty?.field ?? null,
-          pushDueOn: push?.due ?? null, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed',
+          pushDueOn: push?.due ?? null, late, pushedBy: filed.actor, pushedAt: at, status: 'pushed', derivedFrom: filed.derivedFrom?.caseId ?? null,
         }).onConflictDoNothing();
         // A new cause puts a closed target back in the loop (R10: a new run with the same id).
         await tx.update(targets).set({ status: 'open', updatedAt: at }).where(eq(targets.id, input.targetId));
@@ -54,6 +55,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
           detail: {
             document: filed.document, receivedOn: filed.receivedOn, authorityId: filed.authorityId,
             measures: filed.measures.map((m) => m.code), receiptDueAt: receipt?.due.dueAt ?? null, pushDueOn: push?.due ?? null, late,
+            ...(filed.derivedFrom ? { derivedFrom: filed.derivedFrom.caseId } : {}),
           },
         });
         await notify(tx, {
@@ -108,7 +110,8 @@ async function askConsultations(tx: Tx, input: TargetRef, filed: FileCase, at: D
       detail: { caseId: filed.caseId, targetId: input.targetId, requestId: s.ref, measures: filed.measures.map((m) => m.code), dueAt: s.due.dueAt },
     });
   }
-  if (filed.source !== 'penalty_decision') return;
+  // R13: LEGAL was told of the enterprise's case; a person's derived case is the same decision.
+  if (filed.source !== 'penalty_decision' || filed.derivedFrom) return;
   await notify(tx, {
     eventKey: `${input.workflowId}/${filed.caseId}/legal-told`, agencyIds: await agenciesWithRoles(tx, ['LEGAL']), kind: 'discipline_triggered', rule: 'R2', at: filed.at,
     subject: `行政处罚决定 ${filed.document.number} 引发失信惩戒措施 ${filed.measures.map((m) => m.code).join('、')}`,

@@ -2,6 +2,7 @@
 // the step changes an action makes (steps closed, superseded and opened, their deadlines
 // resolved from the calendar as loaded now), and the target reference.
 import { activityInfo, type Info as ActivityInfo } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { and, inArray, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { fixedDayRule, stepDeadlineSetting } from '../db/calendar-store';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   db: Db;
   /** The working-day calendar as loaded now (R16); read by activities, never by workflows. */
   calendar: () => Promise<WorkingCalendar>;
+  /** The engine, for the activities that reach another target's workflow (R13: a person's derived case). */
+  temporal?: Client;
 }
 
 export interface TargetRef {

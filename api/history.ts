@@ -8,6 +8,7 @@ import { toShanghaiIso } from '../domain/dates';
 import { journalLabel, RELEASE_REASONS } from '../domain/journal-kinds';
 import { CHANNELS, ORDER_LABELS, type Channel } from '../domain/publicity';
 import { stepLabel } from '../domain/steps';
+import { PERSON_ROLE_LABELS, type PersonRole } from '../domain/persons';
 
 const ORDER_WORDS: Record<string, string> = ORDER_LABELS;
 
@@ -137,6 +138,10 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
       return d.outcome === 'upheld'
         ? `异议成立（${who}）：${d.reason ?? ''}；业务主管机构须于 ${day(d.releaseDueAt)} 前解除措施`
         : `异议被驳回（${who}）：${d.reason ?? ''}；惩戒期限自驳回之日起继续计算`;
+    case 'person_case_filed':
+      return `${caseName} 所列${PERSON_ROLE_LABELS[d.role as PersonRole] ?? '人员'} ${d.name ?? ''} 的措施 ${list(d.measures)} 另立人员案件 ${d.personCaseId}，由其本人的闭环办理（R13）`;
+    case 'released_with_cause':
+      return `${who} 解除企业案件 ${d.documentNumber ?? d.enterpriseCaseId} 时，因失信事由${d.reason === 'objection' ? '经异议认定不成立' : '变更或撤销'}一并解除${caseName}的全部措施 ${list(d.released) || '—'}（R13）`;
     case 'case_released': return `${who} 因异议成立解除${caseName}的全部措施 ${list(d.released) || '—'}，停止公示并告知实施机构`;
     case 'repair_filed': {
       const c = d.commitment as { materials?: string; dueOn?: string } | null | undefined;

@@ -3,6 +3,7 @@
 
 export const JOURNAL_KINDS = {
   case_pushed: '案件推送',
+  person_case_filed: '人员另案',
   reported_upward: '逐级上报',
   upward_forwarded: '上报转报',
   upward_confirmed: '上报确认',
@@ -29,6 +30,7 @@ export const JOURNAL_KINDS = {
   objection_filed: '提出异议',
   objection_decided: '异议决定',
   case_released: '解除措施',
+  released_with_cause: '随企业案件解除',
   repair_filed: '申请信用修复',
   repair_decided: '信用修复决定',
   commitment_kept: '承诺已履行',

@@ -29,6 +29,11 @@ export interface PinnedMeasure {
    * a tier valid while the score qualifies (until null), until the loop releases it when the score falls.
    */
   tier?: { until: string | null };
+  /**
+   * R13: on an enterprise's case, a measure that applies to persons and not to enterprises: it
+   * falls on the persons listed, each in a case of its own (domain/persons.ts), not on the enterprise.
+   */
+  onPersons?: boolean;
 }
 
 export interface CatalogVersion {

@@ -1,5 +1,6 @@
 // The worker process: connects to PostgreSQL and Temporal, runs until SIGINT/SIGTERM
 // (the SDK's runtime turns those into a graceful shutdown), then closes its connections.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/env';
 import { exporterFor, startTracing } from '../config/tracing';
@@ -21,11 +22,14 @@ async function main(): Promise<void> {
   // In the production topology the engine requires a token (TEMPORAL_AUTH_TOKEN; README, "Security").
   const metadata = config.temporalAuthToken ? { authorization: `Bearer ${config.temporalAuthToken}` } : undefined;
   const connection = await NativeConnection.connect({ address: config.temporalAddress, metadata });
+  // R13: the activities that file and release a person's derived case reach its workflow as a client.
+  const clientConnection = await Connection.connect({ address: config.temporalAddress, metadata });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   try {
     const worker = await createWorker({
       connection,
       namespace: config.temporalNamespace,
-      deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db) },
+      deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db), temporal },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       tracing,
       logActivities: true,
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       await outbox.stop();
     }
   } finally {
+    await clientConnection.close();
     await connection.close();
     await dbHandle.close();
     await tracing.shutdown();

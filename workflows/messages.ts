@@ -7,7 +7,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionName } from '../domain/actions';
-import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, ScoreTarget, TargetKind, TargetState } from '../domain/loop/state';
+import type { ActionAnswer, ActionArgs, CaseRecorded, FileCase, ReleaseWithCause, ScoreTarget, TargetKind, TargetState } from '../domain/loop/state';
 
 // The loop's data (the state, each action's argument and answer, the refusals) is the domain's.
 export * from '../domain/loop/state';
@@ -129,3 +129,10 @@ export const scoringPolicyReviewStateQuery = defineQuery<MeasureReviewState>('sc
 
 /** R15: an act was recorded against the target (or its correction): the workflow re-reads its tier and acts on a change. */
 export const scoreTargetUpdate = defineUpdate<ActionAnswer, [ScoreTarget]>('scoreTarget');
+
+/**
+ * R13/R11: the enterprise's case a person's case derives from was released because its cause fell;
+ * sent by the enterprise's workflow (an activity), never by the API: the person's workflow releases
+ * its derived case itself.
+ */
+export const releaseWithCauseUpdate = defineUpdate<ActionAnswer, [ReleaseWithCause]>('releaseWithCause');

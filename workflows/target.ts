@@ -15,11 +15,11 @@ import { TargetBook } from '../domain/loop/book';
 import { upgradeFileCase, upgradeState } from '../domain/loop/upgrade';
 import { judge } from '../domain/loop/judge';
 import {
-  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, monthlyReportSignal, REFUSED, scoreTargetUpdate, targetStateQuery,
+  actionUpdates, calendarChangedSignal, fileCaseUpdate, KEY_REUSED, monthlyReportSignal, REFUSED, releaseWithCauseUpdate, scoreTargetUpdate, targetStateQuery,
   type ActionAnswer, type ActionArgs, type CalendarChanged, type Envelope, type MonthlyReportFiled, type TargetWorkflowInput,
 } from './messages';
 import { openStepsKey, provisionalYearsKey } from './search-attributes';
-import { fileCase, handlers, monthlyReportFiled, publicize, rescore, type Ctx } from './actions';
+import { fileCase, handlers, monthlyReportFiled, publicize, releaseWithCause, rescore, type Ctx } from './actions';
 import { calendarChanged, timerFired } from './target-timers';
 
 /** One at a time, in arrival order: a promise chain is deterministic in the workflow sandbox. */
@@ -86,6 +86,17 @@ export async function targetWorkflow(input: TargetWorkflowInput): Promise<void> 
   // R15: an act was recorded against the target: its tier may have changed (a retry is a re-reading, harmless).
   setHandler(scoreTargetUpdate, (trigger) => exclusive(async () => {
     const answer = await rescore(ctx, trigger, trigger.at);
+    version += 1;
+    return answer;
+  }));
+
+  // R13/R11: a person's case released with its enterprise's fallen cause (sent by the enterprise's workflow).
+  setHandler(releaseWithCauseUpdate, (release) => exclusive(async () => {
+    const prior = book.appliedAnswer(currentUpdateInfo()?.id);
+    if (prior) return prior;
+    const answer = await releaseWithCause(ctx, release);
+    answer.opened.push(...(await publicize(ctx, release.at)).map(stepView));
+    book.remember(currentUpdateInfo()?.id, answer, Date.now());
     version += 1;
     return answer;
   }));

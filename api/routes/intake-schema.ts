@@ -107,5 +107,9 @@ export const intakeAnswer = {
     late: { type: 'boolean', description: 'pushed after its limit: recorded and escalated (R14)' },
     repeated: { type: 'boolean', description: "R12: a repeated serious case (as filed, or from the target's earlier cases)" },
     opened: { type: 'array', items: stepViewSchema, description: 'the steps the case opened (R5 receipt and push to implementers)' },
+    persons: {
+      type: 'array', description: "R13: each person listed, a target of its own, with the case it took from this one (the measures on persons)",
+      items: { type: 'object', properties: { targetId: { type: 'string' }, caseId: { type: 'string' } } },
+    },
   },
 } as const;

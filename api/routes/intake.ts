@@ -86,7 +86,8 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       measures, authorityId: authority.id, seriousness: body.seriousness, repeated, penalty, terms,
     };
     const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId, summary: targetSummary(body.target) }, filed);
-    const answer = { ...recorded, targetId, workflowId, repeated };
+    // R13: the persons' targets and derived cases, as the workflow handed them over.
+    const answer = { ...recorded, targetId, workflowId, repeated, persons: (recorded.detail?.persons as unknown[] | undefined) ?? [] };
     await saveIntakeAnswer(db, claim.caseId, answer);
     return reply.status(claim.fresh ? 201 : 200).send(answer);
   });
@@ -186,7 +187,8 @@ async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string, 
     if (unpublished) throw badRequest(`measures.${i}`, `${code} (${m.nameZh}): ${unpublished}`);
     const p = pinMeasure(m, period, terms);
     if (!p) throw badRequest(`periods.${code}`, `is required: ${code} (${m.nameZh}) runs for the period the decision sets; give it, e.g. {"years": 1} (R10)`);
-    pinned.push(p);
+    // R13: it falls on the persons listed, each in a case of its own (domain/persons.ts), not on the enterprise.
+    pinned.push(onPersons && !m.targetKinds.includes('enterprise') ? { ...p, onPersons: true } : p);
   }
   for (const code of Object.keys(body.periods ?? {})) {
     if (!body.measures.includes(code)) throw badRequest(`periods.${code}`, `${code} is not one of the measures`);

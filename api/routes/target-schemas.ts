@@ -16,6 +16,7 @@ export const searchQuerystring = {
     field: { type: 'string', minLength: 1, maxLength: 100, description: 'the field of the receiving AUTHORITY' },
     measure: { type: 'string', pattern: '^[A-Z0-9-]{1,40}$', description: 'a measure code of one of its cases' },
     overdue: { type: 'boolean', description: 'only targets with an open overdue step' },
+    personsOf: { type: 'string', minLength: 1, maxLength: 64, description: "R13: the persons listed with this enterprise's case (each a person target of its own)" },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
   },

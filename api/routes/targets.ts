@@ -78,7 +78,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     const { target, caseRows, whole } = await targetInScope(app, request, request.params.targetId);
     const agencyId = request.agency!.id;
     const visible = new Set(caseRows.map((c) => c.id));
-    const { pushed, measures, persons } = await caseDetails(app.deps.db, caseRows.map((c) => c.id));
+    const { pushed, measures, persons, derived } = await caseDetails(app.deps.db, caseRows.map((c) => c.id));
     const live = await liveState(app, request, target.workflowId);
     const workflow = live.workflow && !whole ? partialState(live.workflow, visible, agencyId) : live.workflow;
     const { workflowStatus } = live;
@@ -105,9 +105,10 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
         implementers: pushed.filter((p) => p.caseId === c.id),
         // Each measure as carried out: status, period end, why it was released.
         measuresInForce: measures.filter((m) => m.caseId === c.id),
-        // R13: recorded persons, their identity numbers masked.
+        // R13: recorded persons, their identity numbers masked, each with the case it took from this one.
         persons: persons.filter((p) => p.caseId === c.id).map((p) => ({
           personTargetId: p.personTargetId, role: p.role, name: p.name, idNumber: maskIdNumber(p.idNumber),
+          personCaseId: derived.find((d) => d.derivedFrom === c.id && d.targetId === p.personTargetId)?.id ?? null,
         })),
       })),
       openSteps: steps.filter((s) => isObligation(s.kind)),

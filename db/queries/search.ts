@@ -5,6 +5,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { targets } from '../schema';
 import { toShanghaiIso } from '../../domain/dates';
+import { maskIdNumber } from '../../domain/identifiers';
 import type { ReadScope } from '../../domain/regions';
 import { stepLabel } from '../../domain/steps';
 import { caseVisibleSql, stepVisibleSql, targetVisibleSql } from './scope';
@@ -18,6 +19,8 @@ export interface TargetSearch {
   field?: string;
   measure?: string;
   overdue?: boolean;
+  /** R13: the persons listed with this enterprise's case. */
+  personsOf?: string;
   limit: number;
   offset: number;
 }
@@ -66,6 +69,10 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
                            and c.measures @> ${JSON.stringify([{ code: query.measure }])}::jsonb and ${visible})`);
   }
   if (query.overdue) where.push(hasOpenOverdue(scope));
+  // R13: a person listed with the case, seen (as always) through a case of the person the reader sees.
+  if (query.personsOf) {
+    where.push(sql`exists (select 1 from case_persons cp where cp.case_id = ${query.personsOf} and cp.person_target_id = ${TARGET_ID})`);
+  }
   const condition = where.length ? and(...where) : undefined;
 
   const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(targets).where(condition);
@@ -78,6 +85,7 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
     kind: targets.kind,
     name: targets.name,
     creditCode: targets.creditCode,
+    idNumber: targets.idNumber,
     status: targets.status,
     updatedAt: targets.updatedAt,
     cases: sql<number>`(select count(*)::int from cases c where c.target_id = ${TARGET_ID} and ${caseVisibleSql(scope, sql.raw('c'))})`,
@@ -87,7 +95,8 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
                               and s.overdue_at is not null and ${stepVisibleSql(scope, sql.raw('s'))})`,
   }).from(targets).where(inArray(targets.id, ids)).orderBy(desc(targets.updatedAt), targets.id);
   return {
-    items: rows.map((r) => ({ ...r, updatedAt: toShanghaiIso(r.updatedAt) })),
+    // R13: a person's identity number is masked in every answer.
+    items: rows.map((r) => ({ ...r, idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null, updatedAt: toShanghaiIso(r.updatedAt) })),
     total,
     limit: query.limit,
     offset: query.offset,

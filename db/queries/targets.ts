@@ -37,13 +37,15 @@ export async function caseStandings(db: Db, caseIds: string[]): Promise<Map<stri
 
 /** What was done on each case: its implementers, its measures as carried out, its persons (R13). */
 export async function caseDetails(db: Db, caseIds: string[]) {
-  if (caseIds.length === 0) return { pushed: [], measures: [], persons: [] };
-  const [pushed, measures, persons] = await Promise.all([
+  if (caseIds.length === 0) return { pushed: [], measures: [], persons: [], derived: [] };
+  const [pushed, measures, persons, derived] = await Promise.all([
     db.select().from(caseImplementers).where(inArray(caseImplementers.caseId, caseIds)),
     db.select().from(caseMeasures).where(inArray(caseMeasures.caseId, caseIds)),
     db.select().from(casePersons).where(inArray(casePersons.caseId, caseIds)),
+    // R13: the persons' cases derived from these (same filer and AUTHORITY, so in the same scope).
+    db.select({ id: cases.id, targetId: cases.targetId, derivedFrom: cases.derivedFrom, status: cases.status }).from(cases).where(inArray(cases.derivedFrom, caseIds)),
   ]);
-  return { pushed, measures, persons };
+  return { pushed, measures, persons, derived };
 }
 
 /** The target's steps still open, as PostgreSQL holds them (used when the engine does not answer). */

@@ -66,11 +66,14 @@ export const cases = pgTable('cases', {
   pushedAt: timestamp('pushed_at', { withTimezone: true }),
   status: text('status').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }),
+  /** R13: a person's case derived from an enterprise's case (domain/persons.ts): that case's id. */
+  derivedFrom: text('derived_from'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   index('cases_target_idx').on(t.targetId),
   index('cases_authority_idx').on(t.authorityId),
+  index('cases_derived_from_idx').on(t.derivedFrom),
 ]);
 
 /**
@@ -176,9 +179,10 @@ export const repairs = pgTable('repairs', {
 }, (t) => [index('repairs_case_idx').on(t.caseId)]);
 
 /**
- * R13: the persons recorded against an enterprise's case (legal representative, principal,
- * directly responsible persons). Written by the API at intake, so identity numbers never enter
- * workflow histories; person-only measures of the case apply to them and follow the case.
+ * R13: the persons recorded against an enterprise's case (法定代表人, 主要负责人, 直接责任人员 …).
+ * Written by the API at intake, so identity numbers never enter workflow histories; the enterprise's
+ * workflow reads them here to give each person its derived case (activities/persons.ts), whose
+ * target row holds the identity number from then on.
  */
 export const casePersons = pgTable('case_persons', {
   caseId: text('case_id').notNull(),

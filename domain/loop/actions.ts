@@ -36,6 +36,8 @@ export interface FileCase extends Envelope {
   terms?: PublicityTerms | null;
   /** R15: a tier listing's case: the tier's written notice (e.g. 《一般失信行为通知书》), the title of the R17 letter. */
   tierNotice?: string | null;
+  /** R13: a person's case derived from its enterprise's case (domain/persons.ts): that case and its target. */
+  derivedFrom?: { caseId: string; targetId: string } | null;
 }
 
 export interface CaseAction extends Envelope {
@@ -130,6 +132,16 @@ export interface ScoreTarget extends Envelope {
   actId: string;
 }
 
+/**
+ * R13/R11: the enterprise's case a person's case derives from was released because its cause fell
+ * (an objection or complaint upheld, the cause revoked): the person's case is released with it.
+ * `actor` is the AUTHORITY that released the enterprise's case.
+ */
+export interface ReleaseWithCause extends CaseAction {
+  reason: 'objection' | 'adjustment';
+  enterpriseCaseId: string;
+}
+
 /** The argument of each action's Update. */
 export interface ActionArgs {
   receiveCase: CaseAction;
@@ -157,7 +169,7 @@ export interface ActionArgs {
 
 /** What the workflow answers: what it recorded, the steps it opened and closed. */
 export interface ActionAnswer {
-  action: ActionName | 'fileCase' | 'scoreTarget';
+  action: ActionName | 'fileCase' | 'scoreTarget' | 'releaseWithCause';
   caseId: string | null;
   at: string;
   fingerprint: string | null;

@@ -159,6 +159,10 @@ export interface CaseState {
   causeChange: CauseChangeState | null;
   publicity: PublicityState[];
   letters: LetterState[];
+  /** R13: a person's case: the enterprise's case (and target) it derives from; absent or null otherwise. */
+  derivedFrom?: { caseId: string; targetId: string } | null;
+  /** R13: an enterprise's case: the persons' cases derived from it, released with it when its cause falls (R11). */
+  persons?: { targetId: string; caseId: string }[];
 }
 
 /** An action already applied, remembered so that a retry on a later run answers the same (idempotency). */

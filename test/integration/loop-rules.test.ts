@@ -105,7 +105,7 @@ describe('the loop rules over HTTP', () => {
     expect(inbox.some((n: { kind: string; detail: { caseId: string } }) => n.kind === 'report_upward' && n.detail.caseId === caseId)).toBe(true);
   });
 
-  it('R13: measures on persons follow their enterprise\'s case: recorded against the persons listed, identity numbers masked', async () => {
+  it('R13: measures on persons fall on the persons listed, each in a case of its own; identity numbers masked', async () => {
     const withoutPersons = await push({ measures: ['DM-R6-OFFICE-LEGALREP-3Y'] });
     expect(withoutPersons.statusCode).toBe(400);
     expect(withoutPersons.json()).toMatchObject({ field: 'measures.0', message: expect.stringMatching(/R13/) });
@@ -117,12 +117,17 @@ describe('the loop rules over HTTP', () => {
     expect(res.statusCode).toBe(201);
     const { caseId, targetId } = res.json();
     const c = await caseRow(caseId);
-    expect(c.measures.map((m) => m.code)).toEqual(['DM-R8-PUBLICITY-ADVERSE', 'DM-R6-OFFICE-LEGALREP-3Y']);
+    expect(c.measures.map((m) => m.code)).toEqual(['DM-R8-PUBLICITY-ADVERSE']);
+    // The measure on persons is the person's: a case derived from the enterprise's (test/workflows/persons-http.timeskipping.test.ts).
+    const [derived] = await dbh.db.select().from(cases).where(eq(cases.derivedFrom, caseId));
+    expect(derived.measures.map((m) => m.code)).toEqual(['DM-R6-OFFICE-LEGALREP-3Y']);
     const supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR']);
     const page = await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: supervisor.headers });
     const mine = page.json().cases.find((x: { id: string }) => x.id === caseId);
     expect(mine.persons).toEqual([expect.objectContaining({ role: 'legal_representative', name: '张三', idNumber: '110105********002X' })]);
     expect(mine.persons[0].personTargetId).toMatch(/^P[0-9a-f]{24}$/);
+    expect(mine.persons[0].personCaseId).toBe(derived.id);
+    expect(derived.targetId).toBe(mine.persons[0].personTargetId);
     expect(page.body).not.toContain(idNumber);
   });
 

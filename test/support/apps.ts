@@ -77,10 +77,10 @@ export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, o
   let running: Promise<void> | null = null;
   let worker: Worker | null = null;
   const startWorker = async () => {
-    const activities = createActivities({ db: dbh.db, calendar });
+    const activities = createActivities({ db: dbh.db, calendar, temporal: env.client });
     worker = await createWorker({
       connection: env.nativeConnection, namespace: env.namespace ?? 'default',
-      deps: { db: dbh.db, calendar }, workflowBundle: await workflowBundle({ traced: Boolean(opts.observed) }),
+      deps: { db: dbh.db, calendar, temporal: env.client }, workflowBundle: await workflowBundle({ traced: Boolean(opts.observed) }),
       activities: opts.wrapActivities ? opts.wrapActivities(activities) : undefined, tracing: opts.observed?.tracing,
       logActivities: Boolean(opts.observed),
     });

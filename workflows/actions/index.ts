@@ -9,6 +9,7 @@ import type { Handlers } from './support';
 export { fileCase } from './intake';
 export { monthlyReportFiled } from './implementation';
 export { publicize } from './publicity';
+export { releaseWithCause } from './persons';
 export { rescore } from './scoring';
 export type { Ctx } from './support';
 

@@ -7,6 +7,7 @@ import { shanghaiDateOf } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
 import { acts } from '../activities';
 import type { CaseRecorded, CaseState, FileCase } from '../messages';
+import { fileForPersons, ownMeasures } from './persons';
 import { answer, owed, type Ctx } from './support';
 
 export const UPWARD_REPORT = 'UR1';
@@ -15,10 +16,14 @@ export const R4_UPWARD_REPORTS = 'r4-upward-reports';
 /** The patch under which intake issues the notice to the party and owes its delivery (R17). */
 export const R17_LETTERS = 'r17-letters';
 
-export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRecorded> {
+export async function fileCase({ book, ref }: Ctx, filed: FileCase): Promise<CaseRecorded> {
+  let f = filed;
   const existing = book.find(f.caseId);
   if (existing) return recorded(existing, f, []);
   const on = shanghaiDateOf(f.at);
+  // R13: measures on persons only fall on the persons listed, each in a case of its own (workflows/actions/persons.ts).
+  const { measures, forPersons } = ownMeasures(f);
+  if (forPersons) f = { ...f, measures };
   // R4: a case filed before upward reports were steps kept its measures executed elsewhere as a note.
   const reportsUpward = patched(R4_UPWARD_REPORTS);
   const outside = reportsUpward ? f.measures.filter((m) => m.outsideLocalAuthority).map((m) => m.code) : [];
@@ -36,6 +41,7 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
     letters: patched(R17_LETTERS) ? [{ letterId: `${f.caseId}.L1`, kind: 'determination', issuedOn: on, deliveredOn: null }] : [],
     // R4: to the AUTHORITY at the originator's level first (报送至同级业务主管机构), then up level by level.
     upward: outside.length ? [{ reportId: UPWARD_REPORT, measures: outside, hops: [{ agencyId: f.authorityId, sentOn: on, outcome: null, decidedOn: null }] }] : [],
+    ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
   };
   book.state.cases.push(c);
   const rule = f.source === 'penalty_decision' ? 'R2' : 'R3';
@@ -48,7 +54,9 @@ export async function fileCase({ book, ref }: Ctx, f: FileCase): Promise<CaseRec
   // R15: a tier listing's case owes no push (the system files it): null.
   Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
-  return recorded(c, f, opened);
+  if (!forPersons) return recorded(c, f, opened);
+  const persons = await fileForPersons({ book, ref }, c, filed);
+  return { ...recorded(c, f, opened), detail: { persons } };
 }
 
 function recorded(c: CaseState, f: FileCase, opened: OpenStep[]): CaseRecorded {

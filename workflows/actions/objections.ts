@@ -8,6 +8,7 @@ import type { TargetBook } from '../../domain/loop/book';
 import { shanghaiDateOf } from '../../domain/dates';
 import type { ActionArgs, CaseState } from '../messages';
 import { acts } from '../activities';
+import { releasePersons } from './persons';
 import { answer, answerLetter, keys, owed, type Ctx, type Handlers } from './support';
 
 /** An objection, the party's or an implementer's flag: the measures are suspended (信息核实期间暂不执行) and the originator verifies. */
@@ -24,7 +25,7 @@ async function objection({ book, ref }: Ctx, a: ActionArgs['fileObjection'], rai
 }
 
 /** The case is released whole (an upheld objection or complaint, or a revoked cause): every other step of it is no longer owed. */
-function releaseCaseWhole(book: TargetBook, c: CaseState, reason: 'objection' | 'adjustment', on: string) {
+export function releaseCaseWhole(book: TargetBook, c: CaseState, reason: 'objection' | 'adjustment', on: string) {
   c.status = 'released';
   const released = releaseAll(c, reason, on);
   const closed = keys(book.closeSteps((s) => s.caseId === c.caseId && (s.kind === 'objection_release' || s.kind === 'cause_adjustment')));
@@ -91,7 +92,8 @@ export const objectionHandlers: Handlers<'fileObjection' | 'flagInformation' | '
     for (const x of [c.objection, c.complaint]) if (x?.outcome === 'upheld' && !x.releasedOn) x.releasedOn = on;
     const { released, closed, superseded } = releaseCaseWhole(book, c, 'objection', on);
     await acts.recordCaseReleased({ ...ref, ...a, released, closed, superseded });
-    return answer(a, 'releaseCase', [], [...closed, ...superseded], { released });
+    const persons = await releasePersons({ book, ref }, c, 'objection', a);
+    return answer(a, 'releaseCase', [], [...closed, ...superseded], { released, ...persons });
   },
 
   /** R11: the cause was changed or revoked: the AUTHORITY adjusts or releases within 3 working days of the confirmation. */
@@ -112,7 +114,8 @@ export const objectionHandlers: Handlers<'fileObjection' | 'flagInformation' | '
     if (a.release) {
       const { released, closed, superseded } = releaseCaseWhole(book, c, 'adjustment', on);
       await acts.recordAdjustment({ ...ref, ...a, released, shortened: [], closed, superseded });
-      return answer(a, 'adjustCase', [], [...closed, ...superseded], { released });
+      const persons = await releasePersons({ book, ref }, c, 'adjustment', a);
+      return answer(a, 'adjustCase', [], [...closed, ...superseded], { released, ...persons });
     }
     const released = a.drop.filter((code) => release(c, code, 'adjustment', on));
     const shortened = a.shorten.map((s) => {

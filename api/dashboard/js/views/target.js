@@ -79,6 +79,7 @@ export async function render({ path, me, refreshTaskCount }) {
 /** One case: what it carries, who it was pushed to, and the forms of this agency's actions on it. */
 async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
   const { c, me } = ctx;
+  const from = ctx.target.workflow?.cases?.find((x) => x.caseId === c.id)?.derivedFrom ?? null;
   const stepForms = [];
   // One form per action (and objection, repair …): under the step it is the first way to
   // complete (the push to implementers under 推送实施机构, not under 接收, which it completes too).
@@ -103,7 +104,10 @@ async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
     h('div', { class: 'cols' },
       h('div', {}, h('h3', {}, '措施'), h('ul', {}, pinned)),
       h('div', {}, h('h3', {}, '实施机构'), pushed.length ? h('ul', {}, pushed) : h('p', { class: 'muted' }, '尚未推送')),
-      c.persons.length ? h('div', {}, h('h3', {}, '相关人员'), h('ul', {}, c.persons.map((p) => h('li', {}, `${label('personRoles', p.role)} ${p.name} ${p.idNumber}`)))) : null),
+      // R13: each person is a target of its own, with the case it took from this one.
+      c.persons.length ? h('div', {}, h('h3', {}, '相关人员'), h('ul', {}, c.persons.map((p) => h('li', {},
+        h('a', { href: `#/target/${p.personTargetId}${p.personCaseId ? `/case/${p.personCaseId}` : ''}` }, `${label('personRoles', p.role)} ${p.name} ${p.idNumber}`))))) : null),
+    from ? h('p', { class: 'muted' }, '本案系人员案件，源自企业案件 ', h('a', { href: `#/target/${from.targetId}/case/${from.caseId}` }, from.caseId), '（R13）') : null,
     stepForms.length ? h('div', { class: 'my-steps' }, h('h3', {}, '本机构待办'), stepForms)
       : h('p', { class: 'muted' }, c.pushedBy === me.id || c.authorityId === me.id ? '本案暂无本机构待办环节。' : ''),
     more.length ? h('div', { class: 'more' }, h('h3', {}, '其他操作'), more) : null,
