@@ -1,0 +1,56 @@
+// Issue 17, bulk import: the steps an imported case had already taken (R5 receipt, push to
+// implementers, acknowledgement; R6–R8 measures in force since their dates), written as one
+// transaction: the case's rows as those actions would have left them, one `case_imported` line
+// by the importing agency, each measure's `measure_active` line dated by the file, and the R9
+// reports now owed.
+import { eq } from 'drizzle-orm';
+import { caseImplementers, caseMeasures, cases } from '../db/schema';
+import { startOfShanghaiDay } from '../domain/dates';
+import type { OpenStep } from '../domain/steps';
+import type { CaseStatus, MeasureState, TakenSteps } from '../workflows/messages';
+import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
+
+export function createImportedActivities({ db, calendar }: ActivityDeps) {
+  return {
+    async recordTakenSteps(input: TargetRef & StepChanges & { caseId: string; taken: TakenSteps; status: CaseStatus; activated: MeasureState[] }): Promise<{ opened: OpenStep[] }> {
+      const { taken: t } = input;
+      const importedAt = new Date(t.importedAt);
+      const receivedOn = t.receivedOn ?? t.implementers.map((i) => i.pushedOn).sort()[0] ?? null;
+      return db.transaction(async (tx) => {
+        await tx.update(cases).set({
+          status: input.status, ...(receivedOn ? { receivedAt: new Date(startOfShanghaiDay(receivedOn)) } : {}), updatedAt: importedAt,
+        }).where(eq(cases.id, input.caseId));
+        if (t.implementers.length) {
+          await tx.insert(caseImplementers).values(t.implementers.map((i) => ({
+            caseId: input.caseId, agencyId: i.agencyId, measures: i.measures, pushedAt: new Date(startOfShanghaiDay(i.pushedOn)),
+            acknowledgedAt: i.acknowledgedOn ? new Date(startOfShanghaiDay(i.acknowledgedOn)) : null,
+          }))).onConflictDoNothing();
+        }
+        const [c] = await tx.select({ measures: cases.measures }).from(cases).where(eq(cases.id, input.caseId));
+        for (const m of input.activated) {
+          const pinned = c?.measures.find((p) => p.code === m.code);
+          await tx.insert(caseMeasures).values({
+            caseId: input.caseId, code: m.code, version: pinned?.version ?? 1, implementerId: m.implementerId, status: m.status,
+            activeFrom: m.activeFrom, periodEnd: m.periodEnd, feedbackSet: m.feedbackSet, minimumEnd: m.minimumEnd === 'never' ? null : m.minimumEnd,
+          }).onConflictDoNothing();
+          await writeJournal(tx, {
+            agencyId: m.implementerId, eventKey: `${input.workflowId}/${input.caseId}/${m.code}/active`, targetId: input.targetId,
+            caseId: input.caseId, kind: pinned?.category === 'R8' ? 'measure_active_publicity_started' : 'measure_active', rule: pinned?.category ?? 'R6',
+            at: new Date(startOfShanghaiDay(m.activeFrom)), detail: { code: m.code, periodEnd: m.periodEnd, suspended: m.status === 'suspended', imported: t.importId },
+          });
+        }
+        const opened = await applyStepChanges(tx, await calendar(), input, { ...input, at: t.importedAt, actor: t.importedBy });
+        await writeJournal(tx, {
+          agencyId: t.importedBy, eventKey: `${input.workflowId}/${input.caseId}/imported`, targetId: input.targetId, caseId: input.caseId,
+          kind: 'case_imported', rule: 'R5', at: importedAt,
+          detail: {
+            importId: t.importId, receivedOn: t.receivedOn,
+            implementers: t.implementers.map((i) => ({ agencyId: i.agencyId, measures: i.measures, pushedOn: i.pushedOn, acknowledgedOn: i.acknowledgedOn })),
+            inForce: input.activated.map((m) => ({ code: m.code, since: m.activeFrom, periodEnd: m.periodEnd })),
+          },
+        });
+        return { opened };
+      });
+    },
+  };
+}
