@@ -3,6 +3,11 @@
 // field and reason as POST /cases names them; accepted rows' targets in their workflows with the
 // steps already taken not owed again (R5) and what remains owed (R9 reports, R10 period ends);
 // the same file again changes nothing; only ADMIN and CREDIT import.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +26,7 @@ import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
 import { creditCodeOf } from '../support/identities';
 
+const execFileAsync = promisify(execFile);
 let env: TestWorkflowEnvironment;
 let dbh: DbHandle;
 let app: FastifyInstance;
@@ -243,6 +249,24 @@ describe('issue 17: bulk import of cases already in force', () => {
     } finally {
       await next.close();
     }
+  });
+
+  it('npm run import -- FILE uploads it, draws its progress on stderr and prints the refused rows', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+    const file = join(dir, 'cases.csv');
+    writeFileSync(file, csv([row(70), row(71, { 'document.issuedOn': '2025-02-30' })]));
+    const run = (args: string[]) => execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+      env: { ...process.env, JD_API_KEY: credit.apiKey }, cwd: process.cwd(),
+    }).then((r) => ({ code: 0, ...r }), (err: { code: number; stdout: string; stderr: string }) => err);
+    const first = await run([file, '--url', address]);
+    expect(first.code, first.stderr).toBe(2);
+    expect(first.stderr).toMatch(/\[#+\] 1\/1 filed, 1 refused of 2 rows/);
+    expect(JSON.parse(first.stdout)).toMatchObject({ accepted: 1, done: 1, refusedRows: [{ row: 3, field: 'document.issuedOn', reason: 'is not a real calendar date' }] });
+    const again = await run([file, '--url', address]);
+    expect(again.stderr).toContain('imported before');
+    expect(JSON.parse(again.stdout).id).toBe(JSON.parse(first.stdout).id);
+    expect((await run(['--url', address])).code).toBe(1);
   });
 
   it('only ADMIN and CREDIT import; an import is read by its agency and SUPERVISOR', async () => {
