@@ -49,7 +49,8 @@ function view(i: ImportRow) {
 
 export async function importRoutes(app: FastifyInstance): Promise<void> {
   const runner = importRunner(app);
-  app.addHook('onReady', async () => { await runner.sweep(); });
+  // Imports a stopped instance left are resumed on start; a database not up yet is no reason to fail it (the next sweep tries again).
+  app.addHook('onReady', async () => { await runner.sweep().catch((err) => app.log.warn({ err }, 'import sweep failed')); });
   app.addHook('onClose', async () => { await runner.close(); });
   app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
 
