@@ -3,11 +3,12 @@
 // transaction: the case's rows as those actions would have left them, one `case_imported` line
 // by the importing agency, each measure's `measure_active` line dated by the file, and the R9
 // reports now owed.
-import { eq } from 'drizzle-orm';
-import { caseImplementers, caseMeasures, cases } from '../db/schema';
+import { and, eq, isNull } from 'drizzle-orm';
+import { caseImplementers, caseMeasures, cases, steps } from '../db/schema';
 import { startOfShanghaiDay } from '../domain/dates';
 import type { OpenStep } from '../domain/steps';
 import type { CaseStatus, MeasureState, TakenSteps } from '../workflows/messages';
+import { notify } from './notices';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 export function createImportedActivities({ db, calendar }: ActivityDeps) {
@@ -26,7 +27,18 @@ export function createImportedActivities({ db, calendar }: ActivityDeps) {
             acknowledgedAt: i.acknowledgedOn ? new Date(startOfShanghaiDay(i.acknowledgedOn)) : null,
           }))).onConflictDoNothing();
         }
-        const [c] = await tx.select({ measures: cases.measures }).from(cases).where(eq(cases.id, input.caseId));
+        const [c] = await tx.select({ measures: cases.measures, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.caseId));
+        // R5: an implementer pushed to that has not acknowledged yet owes it (opened at intake): it is told, as after a push.
+        const owed = await tx.select({ agencyId: steps.agencyId, dueAt: steps.dueAt }).from(steps)
+          .where(and(eq(steps.caseId, input.caseId), eq(steps.kind, 'acknowledgement'), isNull(steps.doneAt)));
+        for (const i of t.implementers.filter((x) => !x.acknowledgedOn)) {
+          const dueAt = owed.find((s) => s.agencyId === i.agencyId)?.dueAt.toISOString() ?? null;
+          await notify(tx, {
+            eventKey: `${input.workflowId}/${input.caseId}/imported/${i.agencyId}`, agencyIds: [i.agencyId], kind: 'pushed_to_implementer', rule: 'R5', at: t.importedAt,
+            subject: `请签收并实施案件 ${c?.documentNumber ?? input.caseId} 的惩戒措施`,
+            detail: { caseId: input.caseId, targetId: input.targetId, measures: i.measures, acknowledgeDueAt: dueAt, imported: t.importId },
+          });
+        }
         for (const m of input.activated) {
           const pinned = c?.measures.find((p) => p.code === m.code);
           await tx.insert(caseMeasures).values({

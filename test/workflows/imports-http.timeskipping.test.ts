@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { caseMeasures, cases, journal, steps, targets } from '../../db/schema';
+import { caseMeasures, cases, journal, notices, steps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { targetStateQuery } from '../../workflows/messages';
@@ -150,6 +150,9 @@ describe('issue 17: bulk import of cases already in force', () => {
     const lines = await dbh.db.select().from(journal).where(eq(journal.caseId, c1.id));
     expect(lines.find((l) => l.kind === 'case_imported')).toMatchObject({ agencyId: admin.id, detail: { importId: answer.id, receivedOn: day(-88) } });
     expect(lines.filter((l) => l.kind === 'measure_active').map((l) => l.agencyId)).toEqual([implementer.id, implementer.id]);
+    const story = await get(`/targets/${c1.targetId}/history`, supervisor);
+    expect(story.statusCode, story.body).toBe(200);
+    expect(JSON.stringify(story.json())).toContain(`批量导入`);
 
     // Row 8: received only: the push to implementers is still owed, the receipt is not.
     const c7 = (await caseOf('杭市管罚〔2025〕IMP7号'))!;
@@ -231,6 +234,8 @@ describe('issue 17: bulk import of cases already in force', () => {
     expect(c).toMatchObject({ pushedBy: credit.id, status: 'implementing' });
     const owed = (await stateOf(`target-${c.targetId}`)).steps.filter((s) => s.caseId === c.id).map((s) => `${s.kind}:${s.agencyId}`);
     expect(owed).toEqual([`acknowledgement:${implementer.id}`]);
+    const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, implementer.id), eq(notices.kind, 'pushed_to_implementer')));
+    expect(told.map((n) => n.subject)).toContain('请签收并实施案件 (2025)浙0106民初IMP40号 的惩戒措施');
   });
 
   it('an import outlives the API instance that took it: rows the engine did not take are filed by the next one', async () => {
