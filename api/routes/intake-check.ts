@@ -122,7 +122,7 @@ async function checkPenalty(app: FastifyInstance, body: CaseBody): Promise<{ pen
 }
 
 /** R2, R3: the decision date, and for an external document its kind and the day CREDIT received it. */
-export function checkDocument(body: CaseBody, today: string): { kind: DocumentKind | null; receivedOn: string | null } {
+function checkDocument(body: CaseBody, today: string): { kind: DocumentKind | null; receivedOn: string | null } {
   const { issuedOn } = body.document;
   if (!parseIsoDate(issuedOn)) throw badRequest('document.issuedOn', 'is not a real calendar date');
   if (issuedOn > today) throw badRequest('document.issuedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
