@@ -108,7 +108,7 @@ async function checkTaken(app: FastifyInstance, checked: CheckedCase, t: TakenIn
   if (!t) return { filedOn: null, taken: null };
   const decided: [string, string] = checked.filing.receivedOn ? ['receivedOn', checked.filing.receivedOn] : ['document.issuedOn', checked.filing.document.issuedOn];
   if (t.filedOn) checkDate('taken.filedOn', t.filedOn, today, decided);
-  const filed: [string, string] = t.filedOn ? ['taken.filedOn', t.filedOn] : ['today', today];
+  const filed: [string, string] = t.filedOn ? ['taken.filedOn', t.filedOn] : ['taken.filedOn, which is today when not given', today];
   if (t.receivedOn) checkDate('taken.receivedOn', t.receivedOn, today, filed);
   if (!t.implementers) {
     for (const k of ['pushedOn', 'acknowledgedOn', 'inForceSince'] as const) {
