@@ -24,7 +24,7 @@ import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
-import { creditCodeOf } from '../support/identities';
+import { creditCodeOf, idNumberOf } from '../support/identities';
 
 const execFileAsync = promisify(execFile);
 let env: TestWorkflowEnvironment;
@@ -236,6 +236,28 @@ describe('issue 17: bulk import of cases already in force', () => {
     expect(owed).toEqual([`acknowledgement:${implementer.id}`]);
     const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, implementer.id), eq(notices.kind, 'pushed_to_implementer')));
     expect(told.map((n) => n.subject)).toContain('请签收并实施案件 (2025)浙0106民初IMP40号 的惩戒措施');
+  });
+
+  it('R13: an enterprise\'s imported case hands its persons\' measures over with the steps they had taken', async () => {
+    const DIRECTOR = 'DM-R6-OFFICE-DIRECTOR';
+    const res = await upload(admin, csv([row(80, {
+      measures: `${BAN};${DIRECTOR}`, periods: `${BAN}=2y;${DIRECTOR}=3y`, persons: `legal_representative:${idNumberOf(80)}:张导入`,
+      'taken.implementers': `${implementer.id}=${BAN}|${DIRECTOR}`, 'taken.inForceSince': day(-85),
+    })]), CSV);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(await finished(res.json().id)).toMatchObject({ accepted: 1, done: 1 });
+    const enterprise = (await caseOf('杭市管罚〔2025〕IMP80号'))!;
+    const [person] = await eventually(async () => {
+      const found = await dbh.db.select().from(cases).where(eq(cases.derivedFrom, enterprise.id));
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    for (const [c, code] of [[enterprise, BAN], [person, DIRECTOR]] as const) {
+      const inForce = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, c.id));
+      expect(inForce.map((m) => [m.code, m.activeFrom])).toEqual([[code, day(-85)]]);
+      const owed = (await stateOf(`target-${c.targetId}`)).steps.filter((s) => s.caseId === c.id).map((s) => s.kind);
+      expect(owed).toEqual(['period_end']);
+    }
   });
 
   it('an import outlives the API instance that took it: rows the engine did not take are filed by the next one', async () => {
