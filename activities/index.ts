@@ -4,6 +4,7 @@
 import { createComplaintActivities } from './complaints';
 import { createEscalationActivities } from './escalation';
 import { createImplementationActivities } from './implementation';
+import { createImportedActivities } from './imported';
 import { createIntakeActivities } from './intake';
 import { createMeasureActivities } from './measures';
 import { createLetterActivities } from './letters';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIntakeActivities(deps),
     ...createImplementationActivities(deps),
+    ...createImportedActivities(deps),
     ...createRequestActivities(deps),
     ...createObjectionActivities(deps),
     ...createComplaintActivities(deps),

@@ -56,14 +56,16 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
             document: filed.document, receivedOn: filed.receivedOn, authorityId: filed.authorityId,
             measures: filed.measures.map((m) => m.code), receiptDueAt: receipt?.due.dueAt ?? null, pushDueOn: push?.due ?? null, late,
             ...(filed.derivedFrom ? { derivedFrom: filed.derivedFrom.caseId } : {}),
+            ...(filed.taken ? { imported: filed.taken.importId } : {}),
           },
         });
-        await notify(tx, {
+        // Issue 17: an imported case tells only what it still owes (the receipt, if not taken); old lateness is recorded, not escalated.
+        if (!filed.taken || receipt) await notify(tx, {
           eventKey: `${input.workflowId}/${filed.caseId}/pushed`, agencyIds: [filed.authorityId], kind: 'case_pushed', rule: 'R5', at: filed.at,
           subject: `请于 ${receipt?.due.due ?? '3 个工作日内'} 前接收案件 ${filed.document.number}，并推送实施机构`,
           detail: { caseId: filed.caseId, targetId: input.targetId, steps: opened.map((s) => ({ key: s.key, label: stepLabel(s.kind), dueAt: s.due.dueAt })) },
         });
-        if (late && push) {
+        if (late && push && !filed.taken) {
           await notify(tx, {
             eventKey: `${input.workflowId}/${filed.caseId}/push/late`,
             agencyIds: [filed.actor, ...await agenciesWithRoles(tx, ['SUPERVISOR'])], kind: 'overdue', rule: 'R14', at: filed.at,
@@ -111,7 +113,8 @@ async function askConsultations(tx: Tx, input: TargetRef, filed: FileCase, at: D
     });
   }
   // R13: LEGAL was told of the enterprise's case; a person's derived case is the same decision.
-  if (filed.source !== 'penalty_decision' || filed.derivedFrom) return;
+  // Issue 17: an imported case's decision was told long ago.
+  if (filed.source !== 'penalty_decision' || filed.derivedFrom || filed.taken) return;
   await notify(tx, {
     eventKey: `${input.workflowId}/${filed.caseId}/legal-told`, agencyIds: await agenciesWithRoles(tx, ['LEGAL']), kind: 'discipline_triggered', rule: 'R2', at: filed.at,
     subject: `行政处罚决定 ${filed.document.number} 引发失信惩戒措施 ${filed.measures.map((m) => m.code).join('、')}`,

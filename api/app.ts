@@ -23,6 +23,7 @@ import { publicRoutes } from './routes/public';
 import { publicityRoutes } from './routes/publicity';
 import { deadlineSettingRoutes } from './routes/deadline-settings';
 import { actionRoutes } from './routes/actions';
+import { importRoutes } from './routes/imports';
 import { intakeRoutes } from './routes/intake';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
@@ -70,6 +71,8 @@ declare module 'fastify' {
 /** The path of the first string holding U+0000 (`a.b[2]`), '' for the value itself, or null. */
 function nulAt(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  // An uploaded file (POST /imports) is bytes, read by its own parser.
+  if (Buffer.isBuffer(value)) return null;
   if (value === null || typeof value !== 'object' || depth > 64) return null;
   for (const [key, v] of Object.entries(value)) {
     if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
@@ -141,6 +144,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
       tags: [
         { name: 'system', description: 'Health and documentation' },
         { name: 'cases', description: 'Intake and the steps of a case' },
+        { name: 'imports', description: 'Bulk import of cases already in force (CSV, XLSX, JSON lines): GET /imports/columns lists the columns' },
         { name: 'targets', description: 'Disciplinary targets and where each step stands' },
         { name: 'calendar', description: 'R16 working days: the State Council holiday schedule as data' },
         { name: 'measures', description: 'R1 the two lists, their reviewed changes, R3 matching' },
@@ -163,6 +167,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
 
   await app.register(healthRoutes);
   await app.register(intakeRoutes);
+  await app.register(importRoutes);
   await app.register(actionRoutes);
   await app.register(targetRoutes);
   await app.register(taskRoutes);

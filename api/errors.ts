@@ -31,16 +31,24 @@ export const errorSchema = {
   },
 } as const;
 
-/** '/document/issuedOn' + missing 'number' → 'document.number'. */
-function fieldOf(err: FastifyError): string | null {
-  const v = err.validation?.[0];
-  if (!v) return null;
+/** One JSON Schema error (Ajv's shape) as the field and the reason the answer names. */
+export interface SchemaProblem {
+  instancePath: string;
+  keyword: string;
+  params: unknown;
+  message?: string;
+}
+
+/** '/document/issuedOn' + missing 'number' → 'document.number', with its reason; also the bulk import's (api/imports). */
+export function schemaProblem(v: SchemaProblem, context: string | null): { field: string | null; reason: string } {
   const parts = v.instancePath.split('/').filter(Boolean);
   const params = v.params as Record<string, unknown>;
   if (typeof params.missingProperty === 'string') parts.push(params.missingProperty);
   if (typeof params.additionalProperty === 'string') parts.push(params.additionalProperty);
-  const path = parts.join('.');
-  return path || (err.validationContext ?? null);
+  const reason = v.keyword === 'required' ? 'is required'
+    : v.keyword === 'additionalProperties' ? 'is not an allowed property'
+    : v.message ?? 'is invalid';
+  return { field: parts.join('.') || context, reason };
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -49,11 +57,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(err.statusCode).headers(err.headers).send({ error: err.code, field: err.field, message: err.message });
     }
     if (err.validation) {
-      const field = fieldOf(err);
-      const v = err.validation[0];
-      const reason = v.keyword === 'required' ? 'is required'
-        : v.keyword === 'additionalProperties' ? 'is not an allowed property'
-        : v.message ?? 'is invalid';
+      const { field, reason } = schemaProblem(err.validation[0], err.validationContext ?? null);
       return reply.status(400).send({
         error: 'bad_request', field, message: `${field ?? err.validationContext}: ${reason}`,
       });

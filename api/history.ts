@@ -108,6 +108,11 @@ export function summarize(kind: string, d: Record<string, unknown>, doc: string 
       const parts = [list(d.released) && `解除 ${list(d.released)}`, shortened.length && `缩短 ${shortened.map((x) => `「${m(x.code)}」至 ${x.newEnd}`).join('、')}`];
       return `${who} 因失信事由变更调整${caseName}的措施：${parts.filter(Boolean).join('；')}，已告知实施机构`;
     }
+    case 'case_imported': {
+      const impl = Array.isArray(d.implementers) ? d.implementers as { agencyId: string; measures: string[]; pushedOn: string; acknowledgedOn: string | null }[] : [];
+      const steps = [d.receivedOn && `${d.receivedOn} 接收`, ...impl.map((i) => `${i.pushedOn} 推送 ${a(i.agencyId)}（${list(i.measures)}）${i.acknowledgedOn ? `，${i.acknowledgedOn} 签收` : ''}`)];
+      return `${who} 批量导入${caseName}（导入批次 ${d.importId}），已办步骤：${steps.filter(Boolean).join('；') || '仅推送'}`;
+    }
     case 'case_received': return `${who} 接收${caseName}`;
     case 'pushed_to_implementers': {
       const impl = Array.isArray(d.implementers) ? d.implementers as { agencyId: string; measures: string[]; acknowledgeDueAt?: string }[] : [];

@@ -11,3 +11,4 @@ export * from './tables/reports';
 export * from './tables/publicity';
 export * from './tables/audit';
 export * from './tables/scoring';
+export * from './tables/imports';

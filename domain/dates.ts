@@ -52,6 +52,11 @@ export function endOfShanghaiDay(date: IsoDate): { at: string; epochMs: number }
   return { at: `${next}T00:00:00+08:00`, epochMs: Date.UTC(...ymd(next)) - SHANGHAI_OFFSET_MS };
 }
 
+/** The instant at which a Shanghai date starts (00:00 +08:00), as ISO in UTC. */
+export function startOfShanghaiDay(date: IsoDate): string {
+  return new Date(Date.UTC(...ymd(date)) - SHANGHAI_OFFSET_MS).toISOString();
+}
+
 /** An instant written in Asia/Shanghai with its offset, e.g. 2025-01-06T09:30:00+08:00. */
 export function toShanghaiIso(instant: Date | number | string): string {
   const ms = new Date(instant).getTime();

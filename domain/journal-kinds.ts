@@ -15,6 +15,7 @@ export const JOURNAL_KINDS = {
   complaint_decided: '投诉决定',
   cause_changed: '事由变更',
   case_adjusted: '调整措施',
+  case_imported: '批量导入（已办步骤）',
   case_received: '接收',
   pushed_to_implementers: '推送实施机构',
   acknowledged: '签收',

@@ -199,7 +199,7 @@ export function actionRoutesTable(app: FastifyInstance) {
  * R5: each implementer named is a registered IMPLEMENTER, named once, with its kind from the
  * registry; the case's AUTHORITY itself carries out the measures of the `authority` kind (R7, R8).
  */
-async function implementersOf(app: FastifyInstance, scope: CaseScope, list: { agencyId: string; measures: string[] }[]) {
+export async function implementersOf(app: FastifyInstance, scope: Pick<CaseScope, 'authorityId'>, list: { agencyId: string; measures: string[] }[]) {
   const seen = new Set<string>();
   const out: ActionArgs['pushToImplementers']['implementers'] = [];
   for (const [i, impl] of list.entries()) {

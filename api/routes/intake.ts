@@ -1,24 +1,14 @@
 // R2, R3 Intake. The route checks who files (ENFORCEMENT a penalty decision, CREDIT an external
 // document), the shape of the case and the measures against the lists (R1); claims the document
 // number for the filing agency; and files the case into its target's workflow with
-// update-with-start, answering what the workflow recorded.
+// update-with-start, answering what the workflow recorded. The checks and the filing are
+// ./intake-check.ts, shared with the bulk import.
 import type { FastifyInstance } from 'fastify';
-import { agencyById } from '../../db/agencies';
-import { measureInEffect } from '../../db/measures';
-import { claimCaseNumber, hasEarlierSeriousCase, recordPersons, recordTarget, saveIntakeAnswer } from '../../db/queries/cases';
-import { parseIsoDate, shanghaiDateOf } from '../../domain/dates';
-import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kinds';
-import { creditCodeProblem, documentNumberKey, idNumberProblem } from '../../domain/identifiers';
-import { pinMeasure, type PinnedMeasure } from '../../domain/measures';
-import { publicityTerms, warningRefusal, type PenaltyFacts, type PublicityTerms } from '../../domain/publicity';
-import { publicityRules } from '../../db/publicity-rules';
-import type { PeriodLength } from '../../domain/periods';
-import { targetWorkflowId, type FileCase } from '../../workflows/messages';
+import { shanghaiDateOf } from '../../domain/dates';
 import { bearerSecurity, requireRoles } from '../auth';
-import { fileCaseWithStart, idempotency } from '../engine';
-import { badRequest, conflict, DomainError, errorSchema } from '../errors';
-import { targetIdOf } from '../identity';
-import { targetSummary } from '../../domain/engine-summaries';
+import { idempotency } from '../engine';
+import { DomainError, errorSchema } from '../errors';
+import { checkCase, fileChecked, roleFiling } from './intake-check';
 import { caseBody, intakeAnswer, type CaseBody } from './intake-schema';
 
 export async function intakeRoutes(app: FastifyInstance): Promise<void> {
@@ -38,160 +28,17 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
     // Checked before validation, so that the wrong role hears 403 whatever else is wrong.
     preValidation: async (request) => {
       const source = (request.body as { source?: unknown } | undefined)?.source;
-      const needed = source === 'penalty_decision' ? 'ENFORCEMENT' : source === 'external_document' ? 'CREDIT' : null;
+      const needed = source === 'penalty_decision' || source === 'external_document' ? roleFiling(source) : null;
       if (needed && !request.agency!.roles.includes(needed)) {
         request.log.warn({ agency: request.agency!.id, source }, 'access denied');
         throw new DomainError(403, 'forbidden', 'source', `a ${source} is filed by ${needed}`);
       }
     },
   }, async (request, reply) => {
-    const body = request.body;
-    const { db, targetIdKey, now } = app.deps;
+    const { now } = app.deps;
     idempotency(request, reply);
-    const today = shanghaiDateOf(now());
-    const { kind: documentKind, receivedOn } = checkDocument(body, today);
-    const identifier = checkTarget(body);
-    const authority = await agencyById(db, body.authority);
-    if (!authority) throw badRequest('authority', `no agency ${body.authority}`);
-    if (!authority.roles.includes('AUTHORITY')) throw badRequest('authority', `${authority.name} is not an AUTHORITY (业务主管机构)`);
-    const { penalty, terms } = await checkPenalty(app, body);
-    const measures = await pinMeasures(app, body, today, terms);
-    const { consultWith, legalReview } = await checkConsultations(app, body);
-
-    const targetId = targetIdOf(targetIdKey, body.target.kind, identifier);
-    const workflowId = targetWorkflowId(targetId);
-    const claim = await claimCaseNumber(db, { number: documentNumberKey(body.document.number), filedBy: request.agency!.id, targetId });
-    if ('conflict' in claim) {
-      throw conflict('document.number', claim.conflict === 'another_agency'
-        ? 'this document number has been filed by another agency; a case belongs to the agency that filed it. If this is a different document, check the number'
-        : 'this agency has already filed this document number against another target');
-    }
-    if (claim.answer) return reply.status(200).send({ ...claim.answer, targetId, workflowId });
-
-    await recordTarget(db, {
-      id: targetId, kind: body.target.kind, name: body.target.name, workflowId,
-      creditCode: body.target.creditCode ?? null, idNumber: body.target.idNumber ?? null,
-    });
-    if (body.target.kind === 'enterprise') {
-      await recordPersons(db, (body.persons ?? []).map((p) => ({
-        caseId: claim.caseId, personTargetId: targetIdOf(targetIdKey, 'person', p.idNumber), role: p.role, name: p.name, idNumber: p.idNumber,
-      })));
-    }
-    // R12: a serious case against a target with an earlier serious case is repeated, whatever the clerk said.
-    const repeated = body.repeated || (body.seriousness !== 'general' && await hasEarlierSeriousCase(db, targetId, claim.caseId));
-    const filed: FileCase = {
-      caseId: claim.caseId, actor: request.agency!.id, at: now().toISOString(), source: body.source,
-      document: { number: body.document.number, issuedOn: body.document.issuedOn, issuer: body.document.issuer, kind: documentKind },
-      receivedOn, consultation: body.consultation || consultWith.length > 0 || Boolean(legalReview), consultWith, legalReview,
-      measures, authorityId: authority.id, seriousness: body.seriousness, repeated, penalty, terms,
-    };
-    const recorded = await fileCaseWithStart({ temporal: app.deps.temporal, deadlineMs: app.deps.engineDeadlineMs }, { targetId, kind: body.target.kind, workflowId, summary: targetSummary(body.target) }, filed);
-    // R13: the persons' targets and derived cases, as the workflow handed them over.
-    const answer = { ...recorded, targetId, workflowId, repeated, persons: (recorded.detail?.persons as unknown[] | undefined) ?? [] };
-    await saveIntakeAnswer(db, claim.caseId, answer);
-    return reply.status(claim.fresh ? 201 : 200).send(answer);
+    const checked = await checkCase(app, request.body, shanghaiDateOf(now()));
+    const { fresh, answer } = await fileChecked(app, checked, request.agency!.id, now().toISOString());
+    return reply.status(fresh ? 201 : 200).send(answer);
   });
-}
-
-/**
- * R2/R3: the agencies asked to consult (会商): AUTHORITY or CREDIT on a penalty decision, AUTHORITY
- * or ENFORCEMENT on an external document; the one asked to review (法制审核) is a LEGAL agency.
- */
-async function checkConsultations(app: FastifyInstance, body: CaseBody): Promise<{ consultWith: string[]; legalReview: string | null }> {
-  const may = body.source === 'penalty_decision' ? ['AUTHORITY', 'CREDIT'] : ['AUTHORITY', 'ENFORCEMENT'];
-  for (const [i, id] of body.consultWith.entries()) {
-    const a = await agencyById(app.deps.db, id);
-    if (!a) throw badRequest(`consultWith.${i}`, `no agency ${id}`);
-    if (!a.roles.some((r) => may.includes(r))) throw badRequest(`consultWith.${i}`, `${a.name} is not ${may.join(' or ')}: it cannot be consulted on a ${body.source}`);
-  }
-  if (body.legalReview) {
-    const a = await agencyById(app.deps.db, body.legalReview);
-    if (!a) throw badRequest('legalReview', `no agency ${body.legalReview}`);
-    if (!a.roles.includes('LEGAL')) throw badRequest('legalReview', `${a.name} is not a LEGAL agency (法制机构)`);
-  }
-  return { consultWith: body.consultWith, legalReview: body.legalReview ?? null };
-}
-
-/** R8/004: the penalty's facts, and the publicity terms the ADMIN's rules give them now. */
-async function checkPenalty(app: FastifyInstance, body: CaseBody): Promise<{ penalty: PenaltyFacts | null; terms: PublicityTerms | null }> {
-  if (!body.penalty) return { penalty: null, terms: null };
-  const { type, field } = body.penalty;
-  const amount = body.penalty.amount ?? null;
-  if (type === 'fine' && amount === null) throw badRequest('penalty.amount', 'is required for a fine (罚款): the amount in yuan');
-  if (type !== 'fine' && amount !== null) throw badRequest('penalty.amount', `is only for a fine; this penalty is ${type}`);
-  const penalty = { type, amount, field };
-  return { penalty, terms: publicityTerms(penalty, await publicityRules(app.deps.db)) };
-}
-
-/** R2, R3: the decision date, and for an external document its kind and the day CREDIT received it. */
-function checkDocument(body: CaseBody, today: string): { kind: DocumentKind | null; receivedOn: string | null } {
-  const { issuedOn } = body.document;
-  if (!parseIsoDate(issuedOn)) throw badRequest('document.issuedOn', 'is not a real calendar date');
-  if (issuedOn > today) throw badRequest('document.issuedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
-  if (body.source === 'penalty_decision') {
-    if (body.document.kind) throw badRequest('document.kind', 'is for an external document (R3); a penalty decision has none');
-    if (body.receivedOn) throw badRequest('receivedOn', 'is for an external document (R3): a penalty decision counts from its date');
-    return { kind: null, receivedOn: null };
-  }
-  if (!body.document.kind) throw badRequest('document.kind', `is required for an external document (R3): one of ${DOCUMENT_KIND_IDS.join(', ')}`);
-  const receivedOn = body.receivedOn ?? today;
-  if (!parseIsoDate(receivedOn)) throw badRequest('receivedOn', 'is not a real calendar date');
-  if (receivedOn > today) throw badRequest('receivedOn', `is in the future (today is ${today} in Asia/Shanghai)`);
-  if (receivedOn < issuedOn) throw badRequest('receivedOn', `is before the document was issued (${issuedOn})`);
-  return { kind: body.document.kind, receivedOn };
-}
-
-/** The identifying number of the target (GB 32100 credit code or GB 11643 identity number), and the persons'. */
-function checkTarget(body: CaseBody): string {
-  (body.persons ?? []).forEach((p, i) => {
-    const problem = idNumberProblem(p.idNumber);
-    if (problem) throw badRequest(`persons.${i}.idNumber`, problem);
-  });
-  if (body.target.kind === 'enterprise') {
-    if (!body.target.creditCode) throw badRequest('target.creditCode', 'is required for an enterprise');
-    const problem = creditCodeProblem(body.target.creditCode);
-    if (problem) throw badRequest('target.creditCode', problem);
-    return body.target.creditCode;
-  }
-  if (!body.target.idNumber) throw badRequest('target.idNumber', 'is required for a person');
-  const problem = idNumberProblem(body.target.idNumber);
-  if (problem) throw badRequest('target.idNumber', problem);
-  return body.target.idNumber;
-}
-
-/**
- * R1: only measures on the two lists, in effect today, for this kind of target, each pinned to
- * the version it was matched against. R10: every measure has an end: a by_decision measure takes
- * the period the decision set, and is refused without it.
- */
-async function pinMeasures(app: FastifyInstance, body: CaseBody, today: string, terms: PublicityTerms | null): Promise<PinnedMeasure[]> {
-  const pinned: PinnedMeasure[] = [];
-  for (const [i, code] of body.measures.entries()) {
-    const m = await measureInEffect(app.deps.db, code, today);
-    if (!m) throw badRequest(`measures.${i}`, `${code} is not on either list (R1)`);
-    if (m.status === 'retired') throw badRequest(`measures.${i}`, `${code} (${m.nameZh}) has been retired from the list`);
-    // R13: a measure on persons in an enterprise's case applies to the persons listed with it.
-    const onPersons = body.target.kind === 'enterprise' && m.targetKinds.includes('person') && (body.persons ?? []).length > 0;
-    if (!m.targetKinds.includes(body.target.kind) && !onPersons) {
-      throw badRequest(`measures.${i}`, body.target.kind === 'enterprise' && m.targetKinds.includes('person')
-        ? `${code} (${m.nameZh}) applies to persons: list them in persons (R13)`
-        : `${code} (${m.nameZh}) does not apply to ${body.target.kind === 'enterprise' ? 'an enterprise' : 'a person'}`);
-    }
-    if (pinned.some((p) => p.code === code)) throw badRequest(`measures.${i}`, `${code} is listed twice`);
-    const period: PeriodLength | undefined = body.periods?.[code];
-    if (period && m.period.rule !== 'by_decision') {
-      throw badRequest(`periods.${code}`, `${code} has a ${m.period.rule} period; only a by_decision measure takes the decision's period`);
-    }
-    // 004: a penalty of 警告 only is not published.
-    const unpublished = m.publicityChannels.length > 0 ? warningRefusal(body.penalty ? { ...body.penalty, amount: body.penalty.amount ?? null } : null) : null;
-    if (unpublished) throw badRequest(`measures.${i}`, `${code} (${m.nameZh}): ${unpublished}`);
-    const p = pinMeasure(m, period, terms);
-    if (!p) throw badRequest(`periods.${code}`, `is required: ${code} (${m.nameZh}) runs for the period the decision sets; give it, e.g. {"years": 1} (R10)`);
-    // R13: it falls on the persons listed, each in a case of its own (domain/persons.ts), not on the enterprise.
-    pinned.push(onPersons && !m.targetKinds.includes('enterprise') ? { ...p, onPersons: true } : p);
-  }
-  for (const code of Object.keys(body.periods ?? {})) {
-    if (!body.measures.includes(code)) throw badRequest(`periods.${code}`, `${code} is not one of the measures`);
-  }
-  return pinned;
 }

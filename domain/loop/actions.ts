@@ -38,6 +38,26 @@ export interface FileCase extends Envelope {
   tierNotice?: string | null;
   /** R13: a person's case derived from its enterprise's case (domain/persons.ts): that case and its target. */
   derivedFrom?: { caseId: string; targetId: string } | null;
+  /** A case brought in by bulk import (POST /imports) with the steps the old system saw taken; `at` is then the day it was filed. */
+  taken?: TakenSteps | null;
+}
+
+/**
+ * What an imported case had already done before it came in (R5: received, pushed to implementers,
+ * acknowledged; R6–R8: measures in force since their dates): none of it is owed again.
+ */
+export interface TakenSteps {
+  importId: string;
+  /** The importing agency (ADMIN or CREDIT): the actor of the journal's `case_imported` line. */
+  importedBy: string;
+  /** The instant of the import (the API's clock): R9 reports are owed from its month on, not for months before. */
+  importedAt: string;
+  /** R5: the day the AUTHORITY received the case (implied by a push to implementers). */
+  receivedOn: string | null;
+  /** R5: each implementer with its kind, the measures pushed to it, when, and when it acknowledged (null: still owed). */
+  implementers: { agencyId: string; kind: string; measures: string[]; pushedOn: string; acknowledgedOn: string | null }[];
+  /** R6–R8: the first day in force of each acknowledged measure (default: its acknowledgement day). */
+  inForceSince: Record<string, string>;
 }
 
 export interface CaseAction extends Envelope {

@@ -15,13 +15,15 @@ export { awaitingRelease, objectionPending } from './case';
  * the end of the period its pinned version gives (R1). During a pending objection they come
  * into force suspended (联合惩戒措施在信息核实期间暂不执行, 002 篇三 (十六)), R11.
  */
-export function activate(c: CaseState, implementerId: string, activeFrom: string): MeasureState[] {
+export function activate(c: CaseState, implementerId: string, activeOn: string | ((code: string) => string)): MeasureState[] {
   const codes = c.implementers.find((i) => i.agencyId === implementerId)?.measures ?? [];
   const suspended = objectionPending(c) || complaintPending(c);
   const activated: MeasureState[] = [];
   for (const code of codes) {
     const pinned = c.measures.find((m) => m.code === code);
     if (!pinned || c.inForce.some((m) => m.code === code)) continue;
+    // An imported case (issue 17) brings each measure's own first day in force.
+    const activeFrom = typeof activeOn === 'string' ? activeOn : activeOn(code);
     const minimum = pinned.legalMinimum;
     // R15: a tier's measure ends with the tier, not a period counted from its acknowledgement.
     const end = pinned.tier ? pinned.tier.until : pinned.period === 'permanent' ? null : periodEnd(activeFrom, pinned.period);

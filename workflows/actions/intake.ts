@@ -2,11 +2,12 @@
 // implementers (R5); consulted agencies and LEGAL owe their answers (会商, 法制审核); measures
 // carried out elsewhere go up level by level (R4). Workflow code: deterministic.
 import { patched } from '@temporalio/workflow';
-import { hopRef } from '../../domain/loop/case';
+import { hopRef, unassigned } from '../../domain/loop/case';
 import { shanghaiDateOf } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
 import { acts } from '../activities';
 import type { CaseRecorded, CaseState, FileCase } from '../messages';
+import { IMPORTED_CASES, importedImplementers, importedOpenSteps, importedStatus, takeSteps, takenFor } from './imported';
 import { fileForPersons, ownMeasures } from './persons';
 import { answer, owed, type Ctx } from './support';
 
@@ -16,7 +17,8 @@ export const R4_UPWARD_REPORTS = 'r4-upward-reports';
 /** The patch under which intake issues the notice to the party and owes its delivery (R17). */
 export const R17_LETTERS = 'r17-letters';
 
-export async function fileCase({ book, ref }: Ctx, filed: FileCase): Promise<CaseRecorded> {
+export async function fileCase(ctx: Ctx, filed: FileCase): Promise<CaseRecorded> {
+  const { book, ref } = ctx;
   let f = filed;
   const existing = book.find(f.caseId);
   if (existing) return recorded(existing, f, []);
@@ -24,6 +26,8 @@ export async function fileCase({ book, ref }: Ctx, filed: FileCase): Promise<Cas
   // R13: measures on persons only fall on the persons listed, each in a case of its own (workflows/actions/persons.ts).
   const { measures, forPersons } = ownMeasures(f);
   if (forPersons) f = { ...f, measures };
+  // Issue 17: an imported case comes with the steps the old system saw taken (of its own measures).
+  const imported = f.taken && patched(IMPORTED_CASES) ? takenFor(f.taken, f.measures) : null;
   // R4: a case filed before upward reports were steps kept its measures executed elsewhere as a note.
   const reportsUpward = patched(R4_UPWARD_REPORTS);
   const outside = reportsUpward ? f.measures.filter((m) => m.outsideLocalAuthority).map((m) => m.code) : [];
@@ -33,20 +37,21 @@ export async function fileCase({ book, ref }: Ctx, filed: FileCase): Promise<Cas
   ];
   const c: CaseState = {
     caseId: f.caseId, source: f.source, documentNumber: f.document.number, originatorId: f.actor, authorityId: f.authorityId,
-    status: 'pushed', pushedAt: f.at, pushDueOn: null, pushDueProvisional: false, late: false,
-    seriousness: f.seriousness, repeated: f.repeated, measures: f.measures, implementers: [], notApplicable: [], inForce: [],
+    status: imported ? importedStatus(imported) : 'pushed', pushedAt: f.at, pushDueOn: null, pushDueProvisional: false, late: false,
+    seriousness: f.seriousness, repeated: f.repeated, measures: f.measures, implementers: imported ? importedImplementers(imported) : [], notApplicable: [], inForce: [],
     objection: null, complaint: null, repair: null, consultations, causeChange: null,
     decidedOn: f.receivedOn ?? f.document.issuedOn, penalty: f.penalty ?? null, terms: f.terms ?? null, publicity: [],
     // R17: the notice of the determination (失信告知书), delivered by the AUTHORITY within 3 working days.
-    letters: patched(R17_LETTERS) ? [{ letterId: `${f.caseId}.L1`, kind: 'determination', issuedOn: on, deliveredOn: null }] : [],
+    // An imported case's notice was served by the old system when it was decided.
+    letters: !imported && patched(R17_LETTERS) ? [{ letterId: `${f.caseId}.L1`, kind: 'determination', issuedOn: on, deliveredOn: null }] : [],
     // R4: to the AUTHORITY at the originator's level first (报送至同级业务主管机构), then up level by level.
     upward: outside.length ? [{ reportId: UPWARD_REPORT, measures: outside, hops: [{ agencyId: f.authorityId, sentOn: on, outcome: null, decidedOn: null }] }] : [],
     ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
   };
   book.state.cases.push(c);
   const rule = f.source === 'penalty_decision' ? 'R2' : 'R3';
-  const open: StepSpec[] = [owed('receipt', c, f.authorityId, on)];
-  if (outside.length < f.measures.length) open.push(owed('implementer_push', c, f.authorityId, on));
+  const open: StepSpec[] = imported ? importedOpenSteps(c, imported, on, unassigned(c)) : [owed('receipt', c, f.authorityId, on)];
+  if (!imported && outside.length < f.measures.length) open.push(owed('implementer_push', c, f.authorityId, on));
   for (const q of consultations) open.push(owed(q.kind, c, q.agencyId, on, { ref: q.requestId, rule }));
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
   if (c.letters.length) open.push(owed('letter_delivery', c, f.authorityId, on));
@@ -54,8 +59,10 @@ export async function fileCase({ book, ref }: Ctx, filed: FileCase): Promise<Cas
   // R15: a tier listing's case owes no push (the system files it): null.
   Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
+  if (imported) opened.push(...await takeSteps(ctx, c, imported));
   if (!forPersons) return recorded(c, f, opened);
-  const persons = await fileForPersons({ book, ref }, c, filed);
+  // R13: each person's case takes the steps its own measures had taken.
+  const persons = await fileForPersons(ctx, c, imported ? { ...filed, taken: takenFor(filed.taken!, filed.measures.filter((m) => m.onPersons)) } : filed);
   return { ...recorded(c, f, opened), detail: { persons } };
 }
 

@@ -1,0 +1,65 @@
+// Issue 17, bulk import: a case already in force comes in with the steps the old system saw
+// taken (R5 received, pushed to implementers, acknowledged; R6–R8 measures in force since their
+// dates). None of them is owed again; what remains (R9 reports from the import's month on, R10
+// period ends, R8 publicity, release) runs as for any case. Workflow code: deterministic.
+import { activate, syncPeriodEnds } from '../../domain/loop/measures';
+import { feedbackSpecs, syncFeedbackMonth } from '../../domain/loop/feedback';
+import { shanghaiDateOf, startOfShanghaiDay } from '../../domain/dates';
+import type { OpenStep, StepSpec } from '../../domain/steps';
+import { acts } from '../activities';
+import type { CaseState, CaseStatus, TakenSteps } from '../messages';
+import { publicize } from './publicity';
+import { owed, type Ctx } from './support';
+
+/** The patch under which intake takes an imported case's steps as already taken (issue 17). */
+export const IMPORTED_CASES = 'imported-cases';
+
+/** R5: where an imported case stands: pushed to implementers, received, or only filed. */
+export function importedStatus(t: TakenSteps): CaseStatus {
+  return t.implementers.length > 0 ? 'implementing' : t.receivedOn ? 'received' : 'pushed';
+}
+
+export function importedImplementers(t: TakenSteps): CaseState['implementers'] {
+  return t.implementers.map((i) => ({
+    agencyId: i.agencyId, measures: i.measures, acknowledgedAt: i.acknowledgedOn ? startOfShanghaiDay(i.acknowledgedOn) : null,
+  }));
+}
+
+/** R5: the steps an imported case still owes at intake: receipt, the push and acknowledgements not taken. */
+export function importedOpenSteps(c: CaseState, t: TakenSteps, on: string, remaining: string[]): StepSpec[] {
+  const open: StepSpec[] = [];
+  if (c.status === 'pushed') open.push(owed('receipt', c, c.authorityId, on));
+  if (remaining.length > 0) open.push(owed('implementer_push', c, c.authorityId, on));
+  for (const i of t.implementers) if (!i.acknowledgedOn) open.push(owed('acknowledgement', c, i.agencyId, i.pushedOn));
+  return open;
+}
+
+/**
+ * R6–R8: the acknowledged measures are in force since their dates, each to the end of its period
+ * (R10: one already past is released at once by its timer); R9: their reports are owed from the
+ * import's month on; R8: what should be published is ordered.
+ */
+export async function takeSteps(ctx: Ctx, c: CaseState, t: TakenSteps): Promise<OpenStep[]> {
+  const { book, ref } = ctx;
+  const today = shanghaiDateOf(t.importedAt);
+  const activated = t.implementers.filter((i) => i.acknowledgedOn)
+    .flatMap((i) => activate(c, i.agencyId, (code) => t.inForceSince[code] ?? i.acknowledgedOn!));
+  syncPeriodEnds(book, c);
+  const month = today.slice(0, 7);
+  const reporting = [...new Set(activated.filter((m) => m.feedbackSet && (m.periodEnd === null || m.periodEnd >= today)).map((m) => m.implementerId))];
+  const open = feedbackSpecs(book, month, reporting.sort());
+  syncFeedbackMonth(book, month);
+  const { opened } = await acts.recordTakenSteps({ ...ref, caseId: c.caseId, taken: t, status: c.status, activated, open });
+  book.addSteps(opened);
+  return [...opened, ...await publicize(ctx, t.importedAt)];
+}
+
+/** R13: what was taken for these measures of the case (an enterprise's own, or those on its persons). */
+export function takenFor(t: TakenSteps, measures: { code: string }[]): TakenSteps {
+  const codes = new Set(measures.map((m) => m.code));
+  return {
+    ...t,
+    implementers: t.implementers.map((i) => ({ ...i, measures: i.measures.filter((m) => codes.has(m)) })).filter((i) => i.measures.length > 0),
+    inForceSince: Object.fromEntries(Object.entries(t.inForceSince).filter(([code]) => codes.has(code))),
+  };
+}
