@@ -17,6 +17,7 @@ import { parseOptions, type Scenario } from './options';
 import { escalationScenario } from './scenarios/escalation';
 import { feedbackScenario } from './scenarios/feedback';
 import { historyScenario } from './scenarios/history';
+import { importsScenario } from './scenarios/imports';
 import { intakeScenario } from './scenarios/intake';
 import { openTargetsScenario } from './scenarios/open-targets';
 
@@ -28,6 +29,7 @@ const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<unknown>
   escalation: escalationScenario,
   feedback: feedbackScenario,
   history: historyScenario,
+  imports: importsScenario,
 };
 
 function machine() {

@@ -54,7 +54,7 @@ export async function intakeScenario(ctx: BenchContext) {
  * runs one activity inserting one row and answers, at the same concurrency, its worker in this
  * process with a database connection of its own; done before intake so the two never overlap.
  */
-async function engineReference(ctx: BenchContext, n: number, concurrency: number) {
+export async function engineReference(ctx: BenchContext, n: number, concurrency: number) {
   log(`engine: bundling the reference workflow and starting its worker`);
   await createReferenceTable(ctx.dbh.sql);
   const sql = postgres(ctx.stack.databaseUrl, { max: 10, onnotice: () => {} });
