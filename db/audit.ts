@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   'notice.retried': 'an ADMIN sent a parked notice back to the outbox',
   'letter.read': 'an agency read or downloaded a letter to the party (R17)',
   'policy.changed': "an ADMIN changed 004's publicity rules (R8)",
+  'cases.imported': 'an ADMIN or CREDIT agency imported cases already in force, possibly for other agencies (filedBy; issue 17)',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createImport, findImport, numberHolders, type ImportRow } from '../../db/queries/imports';
 import { shanghaiDateOf } from '../../domain/dates';
+import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema, notFound } from '../errors';
 import { agencyCache, checkRow, type AcceptedRow, type Refusal } from '../imports/check';
@@ -117,7 +118,14 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       total: parsed.length, accepted: kept.length, refused: refused.length, refusedRows: refused.sort((a, b) => a.row - b.row),
       createdAt: now, updatedAt: now, finishedAt: kept.length ? null : now,
     }, kept.map((r) => ({ row: r.row, payload: r.payload as unknown as Record<string, unknown> })));
-    if (made) runner.kick(id);
+    if (made) {
+      // Cases filed for other agencies (filedBy) are a privileged act: on the audit trail, before the answer.
+      await audit(request, 'cases.imported', { detail: {
+        importId: id, format, fileName: request.query.name ?? null, total: parsed.length, accepted: kept.length, refused: refused.length,
+        filedFor: [...new Set(kept.map((r) => r.payload.actor))].sort(),
+      } });
+      runner.kick(id);
+    }
     return reply.status(made ? 202 : 200).send(view((await findImport(app.deps.db, id))!));
   });
 

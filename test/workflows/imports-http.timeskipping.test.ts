@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { caseMeasures, cases, journal, notices, steps, targets } from '../../db/schema';
+import { auditLog, caseMeasures, cases, journal, notices, steps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { targetStateQuery } from '../../workflows/messages';
@@ -186,6 +186,11 @@ describe('issue 17: bulk import of cases already in force', () => {
     expect(again.json()).toEqual(done);
     expect({ lines: await lines(), cases: (await dbh.db.select({ n: count() }).from(cases))[0].n }).toEqual(before);
     expect((await handle.describe()).runId).toBe(runId);
+    // The import is on the audit trail once, with the agencies it filed for.
+    const audited = await dbh.db.select().from(auditLog).where(eq(auditLog.action, 'cases.imported'));
+    expect(audited.filter((a) => (a.detail as { importId?: string }).importId === done.id)).toEqual([
+      expect.objectContaining({ actorAgencyId: credit.id, detail: expect.objectContaining({ accepted: 1, refused: 1, filedFor: [enforcement.id] }) }),
+    ]);
     // Another agency's import of the same bytes is an import of its own; its row files the same case
     // (the case is the filing agency's, filedBy), so nothing is added either.
     const other = await upload(admin, file, CSV);
