@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
 import { registerKeyThrottle } from './auth';
+import { registerContract } from './contract';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { DOMAIN_METRICS_TTL_MS, registerObservability } from './observability';
@@ -134,8 +135,12 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
       },
     },
   });
+  registerContract(app);
   await app.register(swagger, {
+    // The shared schemas (api/schemas/components.ts) by their own names under #/components/schemas.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
+      security: [{ bearerAuth: [] }],
       info: {
         title: 'Joint discipline closed loop (失信联合惩戒闭环)',
         description: 'Agencies push, receive, implement, report on and release disciplinary measures. Rule ids (R1–R16) refer to DOMAIN.md.',

@@ -178,7 +178,7 @@ describe('OpenAPI', () => {
     ]));
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/calendar/years/{year}'].put.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths['/calendar/deadline'].get.security).toBeUndefined();
+    expect(doc.paths['/calendar/deadline'].get.security).toEqual([]); // public: no key (issue 16)
     expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required)
       .toEqual(['source', 'document', 'target', 'measures', 'authority']);
   });
