@@ -1,4 +1,5 @@
 // Builds the Fastify app as a plugin tree; never listens (api/server.ts does).
+import AjvCompiler from '@fastify/ajv-compiler';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -83,9 +84,21 @@ function nulAt(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+const validators = AjvCompiler();
+
+/** Fastify's Ajv compilers: coercing for the query string, path and headers, none for a JSON body. */
+function bodyAsSent(externalSchemas: unknown, options: { customOptions?: object }) {
+  const build = validators as (schemas: unknown, opts: object) => (route: { httpPart?: string }) => unknown;
+  const text = build(externalSchemas, options);
+  const json = build(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+  return (route: { httpPart?: string }) => (route.httpPart === 'body' ? json(route) : text(route));
+}
+
 export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: 256 * 1024,
+    // Long path parameters reach their schema (400 naming the parameter), not the router's bare 414.
+    routerOptions: { maxParamLength: 1000 },
     // A request Node cannot even parse (e.g. raw, unencoded UTF-8 in the URL) gets the same
     // error shape as every other refusal, naming what to fix.
     clientErrorHandler(err, socket) {
@@ -97,6 +110,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
       socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    // The query string, path and headers are text, read as the types their schemas say; a JSON body
+    // is taken as sent: 12 is not the string "12" nor "true" a boolean (the document is the contract).
+    schemaController: { compilersFactory: { buildValidator: bodyAsSent as never } },
     ...opts,
   });
   app.decorate('deps', {

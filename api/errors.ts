@@ -1,6 +1,9 @@
 // One error shape for every refusal: 4xx name the failing field and the reason,
 // 5xx say nothing of the internals (the request id lets an operator find the log line).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DATE_PATTERN, NOT_A_DATE } from './routes/schemas';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export class DomainError extends Error {
   constructor(
@@ -46,9 +49,28 @@ export function schemaProblem(v: SchemaProblem, context: string | null): { field
   if (typeof params.missingProperty === 'string') parts.push(params.missingProperty);
   if (typeof params.additionalProperty === 'string') parts.push(params.additionalProperty);
   const reason = v.keyword === 'required' ? 'is required'
+    : (v.keyword === 'format' && params.format === 'date') || (v.keyword === 'pattern' && params.pattern === DATE_PATTERN) ? NOT_A_DATE
+    : v.keyword === 'enum' && Array.isArray(params.allowedValues) ? `${v.message}: ${params.allowedValues.join(', ')}`
     : v.keyword === 'additionalProperties' ? 'is not an allowed property'
     : v.message ?? 'is invalid';
   return { field: parts.join('.') || context, reason };
+}
+
+/** A path the API has, asked with a method it does not take: 405 naming the ones it does (else null). */
+function methodNotAllowed(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): FastifyReply | null {
+  const path = request.url.split('?')[0];
+  if (METHODS.includes(request.method as never) && app.findRoute({ method: request.method as never, url: path })) return null;
+  // The methods of the most specific route only: PATCH /agencies/:agencyId does not make
+  // /agencies/directory a resource that takes PATCH.
+  const found = METHODS.flatMap((method) => {
+    const route = app.findRoute({ method, url: path });
+    return route ? [{ method, params: Object.keys(route.params ?? {}).length }] : [];
+  });
+  if (found.length === 0) return null;
+  const fewest = Math.min(...found.map((f) => f.params));
+  const allowed = found.filter((f) => f.params === fewest).map((f) => f.method);
+  return reply.status(405).header('allow', allowed.join(', '))
+    .send({ error: 'method_not_allowed', field: null, message: `${path} takes ${allowed.join(', ')}, not ${request.method}` });
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -63,6 +85,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     const status = err.statusCode ?? 500;
+    // A method without a route here that Fastify refused before routing (QUERY without a body type).
+    if (status < 500 && !request.routeOptions.url) {
+      const answered = methodNotAllowed(app, request, reply);
+      if (answered) return answered;
+    }
     if (status < 500) {
       // Fastify's own client errors (malformed JSON, body too large, wrong content type).
       return reply.status(status).send({ error: err.code ?? 'bad_request', field: 'body', message: err.message });
@@ -70,6 +97,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err }, 'request failed');
     return reply.status(status).send({ error: 'internal', message: 'internal error', requestId: request.id });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', field: null, message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    return methodNotAllowed(app, request, reply)
+      ?? reply.status(404).send({ error: 'not_found', field: null, message: `no route ${request.method} ${path}` });
+  });
 }

@@ -2,6 +2,7 @@
 // Update carries besides the actor and the instant (which api/routes/actions.ts adds from the key
 // and the clock). One entry per action of the registry (domain/actions.ts).
 import type { FastifyInstance } from 'fastify';
+import { isoDateSchema } from './schemas';
 import { agencyById } from '../../db/agencies';
 import type { CaseScope } from '../../db/queries/cases';
 import type { ActionName } from '../../domain/actions';
@@ -13,7 +14,7 @@ import { badRequest } from '../errors';
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
 const reason = { type: 'string', minLength: 2, maxLength: 5000 } as const;
 const note = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 5000, default: '' } } } as const;
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
+const isoDate = isoDateSchema;
 const decision = (outcomes: string[]) => ({
   type: 'object', additionalProperties: false, required: ['outcome', 'reason'],
   properties: { outcome: { type: 'string', enum: outcomes }, reason },
@@ -161,7 +162,7 @@ export function actionRoutesTable(app: FastifyInstance) {
         properties: {
           commitment: {
             type: 'object', additionalProperties: false, required: ['materials', 'dueOn'],
-            properties: { materials: { type: 'string', minLength: 2, maxLength: 2000 }, dueOn: { type: 'string', description: 'YYYY-MM-DD' } },
+            properties: { materials: { type: 'string', minLength: 2, maxLength: 2000 }, dueOn: isoDate },
           },
         },
       },

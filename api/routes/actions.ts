@@ -55,7 +55,7 @@ export async function actionRoutes(app: FastifyInstance): Promise<void> {
       onRequest: requireRoles(...def.roles),
       schema: {
         tags: ['cases'], summary: r.summary, security: bearerSecurity, params, ...(r.body ? { body: r.body } : {}),
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', description: 'retries with the same key are applied once' } } },
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', pattern: '^[!-~]{1,200}$', description: 'retries with the same key are applied once: 1 to 200 visible ASCII characters' } } },
         response: { [r.created ? 201 : 200]: actionAnswerSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, 503: errorSchema },
       },
       ...(r.body ? {} : { preValidation: async (request: FastifyRequest) => refuseBodyFields(request) }),

@@ -7,6 +7,7 @@ import { toShanghaiIso } from '../../domain/dates';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
 import { yearBody } from './calendar';
+import { YEAR_PATTERN } from './schemas';
 
 const day = { type: 'object', properties: { date: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' } } } as const;
 const changesSchema = {
@@ -40,7 +41,7 @@ export async function calendarYearRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['calendar'], security: bearerSecurity,
       summary: 'R16: what loading this year would add, remove and change; nothing is written (ADMIN)',
-      params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: '^\\d{4}$' } } },
+      params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: YEAR_PATTERN, description: '1990–2100' } } },
       body: yearBody,
       response: {
         200: { type: 'object', properties: { year: { type: 'integer' }, created: { type: 'boolean', description: 'the year is not loaded yet' }, changes: changesSchema } },

@@ -1,6 +1,7 @@
 // R16 Working days over HTTP: deadline arithmetic and the day kinds are public; loading a
 // year of the State Council schedule is for ADMIN and heals provisional deadlines.
 import type { FastifyInstance } from 'fastify';
+import { isoDateSchema, YEAR_PATTERN } from './schemas';
 import { fixedDayRule, loadYear } from '../../db/calendar-store';
 import { CalendarFileError, type YearFile } from '../../domain/calendar-file';
 import { addDays, endOfShanghaiDay, parseIsoDate, toEpochDay } from '../../domain/dates';
@@ -13,7 +14,7 @@ import { badRequest, DomainError, errorSchema } from '../errors';
 
 const MAX_WORKING_DAYS = 1000;
 
-const isoDate = { type: 'string', description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
+const isoDate = { ...isoDateSchema, description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
 const notice = {
   type: 'object', additionalProperties: false, required: ['title'],
   properties: {
@@ -46,7 +47,7 @@ function dateParam(value: string, field: string): string {
 }
 
 export async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { from: string; workingDays: string } }>('/calendar/deadline', {
+  app.get<{ Querystring: { from: string; workingDays: number } }>('/calendar/deadline', {
     schema: {
       tags: ['calendar'],
       summary: 'R16: the end of the Nth working day after a date',
@@ -54,7 +55,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
         'A year whose State Council schedule is not loaded is counted Monday–Friday and the answer is provisional.',
       querystring: {
         type: 'object', required: ['from', 'workingDays'],
-        properties: { from: isoDate, workingDays: { type: 'string', description: `integer 0–${MAX_WORKING_DAYS}` } },
+        properties: { from: isoDate, workingDays: { type: 'integer', minimum: 0, maximum: MAX_WORKING_DAYS } },
       },
       response: {
         200: {
@@ -70,11 +71,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const from = dateParam(request.query.from, 'from');
-    const raw = request.query.workingDays;
-    if (!/^-?\d+$/.test(raw)) throw badRequest('workingDays', `"${raw}" is not an integer`);
-    const n = Number(raw);
-    if (n < 0) throw badRequest('workingDays', 'must not be negative');
-    if (n > MAX_WORKING_DAYS) throw badRequest('workingDays', `must be at most ${MAX_WORKING_DAYS}`);
+    const n = request.query.workingDays; // an integer 0–MAX_WORKING_DAYS (the schema)
     const d = addWorkingDays(await app.deps.calendar(), from, n);
     return { from: d.from, workingDays: d.workingDays, due: d.due, dueAt: d.dueAt, provisional: d.provisional, missingYears: d.missingYears };
   });
@@ -128,7 +125,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['calendar'],
       summary: "R9: when implementers' report on a month is due (before the 7th of the next month)",
-      querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string', description: 'YYYY-MM, the month reported on' } } },
+      querystring: { type: 'object', required: ['month'], properties: { month: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, the month reported on' } } },
       response: {
         200: {
           type: 'object',
@@ -159,7 +156,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       description: 'Replaces the year, journals who loaded it and which days changed, and tells every running ' +
         'target holding a provisional deadline in that year to recompute it.',
       security: bearerSecurity,
-      params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: '^\\d{4}$' } } },
+      params: { type: 'object', required: ['year'], properties: { year: { type: 'string', pattern: YEAR_PATTERN, description: '1990–2100' } } },
       body: yearBody,
       response: {
         200: {

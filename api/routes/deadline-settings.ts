@@ -56,7 +56,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
       tags: ['calendar'],
       summary: 'R9: set the day of the month a fixed-day deadline falls on, or what it does on a day off (ADMIN)',
       security: bearerSecurity,
-      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
+      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: Object.keys(FIXED_DAY_DEADLINES) } } },
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
         properties: {
@@ -93,7 +93,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
       tags: ['calendar'],
       summary: 'Set the working days of a step the seeds give no number for (ADMIN); steps opened from now on count it',
       security: bearerSecurity,
-      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
+      params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: CONFIGURABLE } } },
       body: {
         type: 'object', additionalProperties: false, required: ['workingDays'],
         properties: { workingDays: { type: 'integer', minimum: 1, maximum: 60 } },
@@ -132,7 +132,7 @@ export async function deadlineSettingRoutes(app: FastifyInstance): Promise<void>
       tags: ['calendar'],
       summary: 'R14: set the working days between reminders of an overdue step (ADMIN)',
       security: bearerSecurity,
-      params: { type: 'object', required: ['step'], properties: { step: { type: 'string' } } },
+      params: { type: 'object', required: ['step'], properties: { step: { type: 'string', enum: REMINDED_STEPS } } },
       body: {
         type: 'object', additionalProperties: false, required: ['intervalWorkingDays'],
         properties: { intervalWorkingDays: { type: 'integer', minimum: 1, maximum: 30 } },

@@ -3,10 +3,10 @@ import { DOCUMENT_KIND_IDS, type DocumentKind } from '../../domain/document-kind
 import type { PeriodLength } from '../../domain/periods';
 import { PERSON_ROLES, type PersonRole } from '../../domain/persons';
 import { PENALTY_FIELD_IDS, PENALTY_TYPE_IDS, type PenaltyFacts } from '../../domain/publicity';
-import { stepViewSchema } from './schemas';
+import { stepViewSchema, isoDateSchema } from './schemas';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
+const isoDate = isoDateSchema;
 
 
 export const caseBody = {

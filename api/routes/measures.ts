@@ -1,6 +1,7 @@
 // R1 The two lists over HTTP: reading them is public (the lists are published); AUTHORITY
 // proposes changes, CREDIT and LEGAL decide them; R3 matching proposals for CREDIT.
 import { randomBytes } from 'node:crypto';
+import { isoDateSchema } from './schemas';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -121,7 +122,7 @@ export async function measureRoutes(app: FastifyInstance): Promise<void> {
           code: { type: 'string', pattern: CODE },
           reason: { type: 'string', minLength: 2, maxLength: 2000 },
           measure: { type: 'object', additionalProperties: false, properties: measureFields },
-          effectiveFrom: { type: 'string', description: 'YYYY-MM-DD; default: the day both approve' },
+          effectiveFrom: { ...isoDateSchema, description: 'YYYY-MM-DD; default: the day both approve' },
         },
       },
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema },

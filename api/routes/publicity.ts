@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { publicityRules, setPublicityRules } from '../../db/publicity-rules';
 import { feedOf, recordsOfCase } from '../../db/queries/publicity';
-import { PUBLICITY_RULE_SOURCES, publicityRulesProblem, type PublicityRules } from '../../domain/publicity';
+import { PENALTY_FIELD_IDS, PUBLICITY_RULE_SOURCES, publicityRulesProblem, type PublicityRules } from '../../domain/publicity';
 import { audit } from '../audit';
 import { bearerSecurity, requireRoles } from '../auth';
 import { badRequest, errorSchema } from '../errors';
@@ -56,7 +56,7 @@ const rulesProperties = {
   smallFineBelow: { type: ['number', 'null'], minimum: 0, description: '004 §二(三)8: a fine below this (yuan) is a 较低数额罚款, published for minorPublicityMonths only; null: none is' },
   minorPublicityMonths: { type: 'integer', minimum: 1, maximum: 36, description: '004 §二(三)8: publicity of 通报批评 or a small fine, in months' },
   repairAfterMonths: { type: 'integer', minimum: 0, maximum: 60, description: '004 §二(三)8: months of publicity before a repair may be applied for' },
-  noEarlyRepairFields: { type: 'array', uniqueItems: true, items: { type: 'string' }, description: '004 §二(三)8: fields whose publicity runs its course' },
+  noEarlyRepairFields: { type: 'array', uniqueItems: true, items: { type: 'string', enum: PENALTY_FIELD_IDS }, description: '004 §二(三)8: fields whose publicity runs its course' },
 } as const;
 
 export async function publicityRoutes(app: FastifyInstance): Promise<void> {

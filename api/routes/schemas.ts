@@ -1,6 +1,14 @@
 // JSON Schemas shared by the routes: a step as the API shows it, and an action's answer.
 import { STEP_KINDS } from '../../domain/steps';
 
+/** A calendar day of the years the product works in: the schema says what the API accepts (a real date, 1900–2199). */
+export const DATE_PATTERN = '^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+export const isoDateSchema = { type: 'string', pattern: DATE_PATTERN, format: 'date', description: 'YYYY-MM-DD' } as const;
+/** A year the holiday schedules may be loaded for: 1990–2100. */
+export const YEAR_PATTERN = '^(199[0-9]|20[0-9]{2}|2100)$';
+/** What the API answers for a value off DATE_PATTERN or the date format. */
+export const NOT_A_DATE = 'is not a real calendar date (YYYY-MM-DD)';
+
 export const stepViewSchema = {
   type: 'object',
   properties: {

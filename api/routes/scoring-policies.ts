@@ -3,6 +3,7 @@
 // decide it as they decide list changes (R1). Versions are kept; a target keeps the one it was
 // first scored under unless a later version says otherwise.
 import { randomBytes } from 'node:crypto';
+import { isoDateSchema } from './schemas';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { agencyById } from '../../db/agencies';
@@ -50,7 +51,7 @@ export async function scoringPolicyRoutes(app: FastifyInstance): Promise<void> {
           policy: { type: 'object', description: 'the policy file, as docs/scoring-policy.md describes it' },
           authority: { type: 'string', minLength: 1, maxLength: 100 },
           reason: { type: 'string', minLength: 2, maxLength: 2000 },
-          effectiveFrom: { type: 'string', description: 'YYYY-MM-DD; default: the day both approve' },
+          effectiveFrom: { ...isoDateSchema, description: 'YYYY-MM-DD; default: the day both approve' },
         },
       },
       response: { 202: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema },

@@ -3,6 +3,7 @@
 // through the loop. GET …/score explains the score on a day: each act, its points, the rule that
 // gave them, and the tier with its validity and cause.
 import { createHash, randomBytes } from 'node:crypto';
+import { isoDateSchema } from './schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actById, actStandings, claimAct, correctAct, policyForTarget, policyInForce, scoreOf, type ActRow } from '../../db/queries/scoring';
 import { recordTarget } from '../../db/queries/cases';
@@ -21,7 +22,7 @@ import { READERS } from './target-schemas';
 import { targetIdParams } from './targets';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max } as const);
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
+const isoDate = { ...isoDateSchema, description: 'YYYY-MM-DD (Asia/Shanghai)' } as const;
 
 const actFields = {
   policyId: { ...text(100), description: 'the scoring policy (GET /scoring-policies); a target is scored under one' },

@@ -46,10 +46,10 @@ describe('GET /calendar/deadline', () => {
   const bad: [string, string, RegExp][] = [
     ['from=2025-02-30&workingDays=3', 'from', /not a real calendar date/],
     ['from=20250101&workingDays=3', 'from', /not a real calendar date/],
-    ['from=2025-01-01&workingDays=-1', 'workingDays', /negative/],
-    ['from=2025-01-01&workingDays=1001', 'workingDays', /at most 1000/],
-    ['from=2025-01-01&workingDays=1.5', 'workingDays', /not an integer/],
-    ['from=2025-01-01&workingDays=three', 'workingDays', /not an integer/],
+    ['from=2025-01-01&workingDays=-1', 'workingDays', /must be >= 0/],
+    ['from=2025-01-01&workingDays=1001', 'workingDays', /must be <= 1000/],
+    ['from=2025-01-01&workingDays=1.5', 'workingDays', /must be integer/],
+    ['from=2025-01-01&workingDays=three', 'workingDays', /must be integer/],
     ['workingDays=3', 'from', /required/],
     ['from=2025-01-01', 'workingDays', /required/],
   ];
