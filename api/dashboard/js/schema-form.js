@@ -17,7 +17,7 @@ export class FieldError extends Error {
 }
 
 const typeOf = (s) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
-const isDate = (s) => /\\d\{4\}-\\d\{2\}-\\d\{2\}/.test(s.pattern ?? '') || s.description === 'YYYY-MM-DD' || /^YYYY-MM-DD\b/.test(s.description ?? '');
+const isDate = (s) => s.format === 'date' || /\\d\{4\}-\\d\{2\}-\\d\{2\}/.test(s.pattern ?? '') || s.description === 'YYYY-MM-DD' || /^YYYY-MM-DD\b/.test(s.description ?? '');
 const isMonth = (s) => /^YYYY-MM\b(?!-)/.test(s.description ?? '') || (s.pattern ?? '').includes('(0[1-9]|1[0-2])$');
 const prefix = (p, k) => (p === '' ? String(k) : k === '' ? p : `${p}.${k}`);
 
