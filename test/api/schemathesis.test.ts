@@ -28,6 +28,7 @@ let bin: string;
 let dir: string;
 const keys = {} as Record<Role, string>;
 let ids: Record<string, string>;
+let measureChangeId: string;
 
 beforeAll(async () => {
   bin = await ensureSchemathesis();
@@ -64,6 +65,9 @@ beforeAll(async () => {
   const { objectionId } = (await post(`/cases/${caseId}/objections`, 'CREDIT', { reason: '当事人对处罚决定提出异议' })).detail;
   const { repairId } = (await post(`/cases/${caseId}/repairs`, 'ENFORCEMENT', {})).detail;
   ids = { caseId, targetId, objectionId, repairId, letterId: `${caseId}.L1`, agencyId: other.id, keyId: other.keyId };
+  // R1: a change of a measure under review, for the routes of measure changes.
+  const change = await post('/measures/changes', 'AUTHORITY', { kind: 'amend', code: measure, reason: '契约测试：修改英文名称', measure: { nameEn: 'Market and industry ban' } });
+  measureChangeId = change.changeId;
 }, 300_000);
 
 afterAll(async () => {
@@ -103,6 +107,9 @@ const REFUSED_FOR_REASONS_OF_THEIR_OWN: Record<string, string> = {
   previewCalendarYear: 'the year of the body, when given, is the year of the path',
 };
 
+/** The operations whose changeId is a measure change's (a scoring policy's has another). */
+const MEASURE_CHANGE_ROUTES = ['getMeasureChange', 'decideMeasureChange'];
+
 function config(): string {
   const acceptance = (statuses: string[]) => `expected-statuses = ${JSON.stringify(statuses)}`;
   const lines = [
@@ -110,9 +117,12 @@ function config(): string {
     acceptance(['2xx', '401', '403', '404', '409', '422', '429']),
     '[parameters]',
     ...Object.entries(ids).map(([name, value]) => `"path.${name}" = ${JSON.stringify(value)}`),
-    ...Object.keys(REFUSED_FOR_REASONS_OF_THEIR_OWN).flatMap((id) => [
+    // One entry per operation: its own ids, and the refusals of REFUSED_FOR_REASONS_OF_THEIR_OWN.
+    ...[...new Set([...Object.keys(REFUSED_FOR_REASONS_OF_THEIR_OWN), ...MEASURE_CHANGE_ROUTES])].flatMap((id) => [
       '[[operations]]', `include-operation-id = "${id}"`,
-      '[operations.checks.positive_data_acceptance]', acceptance(['2xx', '400', '401', '403', '404', '409', '422', '429']),
+      ...(MEASURE_CHANGE_ROUTES.includes(id) ? [`parameters = { "path.changeId" = ${JSON.stringify(measureChangeId)} }`] : []),
+      ...(id in REFUSED_FOR_REASONS_OF_THEIR_OWN
+        ? ['[operations.checks.positive_data_acceptance]', acceptance(['2xx', '400', '401', '403', '404', '409', '422', '429'])] : []),
     ]),
   ];
   const file = join(dir, 'schemathesis.toml');
