@@ -11,6 +11,11 @@ const bool = { type: 'boolean' } as const;
 const obj = { type: 'object', additionalProperties: true } as const;
 const objOrNull = { type: ['object', 'null'], additionalProperties: true } as const;
 
+const STEP = {
+  key: 'implementer_push/C1a2b3c4d5e6f7a8b9c0d1e2f', kind: 'implementer_push', rule: 'R5', label: '推送实施机构', caseId: 'C1a2b3c4d5e6f7a8b9c0d1e2f',
+  agencyId: 'hz-registration', month: null, ref: null, dueOn: '2026-11-21', dueAt: '2026-11-22T00:00:00+08:00', provisional: false, overdue: false,
+};
+
 export const ref = (id: string) => ({ $ref: `${id}#` }) as const;
 
 /** `{ items: [...] }`, optionally with the paging figures. */
@@ -24,8 +29,11 @@ export const COMPONENTS = [
     $id: 'Error', ...errorSchema, description: 'Every refusal: the machine-readable code, the failing field and why',
     example: { error: 'bad_request', field: 'document.issuedOn', message: 'document.issuedOn: is not a real calendar date' },
   },
-  { $id: 'Step', ...stepViewSchema, description: 'A step as the API shows it: who owes what by when (step registry, domain/steps.ts)' },
-  { ...actionAnswerSchema, $id: 'ActionAnswer', properties: { ...actionAnswerSchema.properties, opened: { type: 'array', items: ref('Step') } } },
+  { $id: 'Step', ...stepViewSchema, description: 'A step as the API shows it: who owes what by when (step registry, domain/steps.ts)', example: STEP },
+  {
+    ...actionAnswerSchema, $id: 'ActionAnswer', properties: { ...actionAnswerSchema.properties, opened: { type: 'array', items: ref('Step') } },
+    example: { action: 'receiveCase', caseId: 'C1a2b3c4d5e6f7a8b9c0d1e2f', at: '2026-11-18T10:00:00.000Z', opened: [STEP], closed: ['receipt/C1a2b3c4d5e6f7a8b9c0d1e2f'] },
+  },
   {
     $id: 'Agency', type: 'object', required: ['id', 'name', 'roles'],
     properties: {
@@ -47,6 +55,7 @@ export const COMPONENTS = [
   {
     $id: 'TargetSummary', type: 'object', required: ['targetId'],
     properties: { targetId: str, kind: str, name: str, creditCode: strOrNull, status: str, updatedAt: str },
+    example: { targetId: 'E0123456789abcdef01234567', kind: 'enterprise', name: '杭州某某贸易有限公司', creditCode: '91330106MA2H3X0A1H', status: 'open', updatedAt: '2026-11-18T18:00:00+08:00' },
   },
   {
     $id: 'TargetDetail', type: 'object', required: ['targetId', 'kind', 'cases', 'openSteps', 'timers', 'overdue', 'workflowStatus'],
