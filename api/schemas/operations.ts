@@ -166,6 +166,12 @@ export const OPERATIONS: Record<string, OperationMeta> = {
       },
     },
   },
+  'GET /imports/columns': {
+    id: 'getImportColumns',
+    ok: { 200: { type: 'object', required: ['formats', 'columns'], properties: { formats: { type: 'array', items: str }, maxRows: int, rows: str, columns: { type: 'array', items: obj } } } },
+  },
+  'POST /imports': { id: 'createImport' },
+  'GET /imports/:id': { id: 'getImport' },
   'GET /me': { id: 'whoAmI' },
   'GET /vocabulary': { id: 'getVocabulary', ok: { 200: { type: 'object', required: ['roles', 'steps', 'actions'], properties: { roles: obj, steps: obj, actions: obj, journal: obj }, description: 'labels of every vocabulary (kinds, rules, steps) for the workbench' } } },
 };
