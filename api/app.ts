@@ -10,7 +10,7 @@ import type { Db } from '../db/client';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { NotifyPolicy } from '../worker/outbox/url-policy';
 import { registerKeyThrottle } from './auth';
-import { registerContract } from './contract';
+import { documentRawBodies, registerContract } from './contract';
 import { badRequest, registerErrorHandler } from './errors';
 import type { TemporalUi } from './history';
 import { DOMAIN_METRICS_TTL_MS, registerObservability } from './observability';
@@ -155,6 +155,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(swagger, {
     // The shared schemas (api/schemas/components.ts) by their own names under #/components/schemas.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (doc) => documentRawBodies((doc as { openapiObject: object }).openapiObject) as never,
     openapi: {
       security: [{ bearerAuth: [] }],
       info: {

@@ -54,6 +54,17 @@ export function applyContract(route: RouteOptions): void {
   };
 }
 
+/** The request bodies only the document shows (OperationMeta.requestBody), added to the finished document. */
+export function documentRawBodies(doc: { paths?: Record<string, Record<string, Schema>> }): typeof doc {
+  for (const [key, meta] of Object.entries(OPERATIONS)) {
+    if (!meta.requestBody) continue;
+    const [method, url] = key.split(' ');
+    const op = doc.paths?.[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+    if (op) op.requestBody = meta.requestBody;
+  }
+  return doc;
+}
+
 /** Before any route: the shared schemas, then the contract of each route as it is declared. */
 export function registerContract(app: FastifyInstance): void {
   for (const s of COMPONENTS) app.addSchema(s);

@@ -10,7 +10,11 @@ export interface OperationMeta {
   ok?: Record<number, object>;
   /** Error statuses beyond those api/contract.ts derives from the route's shape. */
   errors?: number[];
+  /** The request body as the document shows it, for a route that reads its body raw (no JSON Schema to validate). */
+  requestBody?: object;
 }
+
+const file = { schema: { type: 'string', format: 'binary' } } as const;
 
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
@@ -170,7 +174,13 @@ export const OPERATIONS: Record<string, OperationMeta> = {
     id: 'getImportColumns',
     ok: { 200: { type: 'object', required: ['formats', 'columns'], properties: { formats: { type: 'array', items: str }, maxRows: int, rows: str, columns: { type: 'array', items: obj } } } },
   },
-  'POST /imports': { id: 'createImport' },
+  'POST /imports': {
+    id: 'createImport',
+    requestBody: {
+      required: true, description: 'the file itself',
+      content: { 'text/csv': file, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': file, 'application/x-ndjson': file },
+    },
+  },
   'GET /imports/:id': { id: 'getImport' },
   'GET /me': { id: 'whoAmI' },
   'GET /vocabulary': { id: 'getVocabulary', ok: { 200: { type: 'object', required: ['roles', 'steps', 'actions'], properties: { roles: obj, steps: obj, actions: obj, journal: obj }, description: 'labels of every vocabulary (kinds, rules, steps) for the workbench' } } },

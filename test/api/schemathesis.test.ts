@@ -103,6 +103,7 @@ const REFUSED_FOR_REASONS_OF_THEIR_OWN: Record<string, string> = {
   changeAgency: 'a notification URL allowed by the policy (https, no private address)',
   listReports: 'an IMPLEMENTER names only itself',
   fileReport: 'a month that has ended',
+  createImport: 'a file that parses as its format says, each row checked as POST /cases checks a request',
   loadCalendarYear: 'the year of the body, when given, is the year of the path',
   previewCalendarYear: 'the year of the body, when given, is the year of the path',
 };

@@ -41,7 +41,8 @@ export function sharedProperty(doc: Json, op: Json): string | null {
 function callOf(doc: Json, { method, path, op }: Operation): string {
   const id = op.operationId as string;
   const o = `operations['${id}']`;
-  const body = op.requestBody ? `, body: {} as NonNullable<${o}['requestBody']>['content']['application/json']` : '';
+  const media = op.requestBody ? Object.keys(op.requestBody.content)[0] : null;
+  const body = media ? `, body: {} as NonNullable<${o}['requestBody']>['content']['${media}']` : '';
   const call = `  await c.${method.toUpperCase()}('${path}', { params: {} as ${o}['parameters']${body} });`;
   const prop = sharedProperty(doc, op);
   const reads = jsonSuccessBodies(doc, op).filter(([code]) => code !== '204')
