@@ -114,3 +114,15 @@ export function scoreVisible(scope: ReadScope, acts: readonly ActStanding[], tie
   if (scope.kind === 'national') return true;
   return (acts.length > 0 && acts.every((a) => actVisible(scope, a))) || tierCases.some((c) => caseVisible(scope, c));
 }
+
+/**
+ * Issue 17: whom an importing agency may file cases for (`filedBy`): an ADMIN for any agency (its
+ * acts are on the audit trail), a CREDIT agency for agencies of the region it reads (its region and
+ * below, or every region when national), itself always. The case then belongs to the filer.
+ */
+export function mayImportFor(importer: ScopedAgency, filer: ScopedAgency): boolean {
+  if (filer.id === importer.id || importer.roles.includes('ADMIN')) return true;
+  const scope = readScopeOf(importer);
+  if (scope.kind === 'national') return true;
+  return scope.kind === 'regional' && filer.region !== null && filer.region.startsWith(scope.prefix);
+}

@@ -6,6 +6,7 @@ import Ajv from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { agencyById, type Agency } from '../../db/agencies';
 import { parseIsoDate } from '../../domain/dates';
+import { mayImportFor } from '../../domain/regions';
 import { judgePush } from '../../domain/loop/judge-steps';
 import type { CaseState, TakenSteps } from '../../workflows/messages';
 import { badRequest, DomainError, schemaProblem } from '../errors';
@@ -80,6 +81,7 @@ export async function checkRow(app: FastifyInstance, importer: Agency, agencyOf:
   try {
     const filer = filedBy ? await agencyOf(filedBy) : importer;
     if (!filer) throw badRequest('filedBy', `no agency ${filedBy}`);
+    if (!mayImportFor(importer, filer)) throw badRequest('filedBy', `${filer.name} is outside the region ${importer.name} reads: a CREDIT agency imports for the agencies of its region`);
     // R2, R3: the case belongs to an agency that may file it, as POST /cases requires of its caller.
     const needed = roleFiling(rest.source);
     if (!filer.roles.includes(needed)) {

@@ -2,7 +2,7 @@
 // case stands in its filer's and its AUTHORITY's regions; national scope is granted, not implied.
 import { describe, expect, it } from 'vitest';
 import {
-  actVisible, caseVisible, readScopeOf, regionCovers, regionLevel, regionPrefix, regionProblem, scoreVisible,
+  actVisible, caseVisible, mayImportFor, readScopeOf, regionCovers, regionLevel, regionPrefix, regionProblem, scoreVisible,
   type CaseStanding, type ScopedAgency,
 } from '../../domain/regions';
 
@@ -106,5 +106,23 @@ describe('who reads a score (R15)', () => {
     expect(scoreVisible(readScopeOf(agency({ id: 'other-auth', roles: ['AUTHORITY'] })), [hzAct], [hangzhouCase])).toBe(false);
     expect(scoreVisible(readScopeOf(agency({ roles: ['CREDIT'], nationalScope: true })), [nbAct], [])).toBe(true);
     expect(scoreVisible(credit, [], [])).toBe(false);
+  });
+});
+
+describe('whom an import may file for (issue 17, filedBy)', () => {
+  const hzEnforcement = agency({ id: 'hz-enf', roles: ['ENFORCEMENT'], region: '330106' });
+  const nbEnforcement = agency({ id: 'nb-enf', roles: ['ENFORCEMENT'], region: '330203' });
+
+  it('R2: a CREDIT agency imports for the agencies of its region and below, not another city\'s', () => {
+    const hzCredit = agency({ id: 'hz-credit', roles: ['CREDIT'], region: '330100' });
+    expect(mayImportFor(hzCredit, hzEnforcement)).toBe(true);
+    expect(mayImportFor(hzCredit, nbEnforcement)).toBe(false);
+    expect(mayImportFor(hzCredit, hzCredit)).toBe(true);
+  });
+
+  it('R2: national scope imports for any region; an ADMIN for any agency; a CREDIT agency with no valid region only for itself', () => {
+    expect(mayImportFor(agency({ id: 'nat', roles: ['CREDIT'], nationalScope: true }), nbEnforcement)).toBe(true);
+    expect(mayImportFor(agency({ id: 'adm', roles: ['ADMIN'], region: null }), nbEnforcement)).toBe(true);
+    expect(mayImportFor(agency({ id: 'lost', roles: ['CREDIT'], region: null }), hzEnforcement)).toBe(false);
   });
 });
