@@ -3,6 +3,7 @@
 // steps it says were already taken: dates in order and not in the future, implementers as the R5
 // push admits them (judged by the workflow's own rule, domain/loop/judge-steps.ts).
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { agencyById, type Agency } from '../../db/agencies';
 import { parseIsoDate } from '../../domain/dates';
@@ -41,7 +42,8 @@ export const importRowSchema = {
 } as const;
 
 // The options Fastify validates POST /cases with (api/app.ts), defaults filled in as it fills them.
-const validateRow = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true, strict: false }).compile(importRowSchema);
+// Formats (date, …) as Fastify's compiler adds them, so a row's dates are held to the schema's `format`.
+const validateRow = addFormats(new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true, strict: false })).compile(importRowSchema);
 
 interface TakenInput {
   filedOn?: string; receivedOn?: string; pushedOn?: string; acknowledgedOn?: string;

@@ -294,7 +294,7 @@ describe('issue 17: bulk import of cases already in force', () => {
     const first = await run([file, '--url', address]);
     expect(first.code, first.stderr).toBe(2);
     expect(first.stderr).toMatch(/\[#+\] 1\/1 filed, 1 refused of 2 rows/);
-    expect(JSON.parse(first.stdout)).toMatchObject({ accepted: 1, done: 1, refusedRows: [{ row: 3, field: 'document.issuedOn', reason: 'is not a real calendar date' }] });
+    expect(JSON.parse(first.stdout)).toMatchObject({ accepted: 1, done: 1, refusedRows: [{ row: 3, field: 'document.issuedOn', reason: 'is not a real calendar date (YYYY-MM-DD)' }] });
     const again = await run([file, '--url', address]);
     expect(again.stderr).toContain('imported before');
     expect(JSON.parse(again.stdout).id).toBe(JSON.parse(first.stdout).id);
