@@ -28,7 +28,7 @@ export function createComplaintActivities({ db, calendar }: ActivityDeps) {
     async recordComplaint(input: TargetRef & FileComplaint & StepChanges & { suspended: string[] }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.insert(complaints).values({ id: input.complaintId, caseId: input.caseId, officeId: input.actor, reason: input.reason, filedAt: at }).onConflictDoNothing();
         if (input.suspended.length) {
           await tx.update(caseMeasures).set({ status: 'suspended' }).where(and(eq(caseMeasures.caseId, input.caseId), inArray(caseMeasures.code, input.suspended)));
@@ -52,7 +52,7 @@ export function createComplaintActivities({ db, calendar }: ActivityDeps) {
     async recordComplaintDecision(input: TargetRef & DecideComplaint & StepChanges & { resumed: Resumed[]; letterId?: string }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(complaints).set({ outcome: input.outcome, decisionReason: input.reason, decidedAt: at }).where(eq(complaints.id, input.complaintId));
         if (input.letterId) {
           const content = await answerContent(tx, input.caseId, 'complaint_answer', { outcome: input.outcome, reason: input.reason, decidedBy: input.actor, decidedOn: shanghaiDateOf(input.at) });
@@ -81,7 +81,7 @@ export function createComplaintActivities({ db, calendar }: ActivityDeps) {
     async recordCauseChange(input: TargetRef & RecordCauseChange & StepChanges): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const eventKey = `${input.workflowId}/${input.caseId}/cause-changed@${input.at}`;
         const dueAt = opened[0]?.due.dueAt ?? null;
         await writeJournal(tx, {
@@ -102,7 +102,7 @@ export function createComplaintActivities({ db, calendar }: ActivityDeps) {
     async recordAdjustment(input: TargetRef & AdjustCase & StepChanges & { released: string[]; shortened: { code: string; oldEnd: string | null; newEnd: string }[] }): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         if (input.release) await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));
         for (const s of input.shortened) {
           await tx.update(caseMeasures).set({ periodEnd: s.newEnd }).where(and(eq(caseMeasures.caseId, input.caseId), eq(caseMeasures.code, s.code)));

@@ -84,7 +84,7 @@ export function createEscalationActivities({ db, calendar }: ActivityDeps) {
      */
     async recomputeDeadlines(input: TargetRef & { steps: OpenStep[]; reason: string; at: string; nowMs: number }): Promise<{ key: string; due: Deadline }[]> {
       return db.transaction(async (tx) => {
-        const cal = await calendar();
+        const cal = await calendar(tx);
         const moved: { key: string; due: Deadline }[] = [];
         for (const step of input.steps) {
           const spec = step.kind === 'feedback' && step.month ? { feedbackMonth: step.month } : { workingDays: step.due.workingDays, from: step.due.from };

@@ -20,7 +20,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
         await tx.update(cases).set({ status: 'received', receivedAt: at, updatedAt: at }).where(eq(cases.id, input.caseId));
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/received`, targetId: input.targetId,
           caseId: input.caseId, kind: 'case_received', rule: 'R5', at, detail: {},
@@ -32,7 +32,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
     async recordImplementers(input: TargetRef & PushToImplementers & StepChanges & { received: boolean; remaining: string[] }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const dueOf = (agencyId: string) => opened.find((s) => s.kind === 'acknowledgement' && s.agencyId === agencyId)?.due.dueAt ?? null;
         await tx.insert(caseImplementers).values(input.implementers.map((i) => ({
           caseId: input.caseId, agencyId: i.agencyId, measures: i.measures, pushedAt: at,
@@ -72,7 +72,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
       return db.transaction(async (tx) => {
         await tx.update(caseImplementers).set({ acknowledgedAt: at })
           .where(and(eq(caseImplementers.caseId, input.caseId), eq(caseImplementers.agencyId, input.actor), isNull(caseImplementers.acknowledgedAt)));
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/acknowledged/${input.actor}`,
           targetId: input.targetId, caseId: input.caseId, kind: 'acknowledged', rule: 'R5', at, detail: {},
@@ -115,7 +115,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
         await tx.insert(feedbackReports).values({
           targetId: input.targetId, implementerId: input.actor, month: input.month, summary, reportedAt: at,
         }).onConflictDoNothing();
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/feedback/${input.month}/${input.actor}`,
           targetId: input.targetId, kind: 'report_received', rule: 'R9', at, detail: { month: input.month, summary, monthlyReport: Boolean(input.monthlyReport) },
@@ -126,7 +126,7 @@ export function createImplementationActivities({ db, calendar }: ActivityDeps) {
     /** R9: a new month: the reports on it are asked of every implementer still carrying a measure. */
     async openFeedbackMonth(input: TargetRef & { month: string; at: string } & StepChanges): Promise<{ opened: OpenStep[] }> {
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, { ...input, actor: null });
+        const opened = await applyStepChanges(tx, await calendar(tx), input, { ...input, actor: null });
         await tx.update(targets).set({ updatedAt: new Date(input.at) }).where(eq(targets.id, input.targetId));
         return { opened };
       });

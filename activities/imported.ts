@@ -51,7 +51,7 @@ export function createImportedActivities({ db, calendar }: ActivityDeps) {
             at: new Date(startOfShanghaiDay(m.activeFrom)), detail: { code: m.code, periodEnd: m.periodEnd, suspended: m.status === 'suspended', imported: t.importId },
           });
         }
-        const opened = await applyStepChanges(tx, await calendar(), input, { ...input, at: t.importedAt, actor: t.importedBy });
+        const opened = await applyStepChanges(tx, await calendar(tx), input, { ...input, at: t.importedAt, actor: t.importedBy });
         await writeJournal(tx, {
           agencyId: t.importedBy, eventKey: `${input.workflowId}/${input.caseId}/imported`, targetId: input.targetId, caseId: input.caseId,
           kind: 'case_imported', rule: 'R5', at: importedAt,

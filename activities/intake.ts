@@ -25,7 +25,7 @@ export function createIntakeActivities({ db, calendar }: ActivityDeps) {
       const rule = filed.source === 'penalty_decision' ? 'R2' : filed.source === 'external_document' ? 'R3' : 'R15';
       const at = new Date(filed.at);
       return db.transaction(async (tx) => {
-        const cal = await calendar();
+        const cal = await calendar(tx);
         const from = filed.source === 'external_document' ? filed.receivedOn ?? shanghaiDateOf(filed.at) : filed.document.issuedOn;
         const push = kind ? await resolveDeadline(tx, cal, { workingDays: workingDaysOf(kind, filed.consultation), from }) : null;
         const late = push !== null && at.getTime() > push.dueAtMs;

@@ -94,7 +94,7 @@ export function createLetterActivities({ db, calendar }: ActivityDeps) {
     /** R17: the AUTHORITY recorded how and when a letter reached the party. */
     async recordLetterDelivery(input: TargetRef & RecordLetterDelivery & StepChanges): Promise<void> {
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(letters).set({ deliveredOn: input.deliveredOn, deliveryWay: DELIVERY_WAYS[input.way], deliveredBy: input.actor })
           .where(eq(letters.id, input.letterId));
         await writeJournal(tx, {

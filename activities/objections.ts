@@ -18,7 +18,7 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
     async recordObjection(input: TargetRef & FileObjection & StepChanges & { suspended: string[]; raisedBy: 'party' | 'implementer' }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const verifyDueAt = opened.find((s) => s.kind === 'objection_verification')?.due.dueAt ?? null;
         await tx.insert(objections).values({ id: input.objectionId, caseId: input.caseId, filedBy: input.actor, raisedBy: input.raisedBy, reason: input.reason, filedAt: at })
           .onConflictDoNothing();
@@ -60,7 +60,7 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
     async recordObjectionDecision(input: TargetRef & DecideObjection & StepChanges & { resumed: Resumed[]; letterId?: string }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const releaseDueAt = opened.find((s) => s.kind === 'objection_release')?.due.dueAt ?? null;
         await tx.update(objections).set({ outcome: input.outcome, decidedBy: input.actor, decisionReason: input.reason, decidedAt: at })
           .where(eq(objections.id, input.objectionId));
@@ -99,7 +99,7 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
     async recordCaseReleased(input: TargetRef & { caseId: string; actor: string; at: string; released: string[] } & StepChanges): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld')));
         await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, input.caseId), eq(complaints.outcome, 'upheld')));
         await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));

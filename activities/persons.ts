@@ -95,7 +95,7 @@ export function createPersonActivities({ db, calendar, temporal }: ActivityDeps)
     async recordReleasedWithCause(input: TargetRef & ReleaseWithCause & StepChanges & { released: string[] }): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld')));
         await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, input.caseId), eq(complaints.outcome, 'upheld')));
         await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));

@@ -33,7 +33,7 @@ export function createPublicityActivities({ db, calendar }: ActivityDeps) {
           // 谁产生、谁负责: with no platform registered for the channel, the producing agency owes it.
           open.push({ ...o.step, agencyId: publisherId ?? c?.pushedBy ?? null });
         }
-        const opened = await applyStepChanges(tx, await calendar(), input, { open, superseded: input.superseded, at: input.at, actor: null });
+        const opened = await applyStepChanges(tx, await calendar(tx), input, { open, superseded: input.superseded, at: input.at, actor: null });
         for (const o of input.orders) {
           const publisherId = publishers[o.recordId];
           const step = opened.find((s) => s.ref === o.orderId)!;
@@ -68,7 +68,7 @@ export function createPublicityActivities({ db, calendar }: ActivityDeps) {
       const at = new Date(input.at);
       const on = shanghaiDateOf(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(publicityOrders).set({ confirmedAt: at, reference: input.reference }).where(eq(publicityOrders.id, input.orderId));
         if (input.kind === 'publish') {
           await tx.update(publicityRecords).set({ status: 'published', publishedOn: on, updatedAt: at })

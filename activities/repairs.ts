@@ -17,7 +17,7 @@ export function createRepairActivities({ db, calendar }: ActivityDeps) {
     async recordRepair(input: TargetRef & FileRepair & StepChanges): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const reviewDueAt = opened.find((s) => s.kind === 'repair_review')?.due.dueAt ?? null;
         await tx.insert(repairs).values({ id: input.repairId, caseId: input.caseId, filedBy: input.actor, filedAt: at, commitment: input.commitment })
           .onConflictDoNothing();
@@ -35,7 +35,7 @@ export function createRepairActivities({ db, calendar }: ActivityDeps) {
     }): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(repairs).set({ outcome: input.outcome, decidedBy: input.actor, decisionReason: input.reason, decidedAt: at })
           .where(eq(repairs.id, input.repairId));
         if (input.letterId) {
@@ -68,7 +68,7 @@ export function createRepairActivities({ db, calendar }: ActivityDeps) {
     }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         await tx.update(repairs).set(input.kept ? { commitmentFulfilledAt: at } : { revokedAt: at }).where(eq(repairs.id, input.repairId));
         if (input.reinstated.length > 0) {
           await tx.update(caseMeasures).set({ status: 'active', releasedAt: null, releaseReason: null })

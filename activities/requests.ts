@@ -19,7 +19,7 @@ export function createRequestActivities({ db, calendar }: ActivityDeps) {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
         if (input.received) await tx.update(cases).set({ status: 'received', receivedAt: at, updatedAt: at }).where(eq(cases.id, input.caseId));
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/not-applicable@${input.at}`, targetId: input.targetId,
           caseId: input.caseId, kind: 'measures_not_applicable', rule: 'R5', at, detail: { measures: input.measures },
@@ -37,7 +37,7 @@ export function createRequestActivities({ db, calendar }: ActivityDeps) {
     }): Promise<{ opened: OpenStep[] }> {
       const at = new Date(input.at);
       return db.transaction(async (tx) => {
-        const opened = await applyStepChanges(tx, await calendar(), input, input);
+        const opened = await applyStepChanges(tx, await calendar(tx), input, input);
         const eventKey = `${input.workflowId}/${input.caseId}/upward/${input.reportId}/${input.hop}/${input.outcome}`;
         await writeJournal(tx, {
           agencyId: input.actor, eventKey, targetId: input.targetId, caseId: input.caseId,
@@ -45,7 +45,7 @@ export function createRequestActivities({ db, calendar }: ActivityDeps) {
           detail: { reportId: input.reportId, hop: input.hop, to: input.to, note: input.note, measures: input.measures, dueAt: opened[0]?.due.dueAt ?? null },
         });
         if (!input.to) return { opened };
-        const [c, next] = [await caseRow(tx, input.caseId), await agencyById(db, input.to)];
+        const [c, next] = [await caseRow(tx, input.caseId), await agencyById(tx, input.to)];
         const national = next?.level === 'national';
         await notify(tx, {
           eventKey, agencyIds: [input.to], kind: 'report_upward', rule: 'R4', at: input.at,
@@ -60,7 +60,7 @@ export function createRequestActivities({ db, calendar }: ActivityDeps) {
     async recordConsultationAnswer(input: TargetRef & AnswerConsultation & StepChanges & { kind: 'consultation' | 'legal_review' }): Promise<void> {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
-        await applyStepChanges(tx, await calendar(), input, input);
+        await applyStepChanges(tx, await calendar(tx), input, input);
         const eventKey = `${input.workflowId}/${input.caseId}/consultation/${input.requestId}`;
         await writeJournal(tx, {
           agencyId: input.actor, eventKey, targetId: input.targetId, caseId: input.caseId, kind: 'consultation_answered', rule: 'R2', at,

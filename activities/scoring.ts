@@ -108,7 +108,7 @@ export function createScoringActivities({ db, calendar }: ActivityDeps) {
         for (const e of input.ended) {
           const eventKey = `${input.workflowId}/tier/${e.key}/ended`;
           if (e.caseId && e.caseReleased) {
-            await applyStepChanges(tx, await calendar(), input, { superseded: e.superseded, at: input.at, actor: null });
+            await applyStepChanges(tx, await calendar(tx), input, { superseded: e.superseded, at: input.at, actor: null });
             await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, e.caseId));
             await releaseMeasures(tx, { ...input, caseId: e.caseId }, e.released, e.reason === 'expired' ? 'period_end' : 'tier_ended');
             const [c] = await tx.select({ authorityId: cases.authorityId, documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, e.caseId));

@@ -13,8 +13,13 @@ import type { Deadline, WorkingCalendar } from '../domain/working-days';
 
 export interface ActivityDeps {
   db: Db;
-  /** The working-day calendar as loaded now (R16); read by activities, never by workflows. */
-  calendar: () => Promise<WorkingCalendar>;
+  /**
+   * The working-day calendar as loaded now (R16); read by activities, never by workflows. Inside a
+   * transaction it is read on the transaction's own connection (`calendar(tx)`): a transaction that
+   * waited for a second pooled connection would deadlock the pool once as many activities as it has
+   * connections held theirs (a worker stalled so under the bulk import).
+   */
+  calendar: (executor?: DbOrTx) => Promise<WorkingCalendar>;
   /** The engine, for the activities that reach another target's workflow (R13: a person's derived case). */
   temporal?: Client;
 }

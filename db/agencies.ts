@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db, DbOrTx } from './client';
 import { agencies, apiKeys, type Role } from './schema';
 
 export type Agency = typeof agencies.$inferSelect;
@@ -39,7 +39,7 @@ export async function revokeKey(db: Db, keyId: string, at = new Date()): Promise
   return rows.length > 0;
 }
 
-export async function agencyById(db: Db, id: string): Promise<Agency | null> {
+export async function agencyById(db: DbOrTx, id: string): Promise<Agency | null> {
   const [row] = await db.select().from(agencies).where(eq(agencies.id, id));
   return row ?? null;
 }

@@ -19,7 +19,7 @@ export function shippedYearFiles(): YearFile[] {
 }
 
 /** Every loaded year. Years without a row are counted Monday–Friday (provisional). */
-export async function readCalendar(db: Db): Promise<WorkingCalendar> {
+export async function readCalendar(db: DbOrTx): Promise<WorkingCalendar> {
   const [years, days] = await Promise.all([
     db.select({ year: calendarYears.year }).from(calendarYears),
     db.select().from(calendarDays).orderBy(asc(calendarDays.date)),

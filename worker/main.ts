@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const worker = await createWorker({
       connection,
       namespace: config.temporalNamespace,
-      deps: { db: dbHandle.db, calendar: () => readCalendar(dbHandle.db), temporal },
+      deps: { db: dbHandle.db, calendar: (executor) => readCalendar(executor ?? dbHandle.db), temporal },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       tracing,
       logActivities: true,

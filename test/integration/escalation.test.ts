@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { readCalendar } from '../../db/calendar-store';
-import type { DbHandle } from '../../db/client';
+import { connectDb, type DbHandle } from '../../db/client';
 import { cases, journal, notices, steps, targets } from '../../db/schema';
 import { deadlineOnDate } from '../../domain/working-days';
 import type { OpenStep } from '../../domain/steps';
@@ -14,7 +14,7 @@ import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
 import { freshDatabase } from '../support/fresh-db';
 
-let dbh: DbHandle;
+let dbh: DbHandle & { url: string; appUrl: string };
 let acts: ReturnType<typeof createActivities>;
 let app: FastifyInstance;
 let closeApp: () => Promise<void>;
@@ -26,7 +26,7 @@ let admin: Agency;
 
 beforeAll(async () => {
   dbh = await freshDatabase(inject('databaseUrl'));
-  acts = createActivities({ db: dbh.db, calendar: () => readCalendar(dbh.db) });
+  acts = createActivities({ db: dbh.db, calendar: (executor) => readCalendar(executor ?? dbh.db) });
   ({ app, close: closeApp } = await appWithoutEngine(dbh));
   authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
   otherAuthority = await agencyWithKey(dbh.db, ['AUTHORITY'], '广告监管处');
@@ -102,5 +102,21 @@ describe('R14 escalation on PostgreSQL', () => {
     const [row] = await dbh.db.select().from(steps).where(eq(steps.caseId, 'Cesc'));
     expect(row).toMatchObject({ doneBy: authority.id, outcome: 'done' });
     expect(row.doneAt?.toISOString()).toBe('2026-11-12T02:00:00.000Z');
+  });
+
+  it('R16: activities read the calendar on their own transaction, so a burst larger than the pool never deadlocks it', async () => {
+    // Two connections, six activities at once: each holds one in its transaction while it reads the
+    // calendar. Read through the pool instead, all would wait for a connection none gives back.
+    const small = connectDb(dbh.url, { max: 2 });
+    try {
+      const few = createActivities({ db: small.db, calendar: (executor) => readCalendar(executor ?? small.db) });
+      const burst = Promise.all(Array.from({ length: 6 }, (_, i) => few.recomputeDeadlines({
+        workflowId: `target-Epool${i}`, targetId: `Epool${i}`, steps: [], reason: 'R16 burst', at: '2026-11-12T02:00:00.000Z', nowMs: Date.parse('2026-11-12T02:00:00.000Z'),
+      })));
+      const stalled = new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 10_000).unref());
+      expect(await Promise.race([burst, stalled])).toEqual(Array.from({ length: 6 }, () => []));
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { buildApp } from '../../api/app';
 import { apiClientInterceptors } from '../../api/observability';
 import { readCalendar } from '../../db/calendar-store';
 import type { NotifyPolicy } from '../../worker/outbox/url-policy';
-import type { DbHandle } from '../../db/client';
+import type { DbHandle, DbOrTx } from '../../db/client';
 import { createActivities, type Activities } from '../../activities';
 import type { Worker } from '@temporalio/worker';
 import type { WorkerTracing } from '../../worker/telemetry';
@@ -73,7 +73,7 @@ export async function appWithoutEngine(dbh: DbHandle, opts: AppOptions = {}): Pr
 }
 
 export async function appOnEngine(env: TestWorkflowEnvironment, dbh: DbHandle, opts: AppOptions = {}): Promise<AppWithWorker> {
-  const calendar = () => readCalendar(dbh.db);
+  const calendar = (executor?: DbOrTx) => readCalendar(executor ?? dbh.db);
   let running: Promise<void> | null = null;
   let worker: Worker | null = null;
   const startWorker = async () => {

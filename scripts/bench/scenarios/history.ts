@@ -97,7 +97,7 @@ async function simulatedYears(ctx: BenchContext, years: number) {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await targetWorkflowBundle(),
-      activities: createActivities({ db: ctx.dbh.db, calendar: () => readCalendar(ctx.dbh.db) }),
+      activities: createActivities({ db: ctx.dbh.db, calendar: (executor) => readCalendar(executor ?? ctx.dbh.db) }),
     });
     return await worker.runUntil(async () => ({
       years,
