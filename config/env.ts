@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
+/** Target workflows a worker keeps in memory unless WORKER_MAX_CACHED_WORKFLOWS says otherwise. */
+export const DEFAULT_CACHED_WORKFLOWS = 1000;
+
 export interface Config {
   /** API listen port (PORT). */
   port: number;
@@ -25,10 +28,12 @@ export interface Config {
   targetIdKey: string | undefined;
   logLevel: string;
   /**
-   * Workflows the worker keeps in memory (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default
-   * from the heap size. An evicted target costs a replay on its next event (README, "Memory").
+   * Workflows the worker keeps in memory (WORKER_MAX_CACHED_WORKFLOWS, default 1 000). The SDK's
+   * own default from the heap size (2 311 on a 4 GiB heap) ran the workflow thread out of heap at
+   * about 2 000 open targets (README, "A province's load"); an evicted target costs a replay on its
+   * next event (README, "Memory").
    */
-  workerMaxCachedWorkflows: number | undefined;
+  workerMaxCachedWorkflows: number;
   /** The outbox's webhooks (README, "Notifications"). */
   notify: NotifySettings;
   /**
@@ -202,7 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: env.TEMPORAL_UI_URL || `http://127.0.0.1:${temporalUiPort}`,
     targetIdKey: targetIdKey(env),
     logLevel: env.LOG_LEVEL || 'info',
-    workerMaxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS'),
+    workerMaxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS') ?? DEFAULT_CACHED_WORKFLOWS,
     notify: {
       allowedHttpHosts: hostList(env, 'NOTIFY_ALLOWED_HTTP_HOSTS'),
       allowedPrivateHosts: hostList(env, 'NOTIFY_ALLOWED_PRIVATE_HOSTS'),

@@ -25,7 +25,7 @@ export interface RunnerOptions {
   retryMs: number;
 }
 
-export const RUNNER_DEFAULTS: RunnerOptions = { concurrency: 8, batch: 64, leaseMs: 30_000, sweepMs: 15_000, retryMs: 5_000 };
+export const RUNNER_DEFAULTS: RunnerOptions = { concurrency: 16, batch: 64, leaseMs: 30_000, sweepMs: 15_000, retryMs: 5_000 };
 
 export interface ImportRunner {
   /** Starts filing an import's rows here, unless this instance already is. */

@@ -2,7 +2,7 @@
 // 55 days) uploaded as one JSON-lines file through POST /imports by the ADMIN, for the demo
 // ENFORCEMENT agency; the figure is how long until every row is filed into its target's
 // workflow, beside the engine's reference (update-with-start + one row) at the import's own
-// concurrency (api/imports/runner.ts: 8 rows at a time) in the same run.
+// concurrency (api/imports/runner.ts: 16 rows at a time) in the same run.
 import { addDays, shanghaiDateOf } from '../../../domain/dates';
 import { RUNNER_DEFAULTS } from '../../../api/imports/runner';
 import { implementerId, type BenchContext } from '../context';
