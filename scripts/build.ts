@@ -17,7 +17,7 @@ export const WORKFLOW_BUNDLE = join(DIST, 'workflow-bundle.js');
 /** The programs of the topology; tsc follows their imports. */
 export const ENTRY_POINTS = ['api/server.ts', 'worker/main.ts', 'db/migrate.ts', 'scripts/prod/setup.ts', 'scripts/prod/proxy.ts', 'scripts/prod/engine-auth.ts'];
 /** Directories whose non-TypeScript files are read at run time beside the code. */
-const SOURCE_DIRS = ['activities', 'api', 'config', 'db', 'domain', 'worker', 'workflows', 'scripts/prod'];
+const SOURCE_DIRS = ['activities', 'api', 'config', 'db', 'domain', 'policies', 'worker', 'workflows', 'scripts/prod'];
 const STAMP = join(DIST, '.build-stamp');
 
 function* filesUnder(dir: string): Generator<string> {
