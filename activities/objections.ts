@@ -2,6 +2,7 @@
 // days while the case's measures are suspended; a rejection resumes them with their period
 // ends moved; an upheld objection has the AUTHORITY release the case within 3 working days.
 import { and, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
 import { caseMeasures, cases, complaints, objections } from '../db/schema';
 import { shanghaiDateOf } from '../domain/dates';
 import type { OpenStep } from '../domain/steps';
@@ -11,6 +12,13 @@ import { releaseMeasures } from './implementation';
 import { notify } from './notices';
 import { answerContent, issueLetter } from './letters';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
+
+/** R11: a case released whole (its cause fell): the upheld objection and complaint are released with it. */
+export async function markCaseReleased(tx: DbOrTx, caseId: string, at: Date): Promise<void> {
+  await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, caseId), eq(objections.outcome, 'upheld')));
+  await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, caseId), eq(complaints.outcome, 'upheld')));
+  await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, caseId));
+}
 
 export function createObjectionActivities({ db, calendar }: ActivityDeps) {
   return {
@@ -100,9 +108,7 @@ export function createObjectionActivities({ db, calendar }: ActivityDeps) {
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
         await applyStepChanges(tx, await calendar(tx), input, input);
-        await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld')));
-        await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, input.caseId), eq(complaints.outcome, 'upheld')));
-        await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));
+        await markCaseReleased(tx, input.caseId, at);
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/objection/released`, targetId: input.targetId, caseId: input.caseId,
           kind: 'case_released', rule: 'R11', at, detail: { released: input.released, superseded: input.superseded ?? [] },

@@ -5,7 +5,7 @@
 // idempotent (the Update id is the derived case's), so a retried activity files and releases once.
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
-import { casePersons, cases, objections, complaints, targets } from '../db/schema';
+import { casePersons, cases, targets } from '../db/schema';
 import { hasEarlierSeriousCase } from '../db/queries/cases';
 import { targetSummary } from '../domain/engine-summaries';
 import { derivedFiling } from '../domain/persons';
@@ -16,6 +16,7 @@ import {
 import { targetKindKey } from '../workflows/search-attributes';
 import type { targetWorkflow } from '../workflows/target';
 import { releaseMeasures } from './implementation';
+import { markCaseReleased } from './objections';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 function engine(temporal: Client | undefined): Client {
@@ -96,9 +97,7 @@ export function createPersonActivities({ db, calendar, temporal }: ActivityDeps)
       const at = new Date(input.at);
       await db.transaction(async (tx) => {
         await applyStepChanges(tx, await calendar(tx), input, input);
-        await tx.update(objections).set({ releasedAt: at }).where(and(eq(objections.caseId, input.caseId), eq(objections.outcome, 'upheld')));
-        await tx.update(complaints).set({ releasedAt: at }).where(and(eq(complaints.caseId, input.caseId), eq(complaints.outcome, 'upheld')));
-        await tx.update(cases).set({ status: 'released', updatedAt: at }).where(eq(cases.id, input.caseId));
+        await markCaseReleased(tx, input.caseId, at);
         const [enterprise] = await tx.select({ documentNumber: cases.documentNumber }).from(cases).where(eq(cases.id, input.enterpriseCaseId));
         await writeJournal(tx, {
           agencyId: input.actor, eventKey: `${input.workflowId}/${input.caseId}/released-with-cause`, targetId: input.targetId, caseId: input.caseId,
