@@ -1,9 +1,9 @@
-// The engine's own reference for intake, bundled by the bench's in-process worker only: the
+// The engine's own references, bundled by the bench's in-process workers only. For intake: the
 // minimal equivalent of filing a case (issue 17): an update-with-start whose handler runs one
 // activity inserting one row into PostgreSQL and answers. Intake does the same plus everything
 // a case needs (validation, identity, the case's rows and steps), so the ratio of the two rates,
 // at the same concurrency in the same run, is what our work costs on top of the engine's.
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { ReferenceActivities } from './reference-activities';
 
 export const BENCH_TASK_QUEUE = 'joint-discipline-bench-reference';
@@ -19,4 +19,13 @@ export async function benchIntakeReference(): Promise<void> {
     return id;
   });
   await condition(() => recorded && allHandlersFinished());
+}
+
+/**
+ * The engine's reference for the monthly burst (issue 17): a timer firing at one instant, shared
+ * by every such workflow, then one activity inserting one row. The workflow clock is the engine's.
+ */
+export async function benchBurstReference(fireAtMs: number, id: string): Promise<void> {
+  await sleep(Math.max(0, fireAtMs - Date.now()));
+  await insertReferenceRow(id);
 }

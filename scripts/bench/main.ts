@@ -14,6 +14,7 @@ import { closeContext, openContext, type BenchContext } from './context';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { log, round } from './measure';
 import { parseOptions, type Scenario } from './options';
+import { burstScenario } from './scenarios/burst';
 import { escalationScenario } from './scenarios/escalation';
 import { feedbackScenario } from './scenarios/feedback';
 import { historyScenario } from './scenarios/history';
@@ -30,6 +31,7 @@ const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<unknown>
   feedback: feedbackScenario,
   history: historyScenario,
   imports: importsScenario,
+  burst: burstScenario,
 };
 
 function machine() {

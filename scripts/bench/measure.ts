@@ -57,6 +57,9 @@ export async function runTimed<T>(count: number, concurrency: number, task: (ind
   return { results, samplesMs, wallMs: performance.now() - started, failures };
 }
 
+/** How long a burst (every timer at one instant) may take before the bench gives up on it. */
+export const BURST_BUDGET_MS = 1_800_000;
+
 /** Polls `probe` until it returns true; returns the ms waited, or throws after `timeoutMs`. */
 export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<number> {
   const started = performance.now();

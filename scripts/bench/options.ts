@@ -2,7 +2,7 @@
 // default that runs the whole bench in a few minutes on a 2-core machine.
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['intake', 'targets', 'escalation', 'feedback', 'history', 'imports'] as const;
+export const SCENARIOS = ['intake', 'targets', 'escalation', 'feedback', 'history', 'imports', 'burst'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -21,6 +21,8 @@ export interface BenchOptions {
   feedback: number;
   /** Rows of cases already in force uploaded in one file through POST /imports (issue 17). */
   imports: number;
+  /** Targets whose R9 reports fall due at one instant on the time-skipping server (issue 17: 10 000). */
+  burst: number;
   /** Targets driven through the whole loop over HTTP for their history length. */
   loops: number;
   /** Simulated years of a target's life on the time-skipping server (0: skip). */
@@ -30,7 +32,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--only=${SCENARIOS.join(',')}] [--intake=N] [--concurrency=C]
-       [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--loops=L] [--years=Y] [--keep-data]`;
+       [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--burst=B] [--loops=L] [--years=Y] [--keep-data]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -44,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       escalation: { type: 'string', default: '200' },
       feedback: { type: 'string', default: '200' },
       imports: { type: 'string', default: '500' },
+      burst: { type: 'string', default: '500' },
       loops: { type: 'string', default: '2' },
       years: { type: 'string', default: '1' },
       'keep-data': { type: 'boolean', default: false },
@@ -73,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     escalation: count('escalation', 1),
     feedback: count('feedback', 1),
     imports: count('imports', 1),
+    burst: count('burst', 1),
     loops: count('loops', 0),
     years: count('years', 0),
     keepData: values['keep-data'] ?? false,
