@@ -169,6 +169,20 @@ describe('issue 17: bulk import of cases already in force', () => {
     await recordHistory(env.client.workflow.getHandle(t1.workflowId), 'target-imported');
   });
 
+  it('issue 17: filing an imported case schedules exactly one activity, recordImportedCase (the case and its steps taken in one transaction)', async () => {
+    const res = await upload(admin, csv([row(90)]), CSV);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(await finished(res.json().id)).toMatchObject({ accepted: 1, done: 1 });
+    const c = (await caseOf('杭市管罚〔2025〕IMP90号'))!;
+    const { events } = await env.client.workflow.getHandle(`target-${c.targetId}`).fetchHistory();
+    // The fileCase Update, from its acceptance to its answer: the activities it scheduled, by name.
+    const from = events!.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === `file/${c.id}`);
+    const to = events!.findIndex((e, i) => i > from && e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `file/${c.id}`);
+    expect([from, to].every((i) => i >= 0), 'the fileCase Update is in the history').toBe(true);
+    const scheduled = events!.slice(from, to).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(['recordImportedCase']);
+  });
+
   it('importing the same file again changes nothing: the same import, no new case, journal line or workflow run', async () => {
     const file = csv([row(20), row(21, { measures: 'NOPE' })]);
     const first = await upload(credit, file, CSV);
