@@ -3,7 +3,8 @@
 // transaction: the case's rows as those actions would have left them, one `case_imported` line
 // by the importing agency, each measure's `measure_active` line dated by the file, and the R9
 // reports now owed. Since the patch imported-one-activity the case itself is written in the same
-// transaction (recordImportedCase): one activity per imported case instead of two.
+// transaction, and the R8 publicity orders if any (recordImportedCase): one activity per imported
+// case instead of two or three.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { caseImplementers, caseMeasures, cases, steps } from '../db/schema';
@@ -13,6 +14,7 @@ import type { WorkingCalendar } from '../domain/working-days';
 import type { CaseStatus, MeasureState, TakenSteps } from '../workflows/messages';
 import { writeCase, type CaseWritten, type RecordCaseInput } from './intake';
 import { notify } from './notices';
+import { writePublicityOrders, type PublicityOrdersInput, type PublicityOrdersSent } from './publicity';
 import { applyStepChanges, writeJournal, type ActivityDeps, type StepChanges, type TargetRef } from './support';
 
 export function createImportedActivities({ db, calendar }: ActivityDeps) {
@@ -25,13 +27,17 @@ export function createImportedActivities({ db, calendar }: ActivityDeps) {
     /**
      * Issue 17: an imported case in one transaction, one round trip: the case's rows as recordCase
      * writes them (`writeCase`), then the steps it had taken as recordTakenSteps writes them
-     * (`writeTakenSteps`). A retry rolls back or finds both done, as each of them alone.
+     * (`writeTakenSteps`), then R8 the publicity orders its measures in force call for, as
+     * issuePublicityOrders writes them (`writePublicityOrders`), if any. A retry rolls back or finds
+     * all done, as each of them alone.
      */
-    async recordImportedCase(input: { filing: RecordCaseInput; taking: TakenStepsInput }): Promise<CaseWritten & { taken: OpenStep[] }> {
+    async recordImportedCase(input: { filing: RecordCaseInput; taking: TakenStepsInput; publicity: PublicityOrdersInput | null }):
+    Promise<CaseWritten & { taken: OpenStep[]; publicity: PublicityOrdersSent | null }> {
       return db.transaction(async (tx) => {
         const cal = await calendar(tx);
         const written = await writeCase(tx, cal, input.filing);
-        return { ...written, taken: await writeTakenSteps(tx, cal, input.taking) };
+        const taken = await writeTakenSteps(tx, cal, input.taking);
+        return { ...written, taken, publicity: input.publicity ? await writePublicityOrders(tx, cal, input.publicity) : null };
       });
     },
   };

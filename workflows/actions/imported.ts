@@ -9,7 +9,7 @@ import { shanghaiDateOf, startOfShanghaiDay } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
 import { acts } from '../activities';
 import type { CaseState, CaseStatus, MeasureState, TakenSteps } from '../messages';
-import { publicize } from './publicity';
+import { publicize, published } from './publicity';
 import { owed, type Ctx } from './support';
 
 /** The patch under which intake takes an imported case's steps as already taken (issue 17). */
@@ -62,11 +62,14 @@ function syncTaken(book: TargetBook, c: CaseState, k: Taking): void {
   syncFeedbackMonth(book, k.month);
 }
 
-/** The steps taken were written (`opened` answered): the book takes them; R8: what should be published is ordered. */
-export async function tookSteps(ctx: Ctx, c: CaseState, t: TakenSteps, k: Taking, opened: OpenStep[]): Promise<OpenStep[]> {
-  syncTaken(ctx.book, c, k);
-  ctx.book.addSteps(opened);
-  return [...opened, ...await publicize(ctx, t.importedAt)];
+/**
+ * The steps taken were written (`opened` answered), and R8 the publicity orders with them (`sent`,
+ * computed by `publicityDue` before the activity): the book takes them.
+ */
+export function tookSteps(book: TargetBook, c: CaseState, k: Taking, opened: OpenStep[], sent: Parameters<typeof published>[1] | null): OpenStep[] {
+  syncTaken(book, c, k);
+  book.addSteps(opened);
+  return [...opened, ...(sent ? published(book, sent) : [])];
 }
 
 /** Workflows that filed before imported-one-activity: the steps taken by a second activity, after recordCase. */

@@ -11,6 +11,7 @@ import {
   IMPORTED_CASES, IMPORTED_ONE_ACTIVITY, importedImplementers, importedOpenSteps, importedStatus, takeSteps, takenFor, takingOf, tookSteps,
 } from './imported';
 import { fileForPersons, ownMeasures } from './persons';
+import { publicityDue } from './publicity';
 import { answer, owed, type Ctx } from './support';
 
 export const UPWARD_REPORT = 'UR1';
@@ -60,15 +61,20 @@ export async function fileCase(ctx: Ctx, filed: FileCase): Promise<CaseRecorded>
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
   if (c.letters.length) open.push(owed('letter_delivery', c, f.authorityId, on));
   const filing = { ...ref, filed: f, open, letterId: c.letters[0]?.letterId ?? null };
-  // The steps taken need nothing recordCase answers (its push deadline): known before the one activity.
+  // The steps taken and R8 the orders they call for need nothing recordCase answers (its push
+  // deadline): known before the one activity that writes them all.
   const taking = imported && oneActivity ? takingOf(book, c, imported) : null;
-  const { push, late, opened, taken } = imported && taking
-    ? await acts.recordImportedCase({ filing, taking: { ...ref, caseId: c.caseId, taken: imported, status: c.status, activated: taking.activated, open: taking.open } })
-    : { ...await acts.recordCase(filing), taken: null };
+  const due = imported && taking ? publicityDue(book, imported.importedAt) : null;
+  const { push, late, opened, taken, publicity } = imported && taking
+    ? await acts.recordImportedCase({
+      filing, taking: { ...ref, caseId: c.caseId, taken: imported, status: c.status, activated: taking.activated, open: taking.open },
+      publicity: due && { ...ref, ...due },
+    })
+    : { ...await acts.recordCase(filing), taken: null, publicity: null };
   // R15: a tier listing's case owes no push (the system files it): null.
   Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
-  if (imported && taking && taken) opened.push(...await tookSteps(ctx, c, imported, taking, taken));
+  if (taking && taken) opened.push(...tookSteps(book, c, taking, taken, publicity));
   else if (imported) opened.push(...await takeSteps(ctx, c, imported));
   if (!forPersons) return recorded(c, f, opened);
   // R13: each person's case takes the steps its own measures had taken.
