@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { auditLog, caseMeasures, cases, journal, notices, steps, targets } from '../../db/schema';
+import { auditLog, caseMeasures, cases, journal, notices, publicityRecords, steps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { targetStateQuery } from '../../workflows/messages';
@@ -61,6 +61,7 @@ afterAll(async () => {
 
 const BAN = 'DM-R6-MARKET-INDUSTRY-BAN';
 const ADS = 'DM-R6-ADVERTISING';
+const ADVERSE = 'DM-R8-PUBLICITY-ADVERSE';
 const day = (offset: number) => addDays(shanghaiDateOf(clock), offset);
 const get = (url: string, who: Agency) => app.inject({ method: 'GET', url, headers: who.headers });
 const upload = (who: Agency, body: Buffer | string, type: string) =>
@@ -167,6 +168,30 @@ describe('issue 17: bulk import of cases already in force', () => {
       expect(m).toMatchObject({ status: 'released', releaseReason: 'period_end', activeFrom: day(-400) });
     });
     await recordHistory(env.client.workflow.getHandle(t1.workflowId), 'target-imported');
+  });
+
+  it('issue 17: filing an imported case schedules exactly one activity, recordImportedCase (the case, its steps taken and R8 its publicity orders in one transaction)', async () => {
+    const publicizer = await agencyWithKey(dbh.db, ['AUTHORITY', 'IMPLEMENTER'], '信用管理处', { implementerKind: 'authority' });
+    const published = { measures: ADVERSE, periods: `${ADVERSE}=3y`, 'taken.implementers': `${publicizer.id}=${ADVERSE}`, 'taken.inForceSince': day(-85) };
+    const res = await upload(admin, csv([row(90), row(91, published)]), CSV);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(await finished(res.json().id), res.body).toMatchObject({ accepted: 2, done: 2 });
+    for (const number of ['杭市管罚〔2025〕IMP90号', '杭市管罚〔2025〕IMP91号']) {
+      const c = (await caseOf(number))!;
+      const { events } = await env.client.workflow.getHandle(`target-${c.targetId}`).fetchHistory();
+      // The fileCase Update, from its acceptance to its answer: the activities it scheduled, by name.
+      const from = events!.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === `file/${c.id}`);
+      const to = events!.findIndex((e, i) => i > from && e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `file/${c.id}`);
+      expect([from, to].every((i) => i >= 0), 'the fileCase Update is in the history').toBe(true);
+      const scheduled = events!.slice(from, to).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(scheduled, number).toEqual(['recordImportedCase']);
+    }
+    // R8: the measure in force since its date is ordered published by that same activity.
+    const c = (await caseOf('杭市管罚〔2025〕IMP91号'))!;
+    const records = await dbh.db.select().from(publicityRecords).where(eq(publicityRecords.caseId, c.id));
+    expect(records.map((r) => `${r.code}:${r.channel}:${r.status}`).sort()).toEqual([`${ADVERSE}:creditchina:due`, `${ADVERSE}:gsxt:due`]);
+    const ordered = await dbh.db.select().from(journal).where(and(eq(journal.caseId, c.id), eq(journal.kind, 'publicity_ordered')));
+    expect(ordered).toHaveLength(2);
   });
 
   it('importing the same file again changes nothing: the same import, no new case, journal line or workflow run', async () => {

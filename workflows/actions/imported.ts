@@ -2,13 +2,14 @@
 // taken (R5 received, pushed to implementers, acknowledged; R6–R8 measures in force since their
 // dates). None of them is owed again; what remains (R9 reports from the import's month on, R10
 // period ends, R8 publicity, release) runs as for any case. Workflow code: deterministic.
+import type { TargetBook } from '../../domain/loop/book';
 import { activate, syncPeriodEnds } from '../../domain/loop/measures';
 import { feedbackSpecs, syncFeedbackMonth } from '../../domain/loop/feedback';
 import { shanghaiDateOf, startOfShanghaiDay } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
 import { acts } from '../activities';
-import type { CaseState, CaseStatus, TakenSteps } from '../messages';
-import { publicize } from './publicity';
+import type { CaseState, CaseStatus, MeasureState, TakenSteps } from '../messages';
+import { publicize, published } from './publicity';
 import { owed, type Ctx } from './support';
 
 /** The patch under which intake takes an imported case's steps as already taken (issue 17). */
@@ -34,22 +35,49 @@ export function importedOpenSteps(c: CaseState, t: TakenSteps, on: string, remai
   return open;
 }
 
+/** The patch under which an imported case is filed by one activity, the case and its steps taken together (issue 17). */
+export const IMPORTED_ONE_ACTIVITY = 'imported-one-activity';
+
+/** What the steps taken change, known before anything is written: the measures in force, the R9 reports owed. */
+export interface Taking { activated: MeasureState[]; open: StepSpec[]; month: string }
+
 /**
  * R6–R8: the acknowledged measures are in force since their dates, each to the end of its period
  * (R10: one already past is released at once by its timer); R9: their reports are owed from the
- * import's month on; R8: what should be published is ordered.
+ * import's month on. Needs nothing the case's recording answers (its push deadline), so it is
+ * computed before the one activity that writes both (imported-one-activity).
  */
-export async function takeSteps(ctx: Ctx, c: CaseState, t: TakenSteps): Promise<OpenStep[]> {
-  const { book, ref } = ctx;
+export function takingOf(book: TargetBook, c: CaseState, t: TakenSteps): Taking {
   const today = shanghaiDateOf(t.importedAt);
   const activated = t.implementers.filter((i) => i.acknowledgedOn)
     .flatMap((i) => activate(c, i.agencyId, (code) => t.inForceSince[code] ?? i.acknowledgedOn!));
-  syncPeriodEnds(book, c);
   const month = today.slice(0, 7);
   const reporting = [...new Set(activated.filter((m) => m.feedbackSet && (m.periodEnd === null || m.periodEnd >= today)).map((m) => m.implementerId))];
-  const open = feedbackSpecs(book, month, reporting.sort());
-  syncFeedbackMonth(book, month);
-  const { opened } = await acts.recordTakenSteps({ ...ref, caseId: c.caseId, taken: t, status: c.status, activated, open });
+  return { activated, open: feedbackSpecs(book, month, reporting.sort()), month };
+}
+
+/** The workflow's own timers for what was taken: R10 period ends, the R9 month-end. */
+function syncTaken(book: TargetBook, c: CaseState, k: Taking): void {
+  syncPeriodEnds(book, c);
+  syncFeedbackMonth(book, k.month);
+}
+
+/**
+ * The steps taken were written (`opened` answered), and R8 the publicity orders with them (`sent`,
+ * computed by `publicityDue` before the activity): the book takes them.
+ */
+export function tookSteps(book: TargetBook, c: CaseState, k: Taking, opened: OpenStep[], sent: Parameters<typeof published>[1] | null): OpenStep[] {
+  syncTaken(book, c, k);
+  book.addSteps(opened);
+  return [...opened, ...(sent ? published(book, sent) : [])];
+}
+
+/** Workflows that filed before imported-one-activity: the steps taken by a second activity, after recordCase. */
+export async function takeSteps(ctx: Ctx, c: CaseState, t: TakenSteps): Promise<OpenStep[]> {
+  const { book, ref } = ctx;
+  const k = takingOf(book, c, t);
+  syncTaken(book, c, k);
+  const { opened } = await acts.recordTakenSteps({ ...ref, caseId: c.caseId, taken: t, status: c.status, activated: k.activated, open: k.open });
   book.addSteps(opened);
   return [...opened, ...await publicize(ctx, t.importedAt)];
 }

@@ -7,8 +7,11 @@ import { shanghaiDateOf } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
 import { acts } from '../activities';
 import type { CaseRecorded, CaseState, FileCase } from '../messages';
-import { IMPORTED_CASES, importedImplementers, importedOpenSteps, importedStatus, takeSteps, takenFor } from './imported';
+import {
+  IMPORTED_CASES, IMPORTED_ONE_ACTIVITY, importedImplementers, importedOpenSteps, importedStatus, takeSteps, takenFor, takingOf, tookSteps,
+} from './imported';
 import { fileForPersons, ownMeasures } from './persons';
+import { publicityDue } from './publicity';
 import { answer, owed, type Ctx } from './support';
 
 export const UPWARD_REPORT = 'UR1';
@@ -28,6 +31,8 @@ export async function fileCase(ctx: Ctx, filed: FileCase): Promise<CaseRecorded>
   if (forPersons) f = { ...f, measures };
   // Issue 17: an imported case comes with the steps the old system saw taken (of its own measures).
   const imported = f.taken && patched(IMPORTED_CASES) ? takenFor(f.taken, f.measures) : null;
+  // Issue 17: since this patch the case and its steps taken are written by one activity, not two.
+  const oneActivity = imported !== null && patched(IMPORTED_ONE_ACTIVITY);
   // R4: a case filed before upward reports were steps kept its measures executed elsewhere as a note.
   const reportsUpward = patched(R4_UPWARD_REPORTS);
   const outside = reportsUpward ? f.measures.filter((m) => m.outsideLocalAuthority).map((m) => m.code) : [];
@@ -55,11 +60,22 @@ export async function fileCase(ctx: Ctx, filed: FileCase): Promise<CaseRecorded>
   for (const q of consultations) open.push(owed(q.kind, c, q.agencyId, on, { ref: q.requestId, rule }));
   if (outside.length) open.push(owed('upward_report', c, f.authorityId, on, { ref: hopRef(UPWARD_REPORT, 1) }));
   if (c.letters.length) open.push(owed('letter_delivery', c, f.authorityId, on));
-  const { push, late, opened } = await acts.recordCase({ ...ref, filed: f, open, letterId: c.letters[0]?.letterId ?? null });
+  const filing = { ...ref, filed: f, open, letterId: c.letters[0]?.letterId ?? null };
+  // The steps taken and R8 the orders they call for need nothing recordCase answers (its push
+  // deadline): known before the one activity that writes them all.
+  const taking = imported && oneActivity ? takingOf(book, c, imported) : null;
+  const due = imported && taking ? publicityDue(book, imported.importedAt) : null;
+  const { push, late, opened, taken, publicity } = imported && taking
+    ? await acts.recordImportedCase({
+      filing, taking: { ...ref, caseId: c.caseId, taken: imported, status: c.status, activated: taking.activated, open: taking.open },
+      publicity: due && { ...ref, ...due },
+    })
+    : { ...await acts.recordCase(filing), taken: null, publicity: null };
   // R15: a tier listing's case owes no push (the system files it): null.
   Object.assign(c, { pushDueOn: push?.due ?? null, pushDueProvisional: push?.provisional ?? false, late });
   book.addSteps(opened);
-  if (imported) opened.push(...await takeSteps(ctx, c, imported));
+  if (taking && taken) opened.push(...tookSteps(book, c, taking, taken, publicity));
+  else if (imported) opened.push(...await takeSteps(ctx, c, imported));
   if (!forPersons) return recorded(c, f, opened);
   // R13: each person's case takes the steps its own measures had taken.
   const persons = await fileForPersons(ctx, c, imported ? { ...filed, taken: takenFor(filed.taken!, filed.measures.filter((m) => m.onPersons)) } : filed);

@@ -2,8 +2,8 @@
 // are compared with what should be published and the orders sent (`publicize`); a platform's
 // confirmation completes its order; the AUTHORITY records a letter's delivery. Workflow code:
 // deterministic.
-import { openStep } from '../../domain/loop/book';
-import { confirmOrder, findOrder, orderStepKey, syncPublicity } from '../../domain/loop/publicity';
+import { openStep, type TargetBook } from '../../domain/loop/book';
+import { confirmOrder, findOrder, orderStepKey, syncPublicity, type OrderSpec } from '../../domain/loop/publicity';
 import { shanghaiDateOf } from '../../domain/dates';
 import type { OpenStep } from '../../domain/steps';
 import { deadlineOnDate } from '../../domain/working-days';
@@ -12,14 +12,28 @@ import { answer, keys, type Ctx, type Handlers } from './support';
 
 /** R8: the orders every case needs now are sent; the steps they open are returned. */
 export async function publicize({ book, ref }: Ctx, at: string): Promise<OpenStep[]> {
+  const due = publicityDue(book, at);
+  if (!due) return [];
+  return published(book, await acts.issuePublicityOrders({ ...ref, ...due }));
+}
+
+/** The orders `publicize` sends, as the activity takes them. */
+export interface PublicityDue { orders: OrderSpec[]; superseded: string[]; at: string }
+
+/** R8: the orders every case needs now, the steps they supersede closed; null when nothing is to be sent. */
+export function publicityDue(book: TargetBook, at: string): PublicityDue | null {
   const today = shanghaiDateOf(at);
-  const synced = book.state.cases.map((c) => ({ c, ...syncPublicity(c, today) }));
+  const synced = book.state.cases.map((c) => syncPublicity(c, today));
   const orders = synced.flatMap((s) => s.orders);
-  if (orders.length === 0) return [];
+  if (orders.length === 0) return null;
   const superseded = new Set(synced.flatMap((s) => s.superseded));
   const closed = book.closeSteps((s) => superseded.has(s.key));
-  const { opened, publishers } = await acts.issuePublicityOrders({ ...ref, orders, superseded: keys(closed), at });
-  for (const { c } of synced) for (const r of c.publicity) if (r.recordId in publishers) r.publisherId = publishers[r.recordId];
+  return { orders, superseded: keys(closed), at };
+}
+
+/** R8: the orders were sent: each record keeps its platform, the book the steps they opened. */
+export function published(book: TargetBook, { opened, publishers }: { opened: OpenStep[]; publishers: Record<string, string | null> }): OpenStep[] {
+  for (const c of book.state.cases) for (const r of c.publicity) if (r.recordId in publishers) r.publisherId = publishers[r.recordId];
   book.addSteps(opened);
   return opened;
 }
