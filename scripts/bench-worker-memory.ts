@@ -1,6 +1,6 @@
 // `npm run bench:memory`: how much memory the worker needs per open target, and what a small
-// workflow cache costs in time, with reuseV8Context on and off — the figures behind the
-// worker's settings (README, "Memory and caching").
+// workflow cache costs in time, with reuseV8Context on and off, and with the tracing workflow
+// interceptors — the figures behind the worker's settings (README, "Memory and caching").
 //
 // The parent starts one Temporal dev server; for each setting a child process runs a worker
 // (the real target workflow; activities that compute deadlines but write nothing, so the
@@ -12,9 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { recordingActivities } from '../test/support/mock-activities';
-import { workflowsPath } from '../worker/worker';
+import { bundleWorkflows } from '../worker/bundle';
+import { UNTRACED, workerSinks } from '../worker/telemetry';
 import { actionUpdates, fileCaseUpdate, type FileCase } from '../workflows/messages';
 import { startDevServer } from './engine-envs';
 
@@ -26,6 +27,10 @@ const { values: flags } = parseArgs({
     reuse: { type: 'string', default: 'true' },
     cache: { type: 'string' },
     queue: { type: 'string' },
+    /** Only these bundles (e.g. `plain,traced`), each with reuseV8Context and the default cache. */
+    only: { type: 'string' },
+    /** The workflow bundle: `plain` (an untraced worker's), `traced` (with the OpenTelemetry workflow interceptors). */
+    bundle: { type: 'string', default: 'plain' },
   },
 });
 
@@ -49,9 +54,12 @@ async function child(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   const connection = await NativeConnection.connect({ address: flags.address! });
   const client = new Client({ connection: await Connection.connect({ address: flags.address! }) });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const bundle = flags.bundle as Bundle;
+  const workflowBundle = await bundleWorkflows({ traced: bundle === 'traced' });
   const worker = await Worker.create({
     connection, taskQueue, workflowBundle, activities: quietActivities(), reuseV8Context,
+    // The traced bundle's spans leave through the sink, to a processor that drops them.
+    sinks: workerSinks(UNTRACED),
     ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
   });
   const running = worker.run();
@@ -97,7 +105,7 @@ async function child(): Promise<void> {
   await running;
   await connection.close();
   process.stdout.write(`${JSON.stringify({
-    reuseV8Context, maxCachedWorkflows: maxCachedWorkflows ?? 'default', targets: n,
+    reuseV8Context, maxCachedWorkflows: maxCachedWorkflows ?? 'default', bundle, targets: n,
     rssMB: Math.round(open.rss / MB), heapUsedMB: Math.round(open.heapUsed / MB),
     baselineRssMB: Math.round(baseline.rss / MB),
     perTargetKB: Math.round((open.rss - baseline.rss) / 1024 / n),
@@ -109,10 +117,12 @@ async function child(): Promise<void> {
   process.exit(0);
 }
 
-function runChild(address: string, reuse: boolean, cache: number | undefined, targets: number): Promise<Record<string, unknown>> {
+type Bundle = 'plain' | 'traced';
+
+function runChild(address: string, reuse: boolean, cache: number | undefined, targets: number, bundle: Bundle): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const args = ['--expose-gc', '--import', 'tsx', 'scripts/bench-worker-memory.ts', '--child', `--address=${address}`,
-      `--targets=${targets}`, `--reuse=${reuse}`, `--queue=mem-${reuse}-${cache ?? 'd'}-${Date.now()}`, ...(cache === undefined ? [] : [`--cache=${cache}`])];
+      `--targets=${targets}`, `--reuse=${reuse}`, `--bundle=${bundle}`, `--queue=mem-${reuse}-${cache ?? 'd'}-${Date.now()}`, ...(cache === undefined ? [] : [`--cache=${cache}`])];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
@@ -125,11 +135,14 @@ async function parent(): Promise<void> {
   const env = await startDevServer();
   try {
     const address = env.address;
-    const settings: [boolean, number | undefined][] = [[true, undefined], [false, undefined], [true, Math.floor(targets / 4)], [false, Math.floor(targets / 4)]];
+    const quarter = Math.floor(targets / 4);
+    const settings: [boolean, number | undefined, Bundle][] = flags.only
+      ? flags.only.split(',').map((b) => [true, undefined, b as Bundle])
+      : [[true, undefined, 'plain'], [false, undefined, 'plain'], [true, quarter, 'plain'], [false, quarter, 'plain'], [true, undefined, 'traced']];
     const runs = [];
-    for (const [reuse, cache] of settings) {
-      process.stderr.write(`reuseV8Context=${reuse} maxCachedWorkflows=${cache ?? 'default'} …\n`);
-      runs.push(await runChild(address, reuse, cache, targets));
+    for (const [reuse, cache, bundle] of settings) {
+      process.stderr.write(`reuseV8Context=${reuse} maxCachedWorkflows=${cache ?? 'default'} bundle=${bundle} …\n`);
+      runs.push(await runChild(address, reuse, cache, targets, bundle));
     }
     const result = {
       benchmark: 'worker-memory',

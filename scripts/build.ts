@@ -97,14 +97,12 @@ function copyAssets(): void {
 }
 
 async function bundleWorkflows(): Promise<void> {
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../worker/telemetry');
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  // With the OpenTelemetry workflow interceptors: the trace goes on through the workflow (README, "Observability").
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: join(ROOT, 'workflows', 'index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet,
-  });
-  writeFileSync(WORKFLOW_BUNDLE, code);
+  const { bundleWorkflows } = await import('../worker/bundle');
+  const { tracedBundle } = await import('../worker/telemetry');
+  writeFileSync(WORKFLOW_BUNDLE, (await bundleWorkflows()).code);
+  // With the OpenTelemetry workflow interceptors, for a worker whose traces are exported: the
+  // trace goes on through the workflow (README, "Observability").
+  writeFileSync(tracedBundle(WORKFLOW_BUNDLE), (await bundleWorkflows({ traced: true })).code);
 }
 
 /** Builds dist/ from scratch; `log` gets one line per step with its duration. */

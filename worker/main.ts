@@ -8,7 +8,7 @@ import { connectDb } from '../db/client';
 import { readCalendar } from '../db/calendar-store';
 import { assertAppendOnly } from '../db/roles';
 import { startOutbox } from './outbox';
-import { installRuntime } from './telemetry';
+import { installRuntime, tracedBundle } from './telemetry';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   // R13: the activities that file and release a person's derived case reach its workflow as a client.
   const clientConnection = await Connection.connect({ address: config.temporalAddress, metadata });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  // Workflows continue the trace only when it goes somewhere (issue 17: the interceptors cost
+  // about 1.3 MiB per cached workflow).
+  const traced = config.tracesExporter !== 'none';
   try {
     const worker = await createWorker({
       connection,
@@ -32,9 +35,11 @@ async function main(): Promise<void> {
       deps: { db: dbHandle.db, calendar: (executor) => readCalendar(executor ?? dbHandle.db), temporal },
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       tracing,
+      traced,
       logActivities: true,
-      // The image and `npm run start:prod` load the bundle `npm run build` made (no webpack at start).
-      ...(config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : {}),
+      // The image and `npm run start:prod` load the bundle `npm run build` made (no webpack at
+      // start), the traced one beside it when traced.
+      ...(config.workflowBundle ? { workflowBundle: { codePath: traced ? tracedBundle(config.workflowBundle) : config.workflowBundle } } : {}),
     });
     // Standard Webhooks for every notice whose agency has an endpoint (R14 notifications, R1 notices).
     const outbox = startOutbox(dbHandle.db, config.notify, { onError: (err) => runtime.logger.error('outbox attempt failed', { error: err }) });

@@ -1,11 +1,11 @@
 // Builds the worker that hosts the target workflows and their activities.
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/messages';
-import { UNTRACED, WORKFLOW_INTERCEPTOR_MODULES, workerInterceptors, workerSinks, type WorkerTracing } from './telemetry';
+import { bundleOptions } from './bundle';
+import { UNTRACED, workerInterceptors, workerSinks, type WorkerTracing } from './telemetry';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { workflowsPath } from './bundle';
 
 export async function createWorker(opts: {
   connection: NativeConnection;
@@ -20,6 +20,11 @@ export async function createWorker(opts: {
   activities?: ReturnType<typeof createActivities>;
   /** Where the workflows' spans go (config/tracing.ts); nowhere by default. */
   tracing?: WorkerTracing;
+  /**
+   * Traces are exported: the workflows continue them (the interceptors, bundled from
+   * workflowsPath; a prebuilt bundle must be the traced one, `tracedBundle`). Off by default.
+   */
+  traced?: boolean;
   /** One log line per activity run (worker/main.ts; off in the suites, whose output it would bury). */
   logActivities?: boolean;
 }): Promise<Worker> {
@@ -27,15 +32,24 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : bundledHere(opts.traced ?? false)),
     activities: opts.activities ?? createActivities(opts.deps),
-    // Traces and one log line per activity (worker/telemetry.ts); a prebuilt bundle has the
-    // workflow interceptors compiled in.
-    interceptors: { ...workerInterceptors({ logActivities: opts.logActivities }), ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
+    // Traces and one log line per activity (worker/telemetry.ts); the workflow side of the trace
+    // only when traced (a prebuilt bundle has it compiled in or not).
+    interceptors: {
+      ...workerInterceptors({ logActivities: opts.logActivities }),
+      ...(opts.traced && !opts.workflowBundle ? { workflowModules: bundleOptions({ traced: true }).workflowInterceptorModules } : {}),
+    },
     sinks: workerSinks(opts.tracing ?? UNTRACED),
     // One V8 context reused by every workflow (the SDK's default, kept on purpose): measured at
     // about half the memory per cached target of a context per workflow (README, "Memory").
     reuseV8Context: true,
     ...(opts.maxCachedWorkflows ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
+}
+
+/** Bundled at start from workflowsPath, by the one recipe (./bundle.ts). */
+function bundledHere(traced: boolean): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
+  const { workflowsPath, preloadModules } = bundleOptions({ traced });
+  return { workflowsPath, bundlerOptions: { preloadModules } };
 }

@@ -1,16 +1,15 @@
 // The Java time-skipping test server for the simulated years and the monthly burst
 // (scripts/engine-envs.ts), the project's workflow bundle, and moving the engine's clock.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowsPath } from '../../worker/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../worker/bundle';
 import { BURST_BUDGET_MS, log, perSecond, waitUntil } from './measure';
 
 export { startTimeSkipping } from '../engine-envs';
 
-/** The project's workflow bundle, built once (the bundler's info lines stay quiet). */
+/** The project's workflow bundle, as an untraced worker runs it. */
 export function targetWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => process.stderr.write(`${m}\n`) };
-  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+  return bundleWorkflows();
 }
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,6 @@
 // The real engine for tests (scripts/engine-envs.ts) and the workflow bundle, built once per file.
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/telemetry';
-import { workflowsPath } from '../../worker/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../worker/bundle';
 
 export { startDevServer, startTimeSkipping } from '../../scripts/engine-envs';
 
@@ -14,14 +13,8 @@ const bundles = new Map<boolean, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(opts: { traced?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   const traced = opts.traced ?? false;
   if (!bundles.has(traced)) {
-    bundles.set(traced, bundleWorkflowCode({
-      workflowsPath, logger: quietLogger, ...(traced ? { workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES } : {}),
-    }));
+    bundles.set(traced, bundleWorkflows({ traced }));
   }
   return bundles.get(traced)!;
 }
 
-const quietLogger = {
-  log: () => {}, trace: () => {}, debug: () => {}, info: () => {},
-  warn: (m: string) => console.warn(m), error: (m: string) => console.error(m),
-};
