@@ -10,12 +10,12 @@ import type { BenchContext } from '../context';
 import type { benchBurstReference } from '../empty-workflow';
 import { errorSummary, log, perSecond, runTimed, waitUntil } from '../measure';
 import { createReferenceTable, referenceActivities } from '../reference-activities';
-import { crossTo } from '../time-skipping';
+import { crossTo, type EngineClock } from '../time-skipping';
 
 const TASK_QUEUE = 'joint-discipline-bench-burst-reference';
 const DAY_MS = 86_400_000;
 
-export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnvironment, dbh: DbHandle, n: number, cache: number) {
+export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number, cache: number) {
   await createReferenceTable(ctx.dbh.sql);
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -27,7 +27,7 @@ export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnviron
   });
   return worker.runUntil(async () => {
     const run = `bench-burst-${Date.now().toString(36)}`;
-    const fireAt = await env.currentTimeMs() + DAY_MS;
+    const fireAt = await clock.nowMs() + DAY_MS;
     log(`burst: the engine's reference: ${n} workflows, each a timer at one instant and one row`);
     const started = await runTimed(n, 16, (i) => env.client.workflow.start<typeof benchBurstReference>('benchBurstReference', {
       workflowId: `${run}-${i}`, taskQueue: TASK_QUEUE, args: [fireAt, `${run}-${i}`],
@@ -41,7 +41,7 @@ export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnviron
       });
       return short.results.every(Boolean);
     }, 600_000, 500);
-    const burst = await crossTo(env, fireAt + 1000, n, 'every reference row written', async () => {
+    const burst = await crossTo(clock, fireAt + 1000, n, 'every reference row written', async () => {
       const [{ rows }] = await ctx.dbh.sql<{ rows: number }[]>`select count(*)::int as rows from bench_reference where id like ${`${run}-%`}`;
       return rows === n;
     });

@@ -21,7 +21,7 @@ import { createWorker } from '../../../worker/worker';
 import { implementerId, type BenchContext } from '../context';
 import { BURST_BUDGET_MS, errorSummary, log, perSecond, round, runTimed, waitUntil } from '../measure';
 import { BENCH_MEASURE } from '../targets';
-import { crossTo, startTimeSkipping, targetWorkflowBundle } from '../time-skipping';
+import { crossTo, engineClock, startTimeSkipping, targetWorkflowBundle, type EngineClock } from '../time-skipping';
 import { referenceBurst } from './burst-reference';
 
 const TASK_QUEUE = 'joint-discipline-bench-burst';
@@ -33,11 +33,12 @@ export async function burstScenario(ctx: BenchContext) {
   const n = ctx.opts.burst;
   log(`burst: starting the time-skipping server (${n} targets, workflow cache ${DEFAULT_CACHED_WORKFLOWS} as the worker's default)`);
   const env = await startTimeSkipping();
+  const clock = await engineClock(env);
   // The worker's own pool size (db/client.ts default), apart from the bench's readers.
   const dbh = connectDb(ctx.stack.databaseUrl);
   try {
-    const engine = await referenceBurst(ctx, env, dbh, n, DEFAULT_CACHED_WORKFLOWS);
-    const ours = await targetsBurst(ctx, env, dbh, n);
+    const engine = await referenceBurst(ctx, env, clock, dbh, n, DEFAULT_CACHED_WORKFLOWS);
+    const ours = await targetsBurst(ctx, env, clock, dbh, n);
     return {
       targets: n,
       server: 'Java time-skipping test server (the deadline is brought to the engine clock, not the wall clock)',
@@ -49,11 +50,12 @@ export async function burstScenario(ctx: BenchContext) {
     };
   } finally {
     await dbh.close();
+    await clock.close();
     await env.teardown();
   }
 }
 
-async function targetsBurst(ctx: BenchContext, env: TestWorkflowEnvironment, dbh: DbHandle, n: number) {
+async function targetsBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number) {
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -69,10 +71,13 @@ async function targetsBurst(ctx: BenchContext, env: TestWorkflowEnvironment, dbh
     log(`burst: ${n} reports on ${due.month} fall due at ${due.dueAt.toISOString()}`);
 
     // The month ends first: every target opens the next month's report (one timer and one activity each).
-    const monthEnd = await crossTo(env, due.dueAt.getTime() - 10 * MINUTE_MS, n, 'the next month opened', async () =>
-      (await owedReports(dbh, ids, nextMonthOf(due.month))) === n);
+    const next = nextMonthOf(due.month);
+    const monthEnd = await crossTo(clock, Date.parse(startOfShanghaiDay(`${next}-01`)) + 1000, n, 'the next month opened', async () =>
+      (await owedReports(dbh, ids, next)) === n);
+    // Up to just before the deadline, nothing due on the way.
+    await clock.sleep(due.dueAt.getTime() - 10 * MINUTE_MS - await clock.nowMs());
     // The burst: every report on the month is overdue at once.
-    const overdue = await crossTo(env, due.dueAt.getTime() + 1000, n, 'every overdue record and notice written', async () => {
+    const overdue = await crossTo(clock, due.dueAt.getTime() + 1000, n, 'every overdue record and notice written', async () => {
       const [{ records }] = await dbh.sql<{ records: number }[]>`
         select count(*)::int as records from steps
         where target_id = any(${ids}::text[]) and kind = 'feedback' and month = ${due.month} and overdue_at is not null`;
