@@ -96,11 +96,20 @@ export function cacheDelta(before: Scrape | null, after: Scrape | null) {
       ? { count, meanMs: round((sum / count) * toMs), p50AtMostMs: bound(0.5), p95AtMostMs: bound(0.95) }
       : { count: 0, meanMs: null, p50AtMostMs: null, p95AtMostMs: null };
   }
+  const sizeBefore = find(before, SERIES.size)?.[1] ?? 0;
+  const sizeAfter = find(after, SERIES.size)?.[1] ?? null;
+  const forcedEvictions = delta(SERIES.forcedEvictions);
   return {
+    // Runs brought into the cache, each by a replay of its whole history: one evicted for each
+    // when the cache is full, plus the cache's growth. A query or a task from the normal queue on
+    // an evicted run replays it without counting as a miss (only a sticky task does), so this,
+    // not `misses`, is the number of replays.
+    runsLoaded: sizeAfter === null ? null : forcedEvictions + Math.max(0, sizeAfter - sizeBefore),
     hits: delta(SERIES.hits),
     misses: delta(SERIES.misses),
-    forcedEvictions: delta(SERIES.forcedEvictions),
-    cacheSizeAfter: find(after, SERIES.size)?.[1] ?? null,
+    forcedEvictions,
+    cacheSizeBefore: sizeBefore,
+    cacheSizeAfter: sizeAfter,
     workflowTaskReplayLatency: replays,
   };
 }

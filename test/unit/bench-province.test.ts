@@ -42,7 +42,7 @@ describe('bench worker metrics', () => {
     const after = scrape(15, 4, 1000, { le: { '0.001': 15, '0.05': 19, '+Inf': 19 }, sum: 0.125, count: 19 });
     expect(cachedWorkflows(after)).toBe(1000);
     expect(cacheDelta(before, after)).toEqual({
-      hits: 5, misses: 4, forcedEvictions: 0, cacheSizeAfter: 1000,
+      runsLoaded: 600, hits: 5, misses: 4, forcedEvictions: 0, cacheSizeBefore: 400, cacheSizeAfter: 1000,
       workflowTaskReplayLatency: { count: 9, meanMs: 13.3, p50AtMostMs: 1, p95AtMostMs: 50 },
     });
   });
