@@ -19,6 +19,8 @@ export interface LocalStack {
   temporalAddress: string;
   databaseUrl: string;
   dataDir: string;
+  /** The worker's SDK metrics in Prometheus's text format (WORKER_METRICS_PORT): the sticky cache, replays. */
+  workerMetrics: string;
   /** Demo agencies' keys by role (the first agency of each role), from DATA_DIR/demo-agencies.json. */
   keys: Record<string, string>;
   agencies: DemoAgency[];
@@ -37,11 +39,13 @@ export interface ProcessMemory {
 
 export async function startLocalStack(opts: { keepData: boolean }): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jd-bench-'));
-  const [port, pgPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, pgPort, temporalPort, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port), PG_PORT: String(pgPort), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort),
     DATA_DIR: dataDir, HOST: '127.0.0.1',
+    // stack.ts hands its environment to the worker, which then serves its SDK metrics here.
+    WORKER_METRICS_PORT: String(metricsPort),
   };
   // A stack of our own: an inherited DATABASE_URL or TEMPORAL_ADDRESS would point it at shared parts.
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TARGET_ID_KEY', 'TEMPORAL_NAMESPACE'] as const) delete env[name];
@@ -90,6 +94,7 @@ export async function startLocalStack(opts: { keepData: boolean }): Promise<Loca
   return {
     api, dataDir, agencies, keys,
     temporalAddress: `127.0.0.1:${temporalPort}`,
+    workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
     databaseUrl: embeddedUrl(pgPort),
     memory: () => stackMemory(proc.pid!, dataDir),
     stop,

@@ -29,14 +29,29 @@ export interface BenchOptions {
   years: number;
   /** Keep the stack's temporary data directory after the run. */
   keepData: boolean;
+  /** The preset the sizes came from (`--scale`): `default`, or `province` (issue 17, 100 000 targets). */
+  scale: Scale;
 }
 
+/**
+ * `--scale=province` (issue 17): only `targets`, at 100 000 open targets (all but the first few
+ * hundred brought in through POST /imports) and 1 000 timed reads of each kind. Hours on 2 cores;
+ * not part of CI. `--only` and every size flag given explicitly still win over the preset.
+ */
+const SCALES = {
+  default: {},
+  province: { only: 'targets', targets: '100000', reads: '1000' },
+} as const satisfies Record<string, Record<string, string>>;
+export type Scale = keyof typeof SCALES;
+
 const USAGE = `usage: npm run bench -- [--only=${SCENARIOS.join(',')}] [--intake=N] [--concurrency=C]
-       [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--burst=B] [--loops=L] [--years=Y] [--keep-data]`;
+       [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--burst=B] [--loops=L] [--years=Y] [--keep-data]
+       [--scale=default|province]   province: --only=targets --targets=100000 --reads=1000 (hours; explicit flags win)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: argv,
+    tokens: true,
     options: {
       only: { type: 'string' },
       intake: { type: 'string', default: '1000' },
@@ -50,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       loops: { type: 'string', default: '2' },
       years: { type: 'string', default: '1' },
       'keep-data': { type: 'boolean', default: false },
+      scale: { type: 'string', default: 'default' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -57,6 +73,12 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
+  }
+  if (!Object.hasOwn(SCALES, values.scale!)) throw new Error(`--scale: unknown scale "${values.scale}"\n${USAGE}`);
+  const scale = values.scale as Scale;
+  const given = new Set<string>(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
+  for (const [name, value] of Object.entries(SCALES[scale])) {
+    if (!given.has(name)) (values as Record<string, unknown>)[name] = value;
   }
   const count = (name: keyof typeof values, min: number): number => {
     const n = Number(values[name]);
@@ -80,5 +102,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     loops: count('loops', 0),
     years: count('years', 0),
     keepData: values['keep-data'] ?? false,
+    scale,
   };
 }

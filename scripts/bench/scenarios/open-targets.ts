@@ -1,42 +1,94 @@
-// M targets held open with a measure in force (intake → receipt → push to the implementer →
-// acknowledgement, all over HTTP): what they cost at rest (memory of every part, database size,
-// history per workflow) and how fast a supervisor reads them (GET /targets/:id, search).
+// M targets held open with a measure in force: the first few hundred activated over HTTP (intake →
+// receipt → push to the implementer → acknowledgement, each step's latency), the rest brought in
+// through POST /imports in files of a few thousand rows (issue 17: `--scale=province`, 100 000).
+// Then what they cost at rest (memory of every part, database and engine disk per target, history
+// per workflow), the worker's workflow cache and the replays of evicted targets, and how fast a
+// supervisor reads them (GET /targets/:id and search over the whole population).
 import { activateCases, type BenchContext } from '../context';
 import { HttpError } from '../api-client';
+import { diskPerTarget } from '../disk';
+import { importPopulation } from '../import-file';
 import { errorSummary, latency, log, round, runTimed } from '../measure';
+import { cacheDelta, cacheSeriesNames, cachedWorkflows, configuredCache, scrapeWorker } from '../worker-metrics';
+import { cacheProbe, type OpenTarget } from './cache-probe';
+
+/** Targets activated over HTTP, for the latency of each step; the rest are imported. */
+const HTTP_ACTIVATED = 300;
+
+/** Issue 17's goals at 100 000 open targets. */
+const GOALS = { getTargetP95Ms: 50, searchP95Ms: 100, workerRssMiB: 2048 };
 
 export async function openTargetsScenario(ctx: BenchContext) {
   const { targets: m, reads } = ctx.opts;
-  log(`targets: ${m} targets through receipt, push and acknowledgement at concurrency ${ctx.opts.concurrency}`);
+  const viaHttp = Math.min(m, HTTP_ACTIVATED);
+  log(`targets: ${viaHttp} targets through receipt, push and acknowledgement at concurrency ${ctx.opts.concurrency}, ${m - viaHttp} imported`);
   const t0 = performance.now();
-  const activation = await activateCases(ctx, m);
+  const activation = await activateCases(ctx, viaHttp);
   const activationMs = performance.now() - t0;
-  const open = ctx.active.slice(-m);
+  const activated: OpenTarget[] = ctx.active.slice(-viaHttp).map((c) => ({ targetId: c.targetId, workflowId: c.workflowId }));
+  const imported = await importPopulation(ctx, m - viaHttp);
+  // In the order they were filed: the HTTP ones first, then file after file.
+  const open = [...activated, ...imported.targets];
+  const spread = (k: number) => Array.from({ length: k }, (_, i) => open[Math.floor((i * open.length) / k) % open.length]);
 
-  const [{ bytes }] = await ctx.dbh.sql<{ bytes: string }[]>`select pg_database_size(current_database())::text as bytes`;
   const [{ targets, cases }] = await ctx.dbh.sql<{ targets: number; cases: number }[]>`
     select (select count(*) from targets)::int as targets, (select count(*) from cases)::int as cases`;
   const { count: running } = await ctx.temporal.workflow.count(`WorkflowType = "targetWorkflow" AND ExecutionStatus = "Running"`);
-  const history = await historySample(ctx, open.map((c) => c.workflowId).slice(0, 20));
+  const history = await historySample(ctx, spread(Math.min(20, open.length)).map((t) => t.workflowId));
+  const disk = await diskPerTarget(ctx, targets);
+  const memoryAtRest = ctx.stack.memory();
 
-  log(`targets: ${reads} reads of GET /targets/:id, one at a time`);
-  const byId = await runTimed(reads, 1, (i) => ctx.api.request('GET', `/targets/${open[i % open.length].targetId}`, 'SUPERVISOR'));
-  const search = await searchLatency(ctx, open.map((c) => c.targetId), reads);
+  const cacheSize = configuredCache();
+  const atRestScrape = await scrapeWorker(ctx.stack.workerMetrics);
+  const replays = await cacheProbe(ctx, open, cacheSize);
 
+  // Over the whole population, evenly: at 100 000 targets most are outside the cache.
+  const sample = spread(Math.min(reads, open.length));
+  log(`targets: ${reads} reads of GET /targets/:id across the ${open.length} targets, one at a time`);
+  const beforeReads = await scrapeWorker(ctx.stack.workerMetrics);
+  const byId = await runTimed(reads, 1, (i) => ctx.api.request('GET', `/targets/${sample[i % sample.length].targetId}`, 'SUPERVISOR'));
+  const afterReads = await scrapeWorker(ctx.stack.workerMetrics);
+  const search = await searchLatency(ctx, sample.map((t) => t.targetId), reads);
+  const memoryAfterReads = ctx.stack.memory();
+
+  const getTargetLatencyMs = latency(byId.samplesMs);
+  const searchP95s = search && 'byNameLatencyMs' in search ? [search.byNameLatencyMs?.p95, search.byCreditCodeLatencyMs?.p95] : [];
+  const searchP95 = searchP95s.length > 0 && searchP95s.every((p) => p !== undefined) ? Math.max(...searchP95s as number[]) : null;
+  const cachedAfterReads = cachedWorkflows(afterReads);
+  const workerRss = Math.max(memoryAtRest.worker?.rssMiB ?? 0, memoryAfterReads.worker?.rssMiB ?? 0);
+  const goal = (value: number | null | undefined, atMost: number) => ({ value: value ?? null, atMost, met: value != null && value <= atMost });
   return {
     targets: m,
-    activation: { ...activation, wallMs: Math.round(activationMs) },
+    activation: { ...activation, targets: viaHttp, wallMs: Math.round(activationMs) },
+    imported: imported.figures,
     atRest: {
       targetsInDatabase: targets,
       casesInDatabase: cases,
       runningTargetWorkflows: running,
-      databaseMiB: round(Number(bytes) / 2 ** 20),
-      memoryMiB: ctx.stack.memory(),
+      databaseMiB: disk.postgres.databaseMiB,
+      memoryMiB: memoryAtRest,
       historyEventsPerOpenTarget: history,
     },
-    getTargetLatencyMs: latency(byId.samplesMs),
+    disk,
+    workerCache: {
+      configuredSize: cacheSize,
+      sizeAtRest: cachedWorkflows(atRestScrape),
+      sizeAfterReads: cachedAfterReads,
+      series: cacheSeriesNames(atRestScrape),
+      duringReads: cacheDelta(beforeReads, afterReads),
+    },
+    replays,
+    getTargetLatencyMs,
     getTargetErrors: errorSummary(byId.failures),
     search,
+    memoryAfterReadsMiB: memoryAfterReads,
+    issue17: {
+      getTargetP95Ms: goal(getTargetLatencyMs?.p95, GOALS.getTargetP95Ms),
+      searchP95Ms: goal(searchP95, GOALS.searchP95Ms),
+      workerRssMiB: goal(workerRss || null, GOALS.workerRssMiB),
+      cacheBounded: cachedAfterReads === null ? null : cachedAfterReads <= cacheSize,
+      atTargets: open.length,
+    },
   };
 }
 
