@@ -106,7 +106,7 @@ describe('R13 persons as targets of their own', () => {
     expect(filed.json().persons).toHaveLength(2);
 
     // The enterprise keeps its own measure; the measure on persons is each person's.
-    const enterprise = (await get(`/targets/${first.targetId}`, supervisor)).json();
+    const enterprise = (await get(`/targets/${first.targetId}?live=true`, supervisor)).json();
     const own = enterprise.cases.find((c: { id: string }) => c.id === first.caseId);
     expect(own.measures.map((m: { code: string }) => m.code)).toEqual([ADVERSE]);
     expect(own.persons).toEqual(expect.arrayContaining([
@@ -116,7 +116,7 @@ describe('R13 persons as targets of their own', () => {
     expect(enterprise.workflow.cases[0].persons).toEqual(expect.arrayContaining([{ targetId: person(ZHANG), caseId: derived[0] }, { targetId: person(LI), caseId: derived[1] }]));
 
     for (const [i, idNumber] of [ZHANG, LI].entries()) {
-      const read = await get(`/targets/${person(idNumber)}`, supervisor);
+      const read = await get(`/targets/${person(idNumber)}?live=true`, supervisor);
       expect(read.statusCode, read.body).toBe(200);
       const p = read.json();
       expect(p).toMatchObject({ kind: 'person', name: i === 0 ? '张三' : '李四', idNumber: `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`, workflowStatus: 'running' });
@@ -154,7 +154,7 @@ describe('R13 persons as targets of their own', () => {
     const [{ n }] = await dbh.db.select({ n: sql<number>`count(*)::int` }).from(steps).where(inArray(steps.caseId, derived));
     expect(n).toBe(6);
     for (const idNumber of [ZHANG, LI]) {
-      const state = (await get(`/targets/${person(idNumber)}`, supervisor)).json().workflow;
+      const state = (await get(`/targets/${person(idNumber)}?live=true`, supervisor)).json().workflow;
       expect(state.cases).toHaveLength(1);
     }
     // No push of its own: the person's case was pushed with the enterprise's.
@@ -174,11 +174,11 @@ describe('R13 persons as targets of their own', () => {
     expect(await dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')))).toHaveLength(2);
     expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'person_case_filed')))).toHaveLength(2);
     for (const n of [idNumberOf(103), idNumberOf(104)]) {
-      const p = (await get(`/targets/${person(n)}`, supervisor)).json();
+      const p = (await get(`/targets/${person(n)}?live=true`, supervisor)).json();
       expect(p.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([derivedCaseId(caseId, person(n))]);
       expect(p.openSteps).toHaveLength(3);
     }
-    const enterprise = (await get(`/targets/${filed.json().targetId}`, supervisor)).json();
+    const enterprise = (await get(`/targets/${filed.json().targetId}?live=true`, supervisor)).json();
     expect(enterprise.workflow.cases[0].persons).toHaveLength(2);
   });
 
@@ -225,7 +225,7 @@ describe('R13 persons as targets of their own', () => {
     expect(later.statusCode, later.body).toBe(201);
     const { caseId, targetId } = later.json();
     expect(targetId).not.toBe(first.targetId);
-    const read = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    const read = (await get(`/targets/${person(ZHANG)}?live=true`, supervisor)).json();
     expect(read.cases.map((c: { id: string; derivedFrom: string }) => [c.id, c.derivedFrom])).toEqual([
       [derivedCaseId(first.caseId, person(ZHANG)), first.caseId], [derivedCaseId(caseId, person(ZHANG)), caseId],
     ]);
@@ -251,7 +251,7 @@ describe('R13 persons as targets of their own', () => {
     ]));
 
     // 张三: the measure in force released, its implementer's row too; the later case untouched.
-    const zhang = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    const zhang = (await get(`/targets/${person(ZHANG)}?live=true`, supervisor)).json();
     expect(zhang.workflow.cases.map((c: { caseId: string; status: string }) => [c.caseId, c.status])).toEqual([
       [zhangCase, 'released'], [expect.stringContaining(person(ZHANG)), 'pushed'],
     ]);
