@@ -7,7 +7,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { targetIdOf } from '../../api/identity';
 import type { DbHandle } from '../../db/client';
 import { caseMeasures, cases, journal, steps, targets } from '../../db/schema';
@@ -159,6 +159,40 @@ describe('R13 persons as targets of their own', () => {
     }
     // No push of its own: the person's case was pushed with the enterprise's.
     expect(await dbh.db.select().from(steps).where(and(inArray(steps.caseId, derived), eq(steps.kind, 'push')))).toEqual([]);
+  });
+
+  it('issue 17: GET /targets/:id reads PostgreSQL without querying the workflow unless live=true', async () => {
+    const queried = vi.spyOn(app.deps.temporal.workflow, 'getHandle');
+    type Step = { key: string; kind: string; dueAt: string; caseId: string | null; agencyId: string | null };
+    const shape = (list: Step[]) => list.map((s) => [s.key, s.kind, s.dueAt, s.caseId, s.agencyId]).sort();
+    try {
+      for (const targetId of [first.targetId, person(ZHANG)]) {
+        queried.mockClear();
+        const stored = await get(`/targets/${targetId}`, supervisor);
+        expect(stored.statusCode, stored.body).toBe(200);
+        expect(queried).not.toHaveBeenCalled();
+        const live = await get(`/targets/${targetId}?live=true`, supervisor);
+        expect(queried).toHaveBeenCalledTimes(1);
+        const { workflow, workflowStatus, openSteps, timers, overdue, ...rest } = stored.json();
+        expect({ workflow, workflowStatus }).toEqual({ workflow: null, workflowStatus: 'not_read' });
+        const fromEngine = live.json();
+        expect(fromEngine).toMatchObject({ workflowStatus: 'running', workflow: expect.objectContaining({ targetId }) });
+        // The open steps PostgreSQL holds are the workflow's: same keys, kinds, due instants, cases and agencies.
+        expect(openSteps.length).toBeGreaterThan(0);
+        expect(shape(openSteps)).toEqual(shape(fromEngine.openSteps));
+        expect(shape(timers)).toEqual(shape(fromEngine.timers));
+        expect(shape(overdue)).toEqual(shape(fromEngine.overdue));
+        // Every other field identical in both modes.
+        const { workflow: _w, workflowStatus: _s, openSteps: _o, timers: _t, overdue: _d, ...liveRest } = fromEngine;
+        expect(rest).toEqual(liveRest);
+      }
+    } finally {
+      queried.mockRestore();
+    }
+    // R13: a person's case names the enterprise case it was taken from and its target, without the workflow.
+    const zhang = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    expect(zhang.cases[0]).toMatchObject({ derivedFrom: first.caseId, derivedFromTargetId: first.targetId });
+    expect((await get(`/targets/${person(ZHANG)}?live=maybe`, supervisor)).json()).toMatchObject({ field: 'live' });
   });
 
   it('R13: a crash between the enterprise\'s workflow and a person\'s loses no case and files none twice', async () => {
