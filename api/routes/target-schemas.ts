@@ -4,6 +4,15 @@ import type { Role } from '../../domain/roles';
 /** Every agency role but ADMIN reads targets (scoped by region, domain/regions.ts). */
 export const READERS: Role[] = ['ENFORCEMENT', 'CREDIT', 'AUTHORITY', 'LEGAL', 'IMPLEMENTER', 'SUPERVISOR'];
 
+/** GET /targets/:targetId: PostgreSQL's answer, or with live=true the workflow's live state too (issue 17). */
+export const targetQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    live: { type: 'boolean', default: false, description: "also query the target's workflow for its live state (a replay when the worker has evicted it)" },
+  },
+} as const;
+
 export const searchQuerystring = {
   type: 'object',
   additionalProperties: false,

@@ -1,9 +1,9 @@
-// Where a target stands: its cases (PostgreSQL) and the live state of its workflow (query); its
-// story (R14); the search and the overdue board.
+// Where a target stands: its cases and open steps (PostgreSQL), and on asking the live state of its
+// workflow (query); its story (R14); the search and the overdue board.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { overdueBoard, searchTargets, type TargetSearch } from '../../db/queries/search';
-import { caseDetails, caseStandings, openStepRows, targetWithCases } from '../../db/queries/targets';
+import { caseDetails, caseSources, caseStandings, openStepRows, targetWithCases } from '../../db/queries/targets';
 import { toShanghaiIso } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/identifiers';
 import { caseVisible } from '../../domain/regions';
@@ -13,7 +13,7 @@ import { audit } from '../audit';
 import { bearerSecurity, readScope, requireRoles } from '../auth';
 import { DomainError, errorSchema, notFound } from '../errors';
 import { targetHistory } from '../history';
-import { searchQuerystring, overdueQuerystring, READERS } from './target-schemas';
+import { searchQuerystring, overdueQuerystring, READERS, targetQuerystring } from './target-schemas';
 
 export const targetIdParams = {
   type: 'object', required: ['targetId'],
@@ -67,22 +67,29 @@ async function liveState(app: FastifyInstance, request: FastifyRequest, workflow
 }
 
 export async function targetRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { targetId: string } }>('/targets/:targetId', {
+  app.get<{ Params: { targetId: string }; Querystring: { live: boolean } }>('/targets/:targetId', {
     onRequest: requireRoles(...READERS),
     schema: {
-      security: bearerSecurity, tags: ['targets'], params: targetIdParams,
-      summary: "A target's cases, its open steps (with their deadlines and labels) and overdue steps, with its workflow's live state",
+      security: bearerSecurity, tags: ['targets'], params: targetIdParams, querystring: targetQuerystring,
+      summary: "A target's cases, its open steps (with their deadlines and labels) and overdue steps; with live=true its workflow's live state",
+      description: 'Read from PostgreSQL, whose steps the workflow\'s activities keep: `workflow` is null and `workflowStatus` is `not_read`. ' +
+        'With `live=true` the target\'s workflow is also queried (its steps then come from the workflow): a query of a workflow the worker ' +
+        'has evicted from its cache replays its whole history, hundreds of milliseconds with many open targets (issue 17).',
       response: { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
     const { target, caseRows, whole } = await targetInScope(app, request, request.params.targetId);
     const agencyId = request.agency!.id;
     const visible = new Set(caseRows.map((c) => c.id));
-    const { pushed, measures, persons, derived } = await caseDetails(app.deps.db, caseRows.map((c) => c.id));
-    const live = await liveState(app, request, target.workflowId);
+    const [{ pushed, measures, persons, derived }, sources] = await Promise.all([
+      caseDetails(app.deps.db, caseRows.map((c) => c.id)),
+      caseSources(app.deps.db, caseRows.map((c) => c.derivedFrom).filter((id): id is string => id !== null)),
+    ]);
+    // Issue 17: the workflow only on asking; an evicted workflow's query replays its history.
+    const live = request.query.live ? await liveState(app, request, target.workflowId) : { workflow: null, workflowStatus: 'not_read' as const };
     const workflow = live.workflow && !whole ? partialState(live.workflow, visible, agencyId) : live.workflow;
     const { workflowStatus } = live;
-    // Every step still owed, with its due date: from the workflow, or from PostgreSQL when it does not answer.
+    // Every step still owed, with its due date: from the workflow when it was read and answered, else from PostgreSQL.
     const seen = (s: { caseId: string | null; agencyId: string | null }) => whole || (s.caseId ? visible.has(s.caseId) : s.agencyId === agencyId);
     const steps: StepView[] = workflow
       ? workflow.steps.map(stepView)
@@ -102,6 +109,8 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
       workflowId: target.workflowId,
       cases: caseRows.map((c) => ({
         ...c,
+        // R13: a person's case names the target of the enterprise case it was taken from.
+        derivedFromTargetId: c.derivedFrom ? sources.get(c.derivedFrom) ?? null : null,
         implementers: pushed.filter((p) => p.caseId === c.id),
         // Each measure as carried out: status, period end, why it was released.
         measuresInForce: measures.filter((m) => m.caseId === c.id),

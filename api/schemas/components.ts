@@ -62,12 +62,22 @@ export const COMPONENTS = [
     properties: {
       targetId: str, kind: { type: 'string', enum: ['enterprise', 'person'] }, name: str, creditCode: strOrNull,
       idNumber: { type: ['string', 'null'], description: 'masked (R13)' }, status: str, workflowId: str,
-      cases: { type: 'array', items: { type: 'object', properties: { id: str, implementers: { type: 'array', items: obj }, measuresInForce: { type: 'array', items: obj }, persons: { type: 'array', items: obj } } } },
+      cases: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: str, derivedFrom: { ...strOrNull, description: 'R13: the enterprise case a person\'s case was taken from' },
+            derivedFromTargetId: { ...strOrNull, description: 'the target of that case' },
+            implementers: { type: 'array', items: obj }, measuresInForce: { type: 'array', items: obj }, persons: { type: 'array', items: obj },
+          },
+        },
+      },
       openSteps: { type: 'array', items: ref('Step') },
       timers: { type: 'array', items: ref('Step'), description: 'what the system itself does next: period ends (R10), a promised date (R12), the month\'s end (R9)' },
       overdue: { type: 'array', items: ref('Step') },
-      workflow: { ...objOrNull, description: 'the live state of the target\'s workflow, null when the engine does not answer' },
-      workflowStatus: { type: 'string', enum: ['running', 'not_found', 'unavailable'] },
+      workflow: { ...objOrNull, description: 'the live state of the target\'s workflow (live=true), null when not asked for or when the engine does not answer' },
+      workflowStatus: { type: 'string', enum: ['running', 'not_found', 'unavailable', 'not_read'], description: '`not_read` unless live=true' },
     },
   },
   {

@@ -48,7 +48,14 @@ export async function caseDetails(db: Db, caseIds: string[]) {
   return { pushed, measures, persons, derived };
 }
 
-/** The target's steps still open, as PostgreSQL holds them (used when the engine does not answer). */
+/** R13: the target of each enterprise case a person's case was taken from, by case id. */
+export async function caseSources(db: Db, caseIds: string[]): Promise<Map<string, string>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.select({ id: cases.id, targetId: cases.targetId }).from(cases).where(inArray(cases.id, caseIds));
+  return new Map(rows.map((r) => [r.id, r.targetId]));
+}
+
+/** The target's steps still open, as PostgreSQL holds them (read unless the workflow's live state is asked for and answers). */
 export async function openStepRows(db: Db, targetId: string) {
   return db.select().from(steps).where(and(eq(steps.targetId, targetId), isNull(steps.doneAt))).orderBy(asc(steps.dueAt));
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/env';
 import type { DbHandle } from '../../db/client';
-import { agencies, apiKeys, cases, targets } from '../../db/schema';
+import { agencies, apiKeys, cases, steps, targets } from '../../db/schema';
 import { agencyWithKey } from '../support/agencies';
 import { appWithoutEngine } from '../support/apps';
 import { freshDatabase } from '../support/fresh-db';
@@ -177,13 +177,30 @@ describe('scope', () => {
       id: `Cscope${targetId}`, targetId, source: 'penalty_decision', documentNumber: `scope-${targetId}`, documentIssuer: 'x',
       issuedOn: '2026-11-02', measures: [], status: 'pushed', authorityId: addressed.id,
     });
-    const see = (who: Agency) => app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: who.headers });
+    const caseId = `Cscope${targetId}`;
+    await dbh.db.insert(steps).values({
+      id: `${targetId}/receipt/${caseId}`, kind: 'receipt', rule: 'R2', targetId, caseId, agencyId: addressed.id,
+      openedAt: new Date('2026-11-02T02:00:00Z'), dueAt: new Date('2026-11-06T16:00:00Z'),
+    });
+    const see = (who: Agency, query = '?live=true') => app.inject({ method: 'GET', url: `/targets/${targetId}${query}`, headers: who.headers });
     const mine = await see(addressed);
     expect(mine.statusCode).toBe(200);
     expect(mine.json()).toMatchObject({ targetId, workflowStatus: 'unavailable', cases: [{ authorityId: addressed.id }] });
+    // Issue 17: without live=true the read does not ask the engine: it answers from PostgreSQL even with the engine down.
+    const stored = await see(addressed, '');
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect(stored.json()).toMatchObject({
+      targetId, workflow: null, workflowStatus: 'not_read', cases: [{ authorityId: addressed.id }],
+      openSteps: [{ key: `receipt/${caseId}`, kind: 'receipt', caseId, agencyId: addressed.id, dueAt: '2026-11-07T00:00:00+08:00', dueOn: '2026-11-06' }],
+    });
+    expect(stored.json().openSteps).toEqual(mine.json().openSteps);
+    expect((await see(addressed, '?live=false')).json()).toMatchObject({ workflowStatus: 'not_read' });
+    const bad = await see(addressed, '?live=maybe');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'live' });
     expect((await see(other)).statusCode).toBe(403);
     expect((await see(implementer)).statusCode).toBe(403);
-    const receipt = await app.inject({ method: 'POST', url: `/cases/Cscope${targetId}/receipt`, headers: other.headers });
+    const receipt = await app.inject({ method: 'POST', url: `/cases/${caseId}/receipt`, headers: other.headers });
     expect(receipt.statusCode).toBe(403);
     expect(receipt.json()).toMatchObject({ field: 'caseId', message: expect.stringMatching(/only the AUTHORITY this case is addressed to/) });
   });

@@ -158,7 +158,7 @@ describe('a loop that cannot leak', () => {
     expect(second.body).not.toContain(first.json().caseId);
     expect(second.json().opened.every((s: { caseId: string | null }) => s.caseId === caseId)).toBe(true);
     // Reading the target, its story or its search figures: its own case, nothing else.
-    const read = (await app.inject({ method: 'GET', url: `/targets/${targetId}`, headers: ningbo.headers })).json();
+    const read = (await app.inject({ method: 'GET', url: `/targets/${targetId}?live=true`, headers: ningbo.headers })).json();
     expect(read.cases.map((c: { id: string }) => c.id)).toEqual([caseId]);
     expect(read.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
     expect(JSON.stringify(read)).not.toContain(first.json().caseId);

@@ -7,7 +7,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { targetIdOf } from '../../api/identity';
 import type { DbHandle } from '../../db/client';
 import { caseMeasures, cases, journal, steps, targets } from '../../db/schema';
@@ -106,7 +106,7 @@ describe('R13 persons as targets of their own', () => {
     expect(filed.json().persons).toHaveLength(2);
 
     // The enterprise keeps its own measure; the measure on persons is each person's.
-    const enterprise = (await get(`/targets/${first.targetId}`, supervisor)).json();
+    const enterprise = (await get(`/targets/${first.targetId}?live=true`, supervisor)).json();
     const own = enterprise.cases.find((c: { id: string }) => c.id === first.caseId);
     expect(own.measures.map((m: { code: string }) => m.code)).toEqual([ADVERSE]);
     expect(own.persons).toEqual(expect.arrayContaining([
@@ -116,7 +116,7 @@ describe('R13 persons as targets of their own', () => {
     expect(enterprise.workflow.cases[0].persons).toEqual(expect.arrayContaining([{ targetId: person(ZHANG), caseId: derived[0] }, { targetId: person(LI), caseId: derived[1] }]));
 
     for (const [i, idNumber] of [ZHANG, LI].entries()) {
-      const read = await get(`/targets/${person(idNumber)}`, supervisor);
+      const read = await get(`/targets/${person(idNumber)}?live=true`, supervisor);
       expect(read.statusCode, read.body).toBe(200);
       const p = read.json();
       expect(p).toMatchObject({ kind: 'person', name: i === 0 ? '张三' : '李四', idNumber: `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`, workflowStatus: 'running' });
@@ -154,11 +154,45 @@ describe('R13 persons as targets of their own', () => {
     const [{ n }] = await dbh.db.select({ n: sql<number>`count(*)::int` }).from(steps).where(inArray(steps.caseId, derived));
     expect(n).toBe(6);
     for (const idNumber of [ZHANG, LI]) {
-      const state = (await get(`/targets/${person(idNumber)}`, supervisor)).json().workflow;
+      const state = (await get(`/targets/${person(idNumber)}?live=true`, supervisor)).json().workflow;
       expect(state.cases).toHaveLength(1);
     }
     // No push of its own: the person's case was pushed with the enterprise's.
     expect(await dbh.db.select().from(steps).where(and(inArray(steps.caseId, derived), eq(steps.kind, 'push')))).toEqual([]);
+  });
+
+  it('issue 17: GET /targets/:id reads PostgreSQL without querying the workflow unless live=true', async () => {
+    const queried = vi.spyOn(app.deps.temporal.workflow, 'getHandle');
+    type Step = { key: string; kind: string; dueAt: string; caseId: string | null; agencyId: string | null };
+    const shape = (list: Step[]) => list.map((s) => [s.key, s.kind, s.dueAt, s.caseId, s.agencyId]).sort();
+    try {
+      for (const targetId of [first.targetId, person(ZHANG)]) {
+        queried.mockClear();
+        const stored = await get(`/targets/${targetId}`, supervisor);
+        expect(stored.statusCode, stored.body).toBe(200);
+        expect(queried).not.toHaveBeenCalled();
+        const live = await get(`/targets/${targetId}?live=true`, supervisor);
+        expect(queried).toHaveBeenCalledTimes(1);
+        const { workflow, workflowStatus, openSteps, timers, overdue, ...rest } = stored.json();
+        expect({ workflow, workflowStatus }).toEqual({ workflow: null, workflowStatus: 'not_read' });
+        const fromEngine = live.json();
+        expect(fromEngine).toMatchObject({ workflowStatus: 'running', workflow: expect.objectContaining({ targetId }) });
+        // The open steps PostgreSQL holds are the workflow's: same keys, kinds, due instants, cases and agencies.
+        expect(openSteps.length).toBeGreaterThan(0);
+        expect(shape(openSteps)).toEqual(shape(fromEngine.openSteps));
+        expect(shape(timers)).toEqual(shape(fromEngine.timers));
+        expect(shape(overdue)).toEqual(shape(fromEngine.overdue));
+        // Every other field identical in both modes.
+        const { workflow: _w, workflowStatus: _s, openSteps: _o, timers: _t, overdue: _d, ...liveRest } = fromEngine;
+        expect(rest).toEqual(liveRest);
+      }
+    } finally {
+      queried.mockRestore();
+    }
+    // R13: a person's case names the enterprise case it was taken from and its target, without the workflow.
+    const zhang = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    expect(zhang.cases[0]).toMatchObject({ derivedFrom: first.caseId, derivedFromTargetId: first.targetId });
+    expect((await get(`/targets/${person(ZHANG)}?live=maybe`, supervisor)).json()).toMatchObject({ field: 'live' });
   });
 
   it('R13: a crash between the enterprise\'s workflow and a person\'s loses no case and files none twice', async () => {
@@ -174,11 +208,11 @@ describe('R13 persons as targets of their own', () => {
     expect(await dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')))).toHaveLength(2);
     expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'person_case_filed')))).toHaveLength(2);
     for (const n of [idNumberOf(103), idNumberOf(104)]) {
-      const p = (await get(`/targets/${person(n)}`, supervisor)).json();
+      const p = (await get(`/targets/${person(n)}?live=true`, supervisor)).json();
       expect(p.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([derivedCaseId(caseId, person(n))]);
       expect(p.openSteps).toHaveLength(3);
     }
-    const enterprise = (await get(`/targets/${filed.json().targetId}`, supervisor)).json();
+    const enterprise = (await get(`/targets/${filed.json().targetId}?live=true`, supervisor)).json();
     expect(enterprise.workflow.cases[0].persons).toHaveLength(2);
   });
 
@@ -225,7 +259,7 @@ describe('R13 persons as targets of their own', () => {
     expect(later.statusCode, later.body).toBe(201);
     const { caseId, targetId } = later.json();
     expect(targetId).not.toBe(first.targetId);
-    const read = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    const read = (await get(`/targets/${person(ZHANG)}?live=true`, supervisor)).json();
     expect(read.cases.map((c: { id: string; derivedFrom: string }) => [c.id, c.derivedFrom])).toEqual([
       [derivedCaseId(first.caseId, person(ZHANG)), first.caseId], [derivedCaseId(caseId, person(ZHANG)), caseId],
     ]);
@@ -251,7 +285,7 @@ describe('R13 persons as targets of their own', () => {
     ]));
 
     // 张三: the measure in force released, its implementer's row too; the later case untouched.
-    const zhang = (await get(`/targets/${person(ZHANG)}`, supervisor)).json();
+    const zhang = (await get(`/targets/${person(ZHANG)}?live=true`, supervisor)).json();
     expect(zhang.workflow.cases.map((c: { caseId: string; status: string }) => [c.caseId, c.status])).toEqual([
       [zhangCase, 'released'], [expect.stringContaining(person(ZHANG)), 'pushed'],
     ]);

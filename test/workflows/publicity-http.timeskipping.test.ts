@@ -200,7 +200,7 @@ describe('004 publicity rules and R17 letters over HTTP', () => {
     expect(audited.map((a) => a.actorAgencyId)).toEqual([admin.id]);
 
     const { targetId } = await published(3, { type: 'fine', amount: 500, field: 'other' });
-    const target = (await get(`/targets/${targetId}`, enforcement)).json();
+    const target = (await get(`/targets/${targetId}?live=true`, enforcement)).json();
     expect(target.workflow.cases[0].measures[0].period).toEqual({ months: 3 });
   });
 

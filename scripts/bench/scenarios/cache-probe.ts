@@ -2,7 +2,8 @@
 // workflows in memory, so with more targets open the first ones filed have been evicted by the
 // later ones, and their next event (a query or an Update) replays their history. Drives, one at
 // a time, a sample of the last targets filed (still cached), then of the first ones (evicted when
-// the population exceeds the cache) with GET /targets/:id (a workflow query) and with an R9
+// the population exceeds the cache) with GET /targets/:id?live=true (a workflow query; the default
+// read is PostgreSQL's and replays nothing) and with an R9
 // monthly report (an Update), and reads the worker's cache metrics around each.
 import type { BenchContext } from '../context';
 import { errorSummary, latency, log, runTimed } from '../measure';
@@ -29,7 +30,7 @@ async function probe(ctx: BenchContext, what: string, targets: OpenTarget[], cal
 export async function cacheProbe(ctx: BenchContext, open: OpenTarget[], cacheSize: number) {
   const n = Math.min(PROBE, Math.floor(open.length / 4));
   if (n === 0) return null;
-  const read = (t: OpenTarget) => ctx.api.request('GET', `/targets/${t.targetId}`, 'SUPERVISOR');
+  const read = (t: OpenTarget) => ctx.api.request('GET', `/targets/${t.targetId}?live=true`, 'SUPERVISOR');
   const month = shanghaiDateOf(new Date()).slice(0, 7);
   const report = (t: OpenTarget) => ctx.api.report(t.targetId, month);
   const first = open.slice(0, n);
@@ -39,8 +40,8 @@ export async function cacheProbe(ctx: BenchContext, open: OpenTarget[], cacheSiz
   return {
     /** Whether the first targets can still be cached: false when more targets were filed after them than the cache holds. */
     firstTargetsEvictable: open.length - n > cacheSize,
-    lastFiledRead: await probe(ctx, 'GET /targets/:id of the last targets filed (cached)', open.slice(-n), read),
-    firstFiledRead: await probe(ctx, 'GET /targets/:id of the first targets filed (evicted if the population exceeds the cache)', first, read),
+    lastFiledRead: await probe(ctx, 'GET /targets/:id?live=true of the last targets filed (cached)', open.slice(-n), read),
+    firstFiledRead: await probe(ctx, 'GET /targets/:id?live=true of the first targets filed (evicted if the population exceeds the cache)', first, read),
     firstFiledReport: await probe(ctx, `R9 report on ${month} for the next first-filed targets (an Update)`, next, report),
   };
 }

@@ -61,8 +61,9 @@ export async function render({ path, me, refreshTaskCount }) {
       h('p', {}, cid ? h('a', { href: `#/target/${target.targetId}` }, `← ${target.name}`) : h('a', { href: '#/targets' }, '← 返回查询')),
       message,
       card(null, h('h2', { id: 'target-name' }, target.name),
-        h('p', { class: 'muted' }, `${target.kind === 'enterprise' ? `统一社会信用代码 ${target.creditCode}` : `公民身份号码 ${target.idNumber}`} · ${label('targetStatus', target.status)} · 引擎：${
-          { running: '运行中', not_found: '已闭环', unavailable: '暂不可用' }[target.workflowStatus]}`)),
+        h('p', { class: 'muted' }, `${target.kind === 'enterprise' ? `统一社会信用代码 ${target.creditCode}` : `公民身份号码 ${target.idNumber}`} · ${label('targetStatus', target.status)}${
+          // Issue 17: the page reads PostgreSQL (workflowStatus not_read); the engine's state only when it was asked for.
+          target.workflowStatus === 'not_read' ? '' : ` · 引擎：${{ running: '运行中', not_found: '已闭环', unavailable: '暂不可用' }[target.workflowStatus]}`}`)),
       card('案件', table(['文书号', '作出机关', '作出日期', '来源', '状态', '业务主管机构', '推送'], caseRows, 'cases')),
       card('惩戒措施', table(['案件', '措施', '实施机构', '状态', '起始', '届满', '解除'], measureRows, 'measures', '尚无实施中的措施')),
       card('待办环节', table(['环节', '规则', '责任机构', '期限', ''], stepRows, 'open-steps', '没有未完成的环节')),
@@ -79,7 +80,9 @@ export async function render({ path, me, refreshTaskCount }) {
 /** One case: what it carries, who it was pushed to, and the forms of this agency's actions on it. */
 async function casePanel(ctx, caseSteps, again, agencyName, nameOf) {
   const { c, me } = ctx;
-  const from = ctx.target.workflow?.cases?.find((x) => x.caseId === c.id)?.derivedFrom ?? null;
+  // R13: the enterprise case a person's case was taken from, as PostgreSQL holds it (or the workflow, when read live).
+  const from = c.derivedFrom && c.derivedFromTargetId ? { caseId: c.derivedFrom, targetId: c.derivedFromTargetId }
+    : ctx.target.workflow?.cases?.find((x) => x.caseId === c.id)?.derivedFrom ?? null;
   const stepForms = [];
   // One form per action (and objection, repair …): under the step it is the first way to
   // complete (the push to implementers under 推送实施机构, not under 接收, which it completes too).
