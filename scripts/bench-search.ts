@@ -92,6 +92,9 @@ async function main(): Promise<void> {
       'name + overdue': `/targets?q=${encodeURIComponent('杭州')}&overdue=true`,
       'overdue board': '/overdue?limit=100',
       'deep page': '/targets?offset=40000&limit=20',
+      // Issue 17: one target as a supervisor opens it (PostgreSQL only; ?live=true would query its workflow).
+      'target by id': `/targets/E${Math.floor(N / 2).toString(16).padStart(24, '0')}`,
+      'target by id, two cases': `/targets/E${(Math.floor(N / 20) * 10).toString(16).padStart(24, '0')}`,
     };
     const time = async () => {
       const out: Record<string, { p50: number; p95: number; total: number }> = {};
