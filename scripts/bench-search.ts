@@ -23,7 +23,7 @@ const REPEAT = Number(flags.repeat);
 
 const INDEXES = [
   'targets_name_trgm_idx', 'targets_credit_code_idx', 'targets_status_idx', 'cases_authority_idx',
-  'case_implementers_agency_idx', 'case_measures_code_idx', 'overdue_steps_open_idx', 'targets_updated_idx',
+  'case_implementers_agency_idx', 'case_measures_code_idx', 'steps_open_overdue_idx', 'targets_updated_idx',
 ];
 
 const pct = (xs: number[], p: number) => {
@@ -60,20 +60,21 @@ async function main(): Promise<void> {
              case when g % 7 = 0 then 'closed' else 'open' end, now() - (g || ' minutes')::interval
       from generate_series(1, ${N}) g;
       insert into cases (id, target_id, source, document_number, document_issuer, issued_on, measures, authority_id,
-                         status, pushed_by, pushed_at, receipt_due_at, received_at)
+                         status, pushed_by, pushed_at, received_at)
       select 'C' || g || '-' || k, 'E' || lpad(to_hex(g), 24, '0'), 'penalty_decision', '罚' || g || '-' || k, '市场监管局', date '2026-01-01',
              jsonb_build_array(jsonb_build_object('code', (array['DM-R6-MARKET-INDUSTRY-BAN','DM-R7-GOV-BIDDING','DM-R8-PUBLICITY-ADVERSE'])[1 + g % 3], 'version', 1),
                                jsonb_build_object('code', 'ES-R8-RANDOM-CHECK-UP', 'version', 1)),
-             'A' || (g % 20), 'implementing', 'E', now() - interval '30 days', now() - interval '25 days',
+             'A' || (g % 20), 'implementing', 'E', now() - interval '30 days',
              case when g % 20 = 0 then null else now() - interval '26 days' end
       from generate_series(1, ${N}) g, generate_series(1, 2) k where k = 1 or g % 10 = 0;
-      insert into case_implementers (case_id, agency_id, measures, pushed_at, acknowledge_due_at, acknowledged_at)
-      select id, 'I' || (abs(hashtext(id)) % 50), '[]', now() - interval '25 days', now() - interval '20 days', now() - interval '21 days' from cases;
+      insert into case_implementers (case_id, agency_id, measures, pushed_at, acknowledged_at)
+      select id, 'I' || (abs(hashtext(id)) % 50), '[]', now() - interval '25 days', now() - interval '21 days' from cases;
       insert into case_measures (case_id, code, version, implementer_id, status, active_from, period_end)
       select c.id, m->>'code', 1, 'I' || (abs(hashtext(c.id)) % 50), 'active', date '2026-01-10', date '2029-01-09'
       from cases c, jsonb_array_elements(c.measures) m;
-      insert into overdue_steps (case_id, agency_id, step, rule, due_at, detected_at)
-      select id, authority_id, 'receipt', 'R5', receipt_due_at, receipt_due_at from cases where received_at is null;
+      insert into steps (id, kind, rule, target_id, case_id, agency_id, opened_at, due_at, overdue_at)
+      select target_id || '/receipt/' || id, 'receipt', 'R5', target_id, id, authority_id, pushed_at, pushed_at + interval '5 days', pushed_at + interval '5 days'
+      from cases where received_at is null;
       analyze;`);
     const seedMs = performance.now() - t0;
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       targets: N,
       cases: (await dbh.sql`select count(*)::int as n from cases`)[0].n,
-      openOverdue: (await dbh.sql`select count(*)::int as n from overdue_steps where closed_at is null`)[0].n,
+      openOverdue: (await dbh.sql`select count(*)::int as n from steps where done_at is null and overdue_at is not null`)[0].n,
       databaseSize: size,
       seedMs: Math.round(seedMs),
       repeat: REPEAT,
