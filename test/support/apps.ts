@@ -17,7 +17,7 @@ import { createWorker } from '../../worker/worker';
 import { workflowBundle } from './engine';
 import { freePort } from './ports';
 
-interface AppOptions {
+export interface AppOptions {
   targetIdKey?: string;
   now?: () => Date;
   engineDeadlineMs?: number;

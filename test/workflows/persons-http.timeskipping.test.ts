@@ -4,94 +4,19 @@
 // agencies in scope find them, others do not; a later enterprise's case naming the same person
 // shows both; the enterprise's fallen cause (R11) releases the persons' measures in their own
 // workflows; a retried filing creates nothing twice; the public query shows nothing of persons.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+// The crash, a person's own clock and a closed loop: persons-loop-http.timeskipping.test.ts.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { targetIdOf } from '../../api/identity';
-import type { DbHandle } from '../../db/client';
+import { describe, expect, it, vi } from 'vitest';
 import { caseMeasures, cases, journal, steps, targets } from '../../db/schema';
-import { shanghaiDateOf } from '../../domain/dates';
 import { derivedCaseId } from '../../domain/persons';
-import { agencyWithKey } from '../support/agencies';
 import { eventually } from '../support/eventually';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
-import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
-import { creditCodeOf, idNumberOf } from '../support/identities';
+import { creditCodeOf } from '../support/identities';
+import { ADVERSE, LI, OFFICE_BAN, person, personsSuite, ZHANG } from '../support/persons';
 
-const KEY = 'persons';
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let authority: Agency;
-let enforcement: Agency;
-let supervisor: Agency;
-let credit: Agency;
-let ningboCredit: Agency;
-let approval: Agency;
-let gsxt: Agency;
-const handedOver: string[] = [];
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  clock = await env.currentTimeMs();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, {
-    targetIdKey: KEY, now: () => new Date(clock),
-    // A worker lost right after a person's workflow took its case, before the hand-over was recorded: the activity is retried.
-    wrapActivities: (a) => ({
-      ...a,
-      async fileDerivedCase(input) {
-        const done = await a.fileDerivedCase(input);
-        const key = `${input.filed.caseId}/${input.personTargetId}`;
-        if (input.filed.document.number.includes('CRASH') && !handedOver.includes(key)) {
-          handedOver.push(key);
-          throw new Error('worker lost after the hand-over');
-        }
-        return done;
-      },
-    }),
-  }));
-  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '市监督');
-  credit = await agencyWithKey(dbh.db, ['CREDIT'], '信用监管处');
-  ningboCredit = await agencyWithKey(dbh.db, ['CREDIT'], '宁波信用监管处', { region: '330200' });
-  approval = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批处');
-  gsxt = await agencyWithKey(dbh.db, ['PUBLISHER'], '国家企业信用信息公示系统（浙江）', { publisherChannel: 'gsxt', region: '330000' });
-  await agencyWithKey(dbh.db, ['PUBLISHER'], '信用中国（浙江）', { publisherChannel: 'creditchina', region: '330000' });
-});
-
-afterAll(async () => {
-  await closeApp?.();
-  await dbh?.close();
-  await env?.teardown();
-});
-
-const today = () => shanghaiDateOf(clock);
-const post = (url: string, who: Agency, payload?: object, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url, headers: { ...who.headers, ...headers }, payload });
-const get = (url: string, who?: Agency) => app.inject({ method: 'GET', url, headers: who?.headers });
-
-const ADVERSE = 'DM-R8-PUBLICITY-ADVERSE';
-const OFFICE_BAN = 'DM-R6-OFFICE-LEGALREP-3Y';
-const ZHANG = idNumberOf(101);
-const LI = idNumberOf(102);
-const person = (idNumber: string) => targetIdOf(KEY, 'person', idNumber);
-
-function filing(n: number, persons: { role: string; idNumber: string; name: string }[]) {
-  return {
-    source: 'penalty_decision', authority: authority.id, penalty: { type: 'fine', amount: 200000, field: 'other' },
-    document: { number: `杭市管罚〔2026〕P${n}号`, issuedOn: today(), issuer: '杭州市市场监督管理局' },
-    target: { kind: 'enterprise', creditCode: creditCodeOf(1300 + n), name: `杭州人员测试${n}有限公司` },
-    measures: [ADVERSE, OFFICE_BAN], periods: { [ADVERSE]: { years: 2 } }, persons,
-  };
-}
+const { h, filing } = personsSuite();
+const { today, post, get } = h;
+const { authority, enforcement, supervisor, credit, ningboCredit, approval, gsxt } = h.agencies;
 
 let first: { caseId: string; targetId: string };
 
@@ -146,23 +71,23 @@ describe('R13 persons as targets of their own', () => {
       expect(again.statusCode, again.body).toBe(200);
       expect(again.json()).toMatchObject({ caseId: first.caseId, persons: filed.json().persons });
     }
-    const rows = await dbh.db.select().from(cases).where(eq(cases.derivedFrom, first.caseId));
+    const rows = await h.dbh.db.select().from(cases).where(eq(cases.derivedFrom, first.caseId));
     expect(rows.map((r) => r.id).sort()).toEqual([...derived].sort());
-    expect(await dbh.db.select().from(targets).where(inArray(targets.id, [person(ZHANG), person(LI)]))).toHaveLength(2);
-    const pushedLines = await dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')));
+    expect(await h.dbh.db.select().from(targets).where(inArray(targets.id, [person(ZHANG), person(LI)]))).toHaveLength(2);
+    const pushedLines = await h.dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')));
     expect(pushedLines).toHaveLength(2);
-    const [{ n }] = await dbh.db.select({ n: sql<number>`count(*)::int` }).from(steps).where(inArray(steps.caseId, derived));
+    const [{ n }] = await h.dbh.db.select({ n: sql<number>`count(*)::int` }).from(steps).where(inArray(steps.caseId, derived));
     expect(n).toBe(6);
     for (const idNumber of [ZHANG, LI]) {
       const state = (await get(`/targets/${person(idNumber)}?live=true`, supervisor)).json().workflow;
       expect(state.cases).toHaveLength(1);
     }
     // No push of its own: the person's case was pushed with the enterprise's.
-    expect(await dbh.db.select().from(steps).where(and(inArray(steps.caseId, derived), eq(steps.kind, 'push')))).toEqual([]);
+    expect(await h.dbh.db.select().from(steps).where(and(inArray(steps.caseId, derived), eq(steps.kind, 'push')))).toEqual([]);
   });
 
   it('issue 17: GET /targets/:id reads PostgreSQL without querying the workflow unless live=true', async () => {
-    const queried = vi.spyOn(app.deps.temporal.workflow, 'getHandle');
+    const queried = vi.spyOn(h.app.deps.temporal.workflow, 'getHandle');
     type Step = { key: string; kind: string; dueAt: string; caseId: string | null; agencyId: string | null };
     const shape = (list: Step[]) => list.map((s) => [s.key, s.kind, s.dueAt, s.caseId, s.agencyId]).sort();
     try {
@@ -195,27 +120,6 @@ describe('R13 persons as targets of their own', () => {
     expect((await get(`/targets/${person(ZHANG)}?live=maybe`, supervisor)).json()).toMatchObject({ field: 'live' });
   });
 
-  it('R13: a crash between the enterprise\'s workflow and a person\'s loses no case and files none twice', async () => {
-    const body = { ...filing(3, [{ role: 'director', idNumber: idNumberOf(103), name: '王五' }, { role: 'supervisor', idNumber: idNumberOf(104), name: '赵六' }]) };
-    body.document = { ...body.document, number: '杭市管罚〔2026〕CRASH号' };
-    const filed = await post('/cases', enforcement, body);
-    expect(filed.statusCode, filed.body).toBe(201);
-    const { caseId } = filed.json();
-    const derived = [idNumberOf(103), idNumberOf(104)].map((n) => derivedCaseId(caseId, person(n)));
-    // Each hand-over failed once after the person's workflow had the case, and was retried.
-    expect(handedOver.sort()).toEqual([idNumberOf(103), idNumberOf(104)].map((n) => `${caseId}/${person(n)}`).sort());
-    expect((await dbh.db.select().from(cases).where(eq(cases.derivedFrom, caseId))).map((r) => r.id).sort()).toEqual([...derived].sort());
-    expect(await dbh.db.select().from(journal).where(and(inArray(journal.caseId, derived), eq(journal.kind, 'case_pushed')))).toHaveLength(2);
-    expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, caseId), eq(journal.kind, 'person_case_filed')))).toHaveLength(2);
-    for (const n of [idNumberOf(103), idNumberOf(104)]) {
-      const p = (await get(`/targets/${person(n)}?live=true`, supervisor)).json();
-      expect(p.workflow.cases.map((c: { caseId: string }) => c.caseId)).toEqual([derivedCaseId(caseId, person(n))]);
-      expect(p.openSteps).toHaveLength(3);
-    }
-    const enterprise = (await get(`/targets/${filed.json().targetId}?live=true`, supervisor)).json();
-    expect(enterprise.workflow.cases[0].persons).toHaveLength(2);
-  });
-
   it('R13: an agency in scope finds the persons of an enterprise case, one of another region does not', async () => {
     const found = await get(`/targets?personsOf=${first.caseId}`, credit);
     expect(found.statusCode, found.body).toBe(200);
@@ -240,7 +144,7 @@ describe('R13 persons as targets of their own', () => {
     expect(pushed.json().opened).toMatchObject([{ kind: 'acknowledgement', agencyId: approval.id, caseId: mine }]);
     const ack = await post(`/cases/${mine}/acknowledgement`, approval);
     expect(ack.statusCode, ack.body).toBe(200);
-    const [row] = await dbh.db.select().from(caseMeasures).where(and(eq(caseMeasures.caseId, mine), eq(caseMeasures.code, OFFICE_BAN)));
+    const [row] = await h.dbh.db.select().from(caseMeasures).where(and(eq(caseMeasures.caseId, mine), eq(caseMeasures.code, OFFICE_BAN)));
     expect(row).toMatchObject({ status: 'active', implementerId: approval.id, activeFrom: today() });
     // The enterprise's own measure is in force on the enterprise, published (R8); the public sees nothing of its persons.
     expect((await post(`/cases/${first.caseId}/implementers`, authority, { implementers: [{ agencyId: authority.id, measures: [ADVERSE] }] })).statusCode).toBe(200);
@@ -290,7 +194,7 @@ describe('R13 persons as targets of their own', () => {
       [zhangCase, 'released'], [expect.stringContaining(person(ZHANG)), 'pushed'],
     ]);
     expect(zhang.workflow.cases[0].inForce).toEqual([expect.objectContaining({ code: OFFICE_BAN, status: 'released', releaseReason: 'objection', releasedOn: today() })]);
-    const [row] = await dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, zhangCase));
+    const [row] = await h.dbh.db.select().from(caseMeasures).where(eq(caseMeasures.caseId, zhangCase));
     expect(row).toMatchObject({ status: 'released', releaseReason: 'objection' });
     expect(zhang.openSteps.every((s: { caseId: string }) => s.caseId !== zhangCase)).toBe(true);
     const story = (await get(`/targets/${person(ZHANG)}/history`, supervisor)).json().items;
@@ -302,8 +206,8 @@ describe('R13 persons as targets of their own', () => {
     const li = await get(`/targets/${person(LI)}`, supervisor);
     expect(li.json().cases[0]).toMatchObject({ id: liCase, status: 'released' });
     expect(li.json().openSteps).toEqual([]);
-    await recordHistory(app.deps.temporal.workflow.getHandle(`target-${person(ZHANG)}`), 'target-person-derived');
-    await recordHistory(app.deps.temporal.workflow.getHandle(`target-${first.targetId}`), 'target-persons-enterprise');
+    await recordHistory(h.app.deps.temporal.workflow.getHandle(`target-${person(ZHANG)}`), 'target-person-derived');
+    await recordHistory(h.app.deps.temporal.workflow.getHandle(`target-${first.targetId}`), 'target-persons-enterprise');
   });
 
   it("R13: a revoked cause (R11) releases the persons' case with the enterprise's", async () => {
@@ -325,43 +229,7 @@ describe('R13 persons as targets of their own', () => {
     expect(report.statusCode, report.body).toBe(200);
     // Every measure released and nothing owed: the person's loop closes.
     await eventually(async () => expect((await get(`/targets/${person(ZHANG)}`, supervisor)).json()).toMatchObject({ openSteps: [], status: 'closed' }));
-    const [line] = await dbh.db.select().from(journal).where(and(eq(journal.caseId, mine), eq(journal.kind, 'released_with_cause')));
+    const [line] = await h.dbh.db.select().from(journal).where(and(eq(journal.caseId, mine), eq(journal.kind, 'released_with_cause')));
     expect(line.detail).toMatchObject({ reason: 'adjustment', enterpriseCaseId: laterCase });
-  });
-
-  it("R13: a person's steps run on their own clock: the receipt owed on the person's case falls overdue and is escalated (R14)", async () => {
-    const filed = await post('/cases', enforcement, filing(4, [{ role: 'senior_manager', idNumber: idNumberOf(105), name: '孙七' }]));
-    expect(filed.statusCode, filed.body).toBe(201);
-    const mine = derivedCaseId(filed.json().caseId, person(idNumberOf(105)));
-    await env.sleep('8 days');
-    clock = await env.currentTimeMs();
-    await eventually(async () => {
-      const [receipt] = await dbh.db.select().from(steps).where(and(eq(steps.caseId, mine), eq(steps.kind, 'receipt')));
-      expect(receipt).toMatchObject({ targetId: person(idNumberOf(105)), agencyId: authority.id, doneAt: null, overdueAt: expect.any(Date) });
-    });
-    const board = (await get(`/overdue?agencyId=${authority.id}&limit=500`, supervisor)).json();
-    expect(board.items).toContainEqual(expect.objectContaining({ caseId: mine, targetId: person(idNumberOf(105)), step: 'receipt', targetName: '孙七' }));
-    expect(JSON.stringify(board)).not.toContain(idNumberOf(105));
-  });
-
-  it("R13: a person whose loop has closed has nothing left to release when the enterprise's cause falls", async () => {
-    const filed = await post('/cases', enforcement, filing(5, [{ role: 'shareholder', idNumber: idNumberOf(106), name: '周八' }]));
-    expect(filed.statusCode, filed.body).toBe(201);
-    const { caseId } = filed.json();
-    const mine = derivedCaseId(caseId, person(idNumberOf(106)));
-    // The AUTHORITY receives the person's case, finds the measure carried out by no local implementer, delivers the notice: nothing is owed.
-    expect((await post(`/cases/${mine}/receipt`, authority)).statusCode).toBe(200);
-    expect((await post(`/cases/${mine}/not-applicable`, authority, { measures: [{ code: OFFICE_BAN, reason: '本地无对应实施机构' }] })).statusCode).toBe(200);
-    const delivered = await post(`/cases/${mine}/letters/${mine}.L1/delivery`, authority, { deliveredOn: today(), way: 'direct' });
-    expect(delivered.statusCode, delivered.body).toBe(200);
-    await eventually(async () => expect((await get(`/targets/${person(idNumberOf(106))}`, supervisor)).json()).toMatchObject({ status: 'closed' }));
-
-    const objection = await post(`/cases/${caseId}/objections`, enforcement, { reason: '当事人称认定错误' });
-    expect(objection.statusCode, objection.body).toBe(201);
-    expect((await post(`/cases/${caseId}/objections/${objection.json().detail.objectionId}/decision`, enforcement, { outcome: 'upheld', reason: '认定错误' })).statusCode).toBe(200);
-    const released = await post(`/cases/${caseId}/release`, authority);
-    expect(released.statusCode, released.body).toBe(200);
-    expect(released.json().detail.persons).toEqual([{ targetId: person(idNumberOf(106)), caseId: mine, released: [] }]);
-    expect(await dbh.db.select().from(journal).where(and(eq(journal.caseId, mine), eq(journal.kind, 'released_with_cause')))).toEqual([]);
   });
 });
