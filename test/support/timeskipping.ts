@@ -44,8 +44,9 @@ export function timeSkippingSuite() {
 }
 
 export type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-/** An agency a suite needs: its roles, name and extras, as agencyWithKey takes them. */
-export type AgencySpec = [roles: Role[], name?: string, extra?: AgencyExtra];
+/** An agency a suite needs: its roles, name and extras, as agencyWithKey takes them; the extras may
+ *  name an agency listed before it (R4: its parent). */
+export type AgencySpec = [roles: Role[], name?: string, extra?: AgencyExtra | ((before: Record<string, Agency>) => AgencyExtra)];
 
 /** What an HTTP suite reads; `env`, `dbh`, `app` and `clock` are set once its beforeAll has run. */
 export interface HttpSuite<K extends string> {
@@ -99,7 +100,8 @@ export function httpTimeSkippingSuite<K extends string>(key: string, agencies: R
     s.dbh = await freshDatabase(inject('databaseUrl'));
     ({ app: s.app, close: closeApp } = await appOnEngine(s.env, s.dbh, { ...app, targetIdKey: key, now: () => new Date(s.clock) }));
     for (const [k, [roles, name, extra]] of Object.entries(agencies) as [K, AgencySpec][]) {
-      Object.assign(s.agencies[k], await agencyWithKey(s.dbh.db, roles, name, extra));
+      const before = s.agencies as Record<string, Agency>;
+      Object.assign(s.agencies[k], await agencyWithKey(s.dbh.db, roles, name, typeof extra === 'function' ? extra(before) : extra));
     }
   });
   afterAll(async () => {

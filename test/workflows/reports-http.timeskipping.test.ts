@@ -1,62 +1,26 @@
 // R9 the structured monthly report, R11 cause changes, complaints and flags, and R5 closure,
 // through the HTTP API on the Java time-skipping server with the real activities and a database
 // of this suite's own; the API's clock follows the server's.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { steps } from '../../db/schema';
-import { addDays, nextMonth, shanghaiDateOf } from '../../domain/dates';
+import { addDays, nextMonth } from '../../domain/dates';
 import { monthlyReportWorkflowId } from '../../workflows/messages';
-import { agencyWithKey } from '../support/agencies';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
 import { creditCodeOf } from '../support/identities';
+import { httpTimeSkippingSuite } from '../support/timeskipping';
 
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let authority: Agency;
-let enforcement: Agency;
-let credit: Agency;
-let implementer: Agency;
-let association: Agency;
-let supervisor: Agency;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  clock = await env.currentTimeMs();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'reports', now: () => new Date(clock) }));
-  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  credit = await agencyWithKey(dbh.db, ['CREDIT'], '信用监管处（联席会议办公室）');
-  implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
-  association = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '食品行业协会', { implementerKind: 'industry_association' });
-  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
+const h = httpTimeSkippingSuite('reports', {
+  authority: [['AUTHORITY'], '登记注册处'],
+  enforcement: [['ENFORCEMENT'], '执法稽查处'],
+  credit: [['CREDIT'], '信用监管处（联席会议办公室）'],
+  implementer: [['IMPLEMENTER'], '行政审批服务中心'],
+  association: [['IMPLEMENTER'], '食品行业协会', { implementerKind: 'industry_association' }],
+  supervisor: [['SUPERVISOR'], '督查室'],
 });
-
-afterAll(async () => {
-  await closeApp?.();
-  await dbh?.close();
-  await env?.teardown();
-});
-
-async function skip(duration: string): Promise<void> {
-  await env.sleep(duration);
-  clock = await env.currentTimeMs();
-}
-
-const today = () => shanghaiDateOf(clock);
-const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
-const get = (url: string, who: Agency) => app.inject({ method: 'GET', url, headers: who.headers });
+const { skip, today, post, get } = h;
+const { authority, enforcement, credit, implementer, association, supervisor } = h.agencies;
 const BAN = 'DM-R6-MARKET-INDUSTRY-BAN';
 
 /** A case of its own target, its market ban pushed to the approval agency and acknowledged: in force from today. */
@@ -84,17 +48,17 @@ describe('R9 the monthly report over HTTP', () => {
     const early = await post('/reports', implementer, report);
     expect(early.statusCode).toBe(400);
     expect(early.json()).toMatchObject({ field: 'month', message: expect.stringMatching(/has not/) });
-    await skip(`${Date.parse(`${nextMonth(month)}-02T10:00:00+08:00`) - clock}ms`);
+    await skip(`${Date.parse(`${nextMonth(month)}-02T10:00:00+08:00`) - h.clock}ms`);
 
     const made = await post('/reports', implementer, report);
     expect(made.statusCode, made.body).toBe(201);
     expect(made.json()).toMatchObject({ month, targetsOwing: 2, counts });
     await eventually(async () => {
-      const owing = await dbh.db.select().from(steps).where(and(eq(steps.kind, 'feedback'), eq(steps.month, month), isNull(steps.doneAt)));
+      const owing = await h.dbh.db.select().from(steps).where(and(eq(steps.kind, 'feedback'), eq(steps.month, month), isNull(steps.doneAt)));
       expect(owing).toEqual([]);
       expect((await get(`/reports?month=${month}`, supervisor)).json().items).toMatchObject([{ implementerId: implementer.id, delivered: 2 }]);
     });
-    await recordHistory(env.client.workflow.getHandle(monthlyReportWorkflowId(implementer.id, month)), 'monthly-report');
+    await recordHistory(h.env.client.workflow.getHandle(monthlyReportWorkflowId(implementer.id, month)), 'monthly-report');
     for (const t of [a, b]) {
       const history = (await get(`/targets/${t.targetId}/history`, supervisor)).json().items as { kind: string; summary: string }[];
       expect(history.find((l) => l.kind === 'report_received')?.summary).toBe(`行政审批服务中心 报送 ${month} 月度实施情况（月度报告）`);

@@ -2,62 +2,25 @@
 // time-skipping server with the real activities and a database of this suite's own: each hop a
 // step with its deadline, on the overdue board when late, and read in the target's history in
 // plain Chinese; the API's clock follows the server's.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { notices } from '../../db/schema';
-import { shanghaiDateOf } from '../../domain/dates';
 import { agencyWithKey } from '../support/agencies';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { freshDatabase } from '../support/fresh-db';
 import { creditCodeOf } from '../support/identities';
+import { httpTimeSkippingSuite } from '../support/timeskipping';
 
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let samr: Agency;
-let province: Agency;
-let city: Agency;
-let enforcement: Agency;
-let credit: Agency;
-let legal: Agency;
-let supervisor: Agency;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  clock = await env.currentTimeMs();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'requests', now: () => new Date(clock) }));
-  samr = await agencyWithKey(dbh.db, ['AUTHORITY'], '国家市场监督管理总局', { level: 'national' });
-  province = await agencyWithKey(dbh.db, ['AUTHORITY'], '浙江省市场监督管理局', { level: 'province', parentId: samr.id });
-  city = await agencyWithKey(dbh.db, ['AUTHORITY'], '杭州市市场监督管理局登记注册处', { parentId: province.id });
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  credit = await agencyWithKey(dbh.db, ['CREDIT'], '信用监管处');
-  legal = await agencyWithKey(dbh.db, ['LEGAL'], '法规处');
-  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
+const h = httpTimeSkippingSuite('requests', {
+  samr: [['AUTHORITY'], '国家市场监督管理总局', { level: 'national' }],
+  province: [['AUTHORITY'], '浙江省市场监督管理局', (a) => ({ level: 'province', parentId: a.samr.id })],
+  city: [['AUTHORITY'], '杭州市市场监督管理局登记注册处', (a) => ({ parentId: a.province.id })],
+  enforcement: [['ENFORCEMENT'], '执法稽查处'],
+  credit: [['CREDIT'], '信用监管处'],
+  legal: [['LEGAL'], '法规处'],
+  supervisor: [['SUPERVISOR'], '督查室'],
 });
-
-afterAll(async () => {
-  await closeApp?.();
-  await dbh?.close();
-  await env?.teardown();
-});
-
-async function skip(duration: string): Promise<void> {
-  await env.sleep(duration);
-  clock = await env.currentTimeMs();
-}
-
-const today = () => shanghaiDateOf(clock);
-const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
-const get = (url: string, who: Agency) => app.inject({ method: 'GET', url, headers: who.headers });
+const { skip, today, post, get } = h;
+const { samr, province, city, enforcement, credit, legal, supervisor } = h.agencies;
 
 function penalty(n: number, over: object = {}) {
   return {
@@ -77,15 +40,15 @@ async function story(targetId: string): Promise<{ kind: string; summary: string 
 describe('R4 upward reports over HTTP', () => {
   it('R4: the report goes up city → province → national, each hop a step with its deadline, late on the overdue board, each read in Chinese', async () => {
     // The seeds give no number: an ADMIN set 5 working days for a hop.
-    const admin = await agencyWithKey(dbh.db, ['ADMIN']);
-    expect((await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 5 } })).statusCode).toBe(200);
+    const admin = await agencyWithKey(h.dbh.db, ['ADMIN']);
+    expect((await h.app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 5 } })).statusCode).toBe(200);
     const filed = await post('/cases', enforcement, penalty(1, {
       measures: ['DM-R6-NO-NOTIFY-COMMIT', 'DM-R7-TAX-PREFERENCE'], periods: { 'DM-R6-NO-NOTIFY-COMMIT': { years: 1 }, 'DM-R7-TAX-PREFERENCE': { years: 1 } },
     }));
     expect(filed.statusCode, filed.body).toBe(201);
     const { caseId, targetId, opened } = filed.json();
     const firstHop = opened.find((s: { kind: string }) => s.kind === 'upward_report');
-    const fiveDays = (await app.inject({ method: 'GET', url: `/calendar/deadline?from=${today()}&workingDays=5` })).json();
+    const fiveDays = (await h.app.inject({ method: 'GET', url: `/calendar/deadline?from=${today()}&workingDays=5` })).json();
     expect(firstHop).toMatchObject({ agencyId: city.id, rule: 'R4', dueOn: fiveDays.due });
 
     const notYet = await post(`/cases/${caseId}/upward-reports/UR1/forward`, province, { note: '' });
@@ -105,7 +68,7 @@ describe('R4 upward reports over HTTP', () => {
     const toSamr = await post(`/cases/${caseId}/upward-reports/UR1/forward`, province, { note: '请审慎处理' });
     expect(toSamr.statusCode, toSamr.body).toBe(200);
     // A report to a national body advises caution (002 篇三 (七)).
-    const [told] = await dbh.db.select().from(notices).where(and(eq(notices.kind, 'report_upward'), eq(notices.agencyId, samr.id)));
+    const [told] = await h.dbh.db.select().from(notices).where(and(eq(notices.kind, 'report_upward'), eq(notices.agencyId, samr.id)));
     expect(told.subject).toMatch(/审慎/);
     const noParent = await post(`/cases/${caseId}/upward-reports/UR1/forward`, samr, { note: '' });
     expect(noParent.statusCode).toBe(400);
@@ -121,12 +84,12 @@ describe('R4 upward reports over HTTP', () => {
       expect.stringMatching(/^国家市场监督管理总局 确认收到.*逐级上报完成/),
     ]);
     expect(lines.filter((l) => l.kind === 'overdue').map((l) => l.summary)).toContainEqual(expect.stringMatching(/^浙江省市场监督管理局 的逐级上报已逾期/));
-    await app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 3 } });
+    await h.app.inject({ method: 'PUT', url: '/step-deadlines/upward_report', headers: admin.headers, payload: { workingDays: 3 } });
   });
 
   it('R4: an agency may have as parent only an AUTHORITY at a level above', async () => {
-    const admin = await agencyWithKey(dbh.db, ['ADMIN']);
-    const patch = (id: string, payload: object) => app.inject({ method: 'PATCH', url: `/agencies/${id}`, headers: admin.headers, payload });
+    const admin = await agencyWithKey(h.dbh.db, ['ADMIN']);
+    const patch = (id: string, payload: object) => h.app.inject({ method: 'PATCH', url: `/agencies/${id}`, headers: admin.headers, payload });
     expect((await patch(province.id, { parentId: city.id })).json()).toMatchObject({ field: 'parentId', message: expect.stringMatching(/not above/) });
     expect((await patch(city.id, { parentId: credit.id })).json()).toMatchObject({ field: 'parentId', message: expect.stringMatching(/not an AUTHORITY/) });
     const moved = await patch(city.id, { level: 'district' });
@@ -149,9 +112,9 @@ describe('R2 consultation and legal review over HTTP', () => {
     expect(opened.filter((s: { kind: string }) => s.kind === 'consultation' || s.kind === 'legal_review').map((s: { key: string; agencyId: string }) => [s.key, s.agencyId]))
       .toEqual([[`consultation/${caseId}/Q1`, city.id], [`consultation/${caseId}/Q2`, credit.id], [`legal_review/${caseId}/L1`, legal.id]]);
     // R2: with consultation the push limit is 15 working days.
-    const fifteen = (await app.inject({ method: 'GET', url: `/calendar/deadline?from=${today()}&workingDays=15` })).json();
+    const fifteen = (await h.app.inject({ method: 'GET', url: `/calendar/deadline?from=${today()}&workingDays=15` })).json();
     expect(filed.json().pushDueOn).toBe(fifteen.due);
-    const toLegal = (await dbh.db.select().from(notices).where(eq(notices.agencyId, legal.id)))
+    const toLegal = (await h.dbh.db.select().from(notices).where(eq(notices.agencyId, legal.id)))
       .filter((n) => (n.detail as { caseId?: string }).caseId === caseId);
     expect(toLegal.map((n) => n.kind).sort()).toEqual(['discipline_triggered', 'legal_review']);
 
