@@ -1,59 +1,26 @@
 // R1 reviewed changes to the two lists, in the Java time-skipping server with the real
 // activities on a database of this suite's own: two approvals, one rejection, the 10-working-day
 // deadline that reminds and escalates, effective dates, version pinning and the retire notice.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { cases, measureChanges, measureVersions, notices, steps, targets } from '../../db/schema';
 import { addDays, shanghaiDateOf } from '../../domain/dates';
 import { measureReviewWorkflowId } from '../../workflows/messages';
 import { agencyWithKey } from '../support/agencies';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
+import { httpTimeSkippingSuite, type Agency } from '../support/timeskipping';
 
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let authority: Agency;
-let credit: Agency;
-let legal: Agency;
-let supervisor: Agency;
-let enforcement: Agency;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  // The API's clock follows the test server's (skipped) time.
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'review', now: () => new Date(clock) }));
-  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '市市场监管局登记注册处');
-  credit = await agencyWithKey(dbh.db, ['CREDIT'], '市市场监管局信用监管处');
-  legal = await agencyWithKey(dbh.db, ['LEGAL'], '市市场监管局法规处');
-  supervisor = await agencyWithKey(dbh.db, ['SUPERVISOR'], '督查室');
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
+// The API's clock follows the test server's (skipped) time.
+const h = httpTimeSkippingSuite('review', {
+  authority: [['AUTHORITY'], '市市场监管局登记注册处'],
+  credit: [['CREDIT'], '市市场监管局信用监管处'],
+  legal: [['LEGAL'], '市市场监管局法规处'],
+  supervisor: [['SUPERVISOR'], '督查室'],
+  enforcement: [['ENFORCEMENT'], '执法稽查处'],
 });
-
-afterAll(async () => {
-  await closeApp?.();
-  await dbh?.close();
-  await env?.teardown();
-});
-
-async function tick(): Promise<void> {
-  clock = await env.currentTimeMs();
-}
-
-async function skip(duration: string): Promise<void> {
-  await env.sleep(duration);
-  await tick();
-}
+const { tick, skip } = h;
+const { authority, credit, legal, supervisor, enforcement } = h.agencies;
 
 const newMeasure = {
   list: 'discipline', category: 'R7', nameZh: '限制申请测试类财政补助', nameEn: 'Restriction on a test subsidy',
@@ -62,23 +29,23 @@ const newMeasure = {
 };
 
 async function propose(body: object) {
-  const res = await app.inject({ method: 'POST', url: '/measures/changes', headers: authority.headers, payload: body });
+  const res = await h.app.inject({ method: 'POST', url: '/measures/changes', headers: authority.headers, payload: body });
   expect(res.statusCode, res.body).toBe(202);
   return res.json() as { changeId: string; workflowId: string };
 }
 
 const decide = (changeId: string, who: Agency, approve: boolean, reason?: string) =>
-  app.inject({ method: 'POST', url: `/measures/changes/${changeId}/decision`, headers: who.headers, payload: { approve, ...(reason ? { reason } : {}) } });
+  h.app.inject({ method: 'POST', url: `/measures/changes/${changeId}/decision`, headers: who.headers, payload: { approve, ...(reason ? { reason } : {}) } });
 
 async function change(changeId: string) {
-  const [row] = await dbh.db.select().from(measureChanges).where(eq(measureChanges.id, changeId));
+  const [row] = await h.dbh.db.select().from(measureChanges).where(eq(measureChanges.id, changeId));
   return row;
 }
 
 describe('R1 reviewed changes to the two lists', () => {
   it('R1: an addition takes effect on its effective date only after CREDIT and LEGAL both approve', async () => {
     await tick();
-    const today = shanghaiDateOf(clock);
+    const today = shanghaiDateOf(h.clock);
     const effectiveFrom = addDays(today, 5);
     const { changeId, workflowId } = await propose({ kind: 'add', code: 'DM-R7-TEST-SUBSIDY', reason: '新规施行', measure: newMeasure, effectiveFrom });
     expect(workflowId).toBe(measureReviewWorkflowId(changeId));
@@ -91,20 +58,20 @@ describe('R1 reviewed changes to the two lists', () => {
 
     expect((await decide(changeId, legal, true)).statusCode).toBe(200);
     await eventually(async () => expect((await change(changeId)).status).toBe('approved'));
-    const [version] = await dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
+    const [version] = await h.dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
     expect(version).toMatchObject({ version: 1, status: 'active', effectiveFrom, changeId });
     // Not yet in effect: not listed, and a case cannot use it.
-    let listed = await app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
+    let listed = await h.app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
     expect(listed.json().total).toBe(0);
 
     await skip('6 days');
-    await env.client.workflow.getHandle(workflowId).result();
+    await h.env.client.workflow.getHandle(workflowId).result();
     expect((await change(changeId)).status).toBe('effective');
-    listed = await app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
+    listed = await h.app.inject({ method: 'GET', url: '/measures?q=TEST-SUBSIDY' });
     expect(listed.json().items).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', status: 'active', legalBasis: expect.objectContaining({ status: 'basis to be confirmed' }) })]);
-    const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_approved')));
+    const told = await h.dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_approved')));
     expect(told).toHaveLength(1);
-    await recordHistory(env.client.workflow.getHandle(workflowId), 'measure-review');
+    await recordHistory(h.env.client.workflow.getHandle(workflowId), 'measure-review');
   });
 
   it('R1: one rejection ends the review, with its reason told to the proposer', async () => {
@@ -114,12 +81,12 @@ describe('R1 reviewed changes to the two lists', () => {
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ field: 'reason' });
     expect((await decide(changeId, legal, false, '上位法未授权对自然人适用')).statusCode).toBe(200);
-    await env.client.workflow.getHandle(workflowId).result();
+    await h.env.client.workflow.getHandle(workflowId).result();
     expect(await change(changeId)).toMatchObject({ status: 'rejected', legalDecision: { approve: false, reason: '上位法未授权对自然人适用' } });
     expect((await decide(changeId, credit, true)).statusCode).toBe(409);
-    const [told] = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_rejected')));
+    const [told] = await h.dbh.db.select().from(notices).where(and(eq(notices.agencyId, authority.id), eq(notices.kind, 'change_rejected')));
     expect(told.detail).toMatchObject({ reason: '上位法未授权对自然人适用', by: '市市场监管局法规处' });
-    const versions = await dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
+    const versions = await h.dbh.db.select().from(measureVersions).where(eq(measureVersions.code, 'DM-R7-TEST-SUBSIDY'));
     expect(versions).toHaveLength(1);
   });
 
@@ -128,34 +95,34 @@ describe('R1 reviewed changes to the two lists', () => {
     const { changeId } = await propose({ kind: 'amend', code: 'DM-R7-TEST-SUBSIDY', reason: '调整期限', measure: { period: { rule: 'fixed', length: { years: 2 } } } });
     expect((await decide(changeId, credit, true)).statusCode).toBe(200);
     await skip('9 days');
-    const [review] = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+    const [review] = await h.dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
     expect(review).toMatchObject({ kind: 'measure_review', rule: 'R1', overdueAt: null, doneAt: null });
     await skip('30 days'); // 10 working days, whatever holidays fall in them
     const [overdue] = await eventually(async () => {
-      const rows = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+      const rows = await h.dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
       expect(rows[0].overdueAt).not.toBeNull();
       return rows;
     });
     expect(overdue).toMatchObject({ kind: 'measure_review', rule: 'R1', doneAt: null });
     expect(overdue.dueAt.getTime()).toBe((await change(changeId)).reviewDueAt!.getTime());
-    const reminded = await dbh.db.select().from(notices).where(eq(notices.kind, 'review_reminder'));
+    const reminded = await h.dbh.db.select().from(notices).where(eq(notices.kind, 'review_reminder'));
     expect(reminded.map((n) => n.agencyId)).toEqual([legal.id]); // CREDIT already decided
-    const escalated = await dbh.db.select().from(notices).where(eq(notices.kind, 'review_escalated'));
+    const escalated = await h.dbh.db.select().from(notices).where(eq(notices.kind, 'review_escalated'));
     expect(escalated.map((n) => n.agencyId)).toEqual([supervisor.id]);
-    const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: legal.headers });
+    const inbox = await h.app.inject({ method: 'GET', url: '/inbox', headers: legal.headers });
     expect(inbox.json().items.map((n: { kind: string }) => n.kind)).toContain('review_reminder');
 
     expect((await decide(changeId, legal, true)).statusCode).toBe(200);
     await eventually(async () => expect((await change(changeId)).status).toMatch(/approved|effective/));
-    const [closed] = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+    const [closed] = await h.dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
     expect(closed.doneAt).not.toBeNull();
   });
 
   it('R1: cases keep the version they were matched against, and a retirement tells the AUTHORITY of every case where the measure is pushed, received or in force', async () => {
     await tick();
-    const today = shanghaiDateOf(clock);
+    const today = shanghaiDateOf(h.clock);
     const file = async (number: string, creditCode: string) => {
-      const res = await app.inject({
+      const res = await h.app.inject({
         method: 'POST', url: '/cases', headers: enforcement.headers,
         payload: {
           source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
@@ -171,17 +138,17 @@ describe('R1 reviewed changes to the two lists', () => {
     const pushed = await file('杭市管罚〔2026〕R1号', '91330100799655058B');
     const received = await file('杭市管罚〔2026〕R1-b号', '91330106MA2H3X0A1H');
     const inForce = await file('杭市管罚〔2026〕R1-c号', '913301007125843692');
-    const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
+    const post = (url: string, who: Agency, payload?: object) => h.app.inject({ method: 'POST', url, headers: who.headers, payload });
     expect((await post(`/cases/${received}/receipt`, authority)).statusCode).toBe(200);
     // R5: an R7 measure of the authority kind is carried out by the case's AUTHORITY itself.
     expect((await post(`/cases/${inForce}/implementers`, authority, { implementers: [{ agencyId: authority.id, measures: ['DM-R7-TEST-SUBSIDY'] }] })).statusCode).toBe(200);
     expect((await post(`/cases/${inForce}/acknowledgement`, authority)).statusCode).toBe(200);
-    const [row] = await dbh.db.select().from(cases).where(eq(cases.id, pushed));
+    const [row] = await h.dbh.db.select().from(cases).where(eq(cases.id, pushed));
     expect(row.measures).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', version: 2 })]);
     expect(row.authorityId).toBe(authority.id);
     // A released case elsewhere uses it too, and must not be told.
-    await dbh.db.insert(targets).values({ id: 'Eclosed000000000000000000', kind: 'enterprise', name: '已结案企业', workflowId: 'target-Eclosed' });
-    await dbh.db.insert(cases).values({
+    await h.dbh.db.insert(targets).values({ id: 'Eclosed000000000000000000', kind: 'enterprise', name: '已结案企业', workflowId: 'target-Eclosed' });
+    await h.dbh.db.insert(cases).values({
       id: 'Cclosed', targetId: 'Eclosed000000000000000000', source: 'penalty_decision', documentNumber: 'closed', documentIssuer: 'x',
       issuedOn: today, measures: [{ ...row.measures[0], version: 1 }], status: 'released', authorityId: authority.id,
     });
@@ -189,18 +156,18 @@ describe('R1 reviewed changes to the two lists', () => {
     const { changeId, workflowId } = await propose({ kind: 'retire', code: 'DM-R7-TEST-SUBSIDY', reason: '上位法废止' });
     await decide(changeId, credit, true);
     await decide(changeId, legal, true);
-    await env.client.workflow.getHandle(workflowId).result();
+    await h.env.client.workflow.getHandle(workflowId).result();
 
-    const retiredNotices = await dbh.db.select().from(notices).where(eq(notices.kind, 'measure_retired'));
+    const retiredNotices = await h.dbh.db.select().from(notices).where(eq(notices.kind, 'measure_retired'));
     expect(retiredNotices.map((n) => (n.detail as { caseId: string }).caseId).sort()).toEqual([pushed, received, inForce].sort());
     expect(retiredNotices[0]).toMatchObject({ agencyId: authority.id, rule: 'R1', detail: expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY' }) });
     // The case still holds version 2; the list now says retired (version 3), and intake refuses it.
-    const [after] = await dbh.db.select().from(cases).where(eq(cases.id, pushed));
+    const [after] = await h.dbh.db.select().from(cases).where(eq(cases.id, pushed));
     expect(after.measures).toEqual([expect.objectContaining({ code: 'DM-R7-TEST-SUBSIDY', version: 2 })]);
-    const measure = await app.inject({ method: 'GET', url: '/measures/DM-R7-TEST-SUBSIDY' });
+    const measure = await h.app.inject({ method: 'GET', url: '/measures/DM-R7-TEST-SUBSIDY' });
     expect(measure.json()).toMatchObject({ status: 'retired', version: 3 });
     expect(measure.json().versions.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual(['1:active', '2:active', '3:retired']);
-    const refused = await app.inject({
+    const refused = await h.app.inject({
       method: 'POST', url: '/cases', headers: enforcement.headers,
       payload: {
         source: 'penalty_decision', consultation: false, authority: authority.id, measures: ['DM-R7-TEST-SUBSIDY'],
@@ -213,9 +180,9 @@ describe('R1 reviewed changes to the two lists', () => {
   });
 
   it('R1: the two approvals come from two different agencies: one holding both roles decides once, and never on its own proposal', async () => {
-    const both = await agencyWithKey(dbh.db, ['CREDIT', 'LEGAL'], '信用与法制合署机构');
+    const both = await agencyWithKey(h.dbh.db, ['CREDIT', 'LEGAL'], '信用与法制合署机构');
     const { changeId } = await propose({ kind: 'add', code: 'DM-R7-TEST-TWO-AGENCIES', reason: '新规施行', measure: newMeasure });
-    const as = (role: 'CREDIT' | 'LEGAL') => app.inject({
+    const as = (role: 'CREDIT' | 'LEGAL') => h.app.inject({
       method: 'POST', url: `/measures/changes/${changeId}/decision`, headers: both.headers, payload: { approve: true, role },
     });
     expect((await as('CREDIT')).statusCode).toBe(200);
@@ -229,8 +196,8 @@ describe('R1 reviewed changes to the two lists', () => {
     expect((await decide(changeId, legal, true)).statusCode).toBe(200);
     await eventually(async () => expect((await change(changeId)).status).not.toBe('under_review'));
     // An agency that is AUTHORITY and CREDIT proposes; it cannot approve its own proposal.
-    const proposer = await agencyWithKey(dbh.db, ['AUTHORITY', 'CREDIT'], '主管与信用合署机构');
-    const own = await app.inject({
+    const proposer = await agencyWithKey(h.dbh.db, ['AUTHORITY', 'CREDIT'], '主管与信用合署机构');
+    const own = await h.app.inject({
       method: 'POST', url: '/measures/changes', headers: proposer.headers,
       payload: { kind: 'add', code: 'DM-R7-TEST-OWN-PROPOSAL', reason: '新规施行', measure: newMeasure },
     });
