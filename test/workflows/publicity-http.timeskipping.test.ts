@@ -6,64 +6,35 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, auditLog, notices } from '../../db/schema';
 import { deliverDue } from '../../worker/outbox';
-import { shanghaiDateOf } from '../../domain/dates';
-import { agencyWithKey } from '../support/agencies';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
-import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
 import { creditCodeOf, idNumberOf } from '../support/identities';
 import { fixedSecret, notifySettings, verifies, webhookReceiver, type Receiver } from '../support/webhooks';
+import { httpTimeSkippingSuite } from '../support/timeskipping';
 
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let authority: Agency;
-let enforcement: Agency;
-let gsxt: Agency;
-let creditchina: Agency;
-let admin: Agency;
+const h = httpTimeSkippingSuite('publicity', {
+  authority: [['AUTHORITY'], '登记注册处'],
+  enforcement: [['ENFORCEMENT'], '执法稽查处'],
+  gsxt: [['PUBLISHER'], '国家企业信用信息公示系统（浙江）', { publisherChannel: 'gsxt', region: '330000' }],
+  creditchina: [['PUBLISHER'], '信用中国（浙江）', { publisherChannel: 'creditchina', region: '330000' }],
+  admin: [['ADMIN']],
+});
+const { skip, today, post, get } = h;
+const { authority, enforcement, gsxt, creditchina, admin } = h.agencies;
 let hook: Receiver;
 const SECRET = fixedSecret(11);
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  clock = await env.currentTimeMs();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'publicity', now: () => new Date(clock) }));
-  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  gsxt = await agencyWithKey(dbh.db, ['PUBLISHER'], '国家企业信用信息公示系统（浙江）', { publisherChannel: 'gsxt', region: '330000' });
-  creditchina = await agencyWithKey(dbh.db, ['PUBLISHER'], '信用中国（浙江）', { publisherChannel: 'creditchina', region: '330000' });
-  admin = await agencyWithKey(dbh.db, ['ADMIN']);
   hook = await webhookReceiver();
-  await dbh.db.update(agencies).set({ notifyUrl: hook.url('/gsxt'), notifySecret: SECRET }).where(eq(agencies.id, gsxt.id));
+  await h.dbh.db.update(agencies).set({ notifyUrl: hook.url('/gsxt'), notifySecret: SECRET }).where(eq(agencies.id, gsxt.id));
 });
 
 afterAll(async () => {
-  await closeApp?.();
   await hook?.close();
-  await dbh?.close();
-  await env?.teardown();
 });
-
-const today = () => shanghaiDateOf(clock);
-async function skip(duration: string): Promise<void> {
-  await env.sleep(duration);
-  clock = await env.currentTimeMs();
-}
-const post = (url: string, who: Agency, payload?: object) => app.inject({ method: 'POST', url, headers: who.headers, payload });
-const get = (url: string, who?: Agency) => app.inject({ method: 'GET', url, headers: who?.headers });
 const ADVERSE = 'DM-R8-PUBLICITY-ADVERSE';
 
 function filing(n: number, penalty: object, measures = [ADVERSE]) {
@@ -105,7 +76,7 @@ describe('R8 publicity over HTTP', () => {
     });
     expect((await get(`/publicity/feed?after=${feed.json().next}`, gsxt)).json().items).toEqual([]);
     expect((await get('/publicity/feed', enforcement)).statusCode).toBe(403);
-    const told = await dbh.db.select().from(notices).where(and(eq(notices.agencyId, gsxt.id), eq(notices.kind, 'publicity_order')));
+    const told = await h.dbh.db.select().from(notices).where(and(eq(notices.agencyId, gsxt.id), eq(notices.kind, 'publicity_order')));
     expect(told.map((n) => n.subject)).toEqual([expect.stringContaining('公示')]);
 
     const url = `/cases/${caseId}/publicity-orders/${order.orderId}/confirmation`;
@@ -124,7 +95,7 @@ describe('R8 publicity over HTTP', () => {
     expect(records.map((r: { channel: string; status: string }) => [r.channel, r.status])).toEqual([['creditchina', 'due'], ['gsxt', 'published']]);
     const story = (await get(`/targets/${targetId}/history`, enforcement)).json().items.map((i: { summary: string }) => i.summary);
     expect(story).toContain(`${gsxt.name} 确认已公示「公示不良信用信息」（平台编号 GSXT-2026-0001）`);
-    await recordHistory(app.deps.temporal.workflow.getHandle(`target-${targetId}`), 'target-publicity-http');
+    await recordHistory(h.app.deps.temporal.workflow.getHandle(`target-${targetId}`), 'target-publicity-http');
   });
 
   it('R8: the public query is throttled per address: 429 with Retry-After', async () => {
@@ -137,7 +108,7 @@ describe('R8 publicity over HTTP', () => {
 
 /** The outbox sends what is due; the orders the gsxt platform's endpoint received since `from`, each verified (Standard Webhooks). */
 async function webhookOrders(from: number, caseId: string): Promise<{ order: string; orderId: string; dueAt: string }[]> {
-  while ((await deliverDue(dbh.db, notifySettings(), { now: new Date(clock) })).attempted > 0);
+  while ((await deliverDue(h.dbh.db, notifySettings(), { now: new Date(h.clock) })).attempted > 0);
   const got = hook.received.slice(from);
   for (const r of got) expect(verifies(SECRET, r.body, r.headers)).toBe(true);
   return got.map((r) => JSON.parse(r.body)).filter((b) => b.kind === 'publicity_order' && b.detail.caseId === caseId).map((b) => b.detail);
@@ -177,7 +148,7 @@ describe('R8 the publicity lifecycle at the platform\'s webhook', () => {
     expect(approved.statusCode, approved.body).toBe(200);
     const [withdraw] = await webhookOrders(seen, caseId);
     expect(withdraw).toMatchObject({ order: 'withdraw' });
-    expect(Date.parse(withdraw.dueAt)).toBeGreaterThan(clock);
+    expect(Date.parse(withdraw.dueAt)).toBeGreaterThan(h.clock);
   });
 });
 
@@ -192,11 +163,11 @@ describe('004 publicity rules and R17 letters over HTTP', () => {
     const rules = (await get('/publicity/rules')).json();
     expect(rules.sources.minorPublicityMonths).toMatch(/004/);
     const wanted = { ...rules.rules, smallFineBelow: 1000 };
-    expect((await app.inject({ method: 'PUT', url: '/publicity/rules', headers: enforcement.headers, payload: wanted })).statusCode).toBe(403);
-    const bad = await app.inject({ method: 'PUT', url: '/publicity/rules', headers: admin.headers, payload: { ...wanted, noEarlyRepairFields: ['tobacco'] } });
+    expect((await h.app.inject({ method: 'PUT', url: '/publicity/rules', headers: enforcement.headers, payload: wanted })).statusCode).toBe(403);
+    const bad = await h.app.inject({ method: 'PUT', url: '/publicity/rules', headers: admin.headers, payload: { ...wanted, noEarlyRepairFields: ['tobacco'] } });
     expect(bad.json()).toMatchObject({ field: 'noEarlyRepairFields.0' });
-    expect((await app.inject({ method: 'PUT', url: '/publicity/rules', headers: admin.headers, payload: wanted })).statusCode).toBe(200);
-    const audited = await dbh.db.select().from(auditLog).where(eq(auditLog.action, 'policy.changed'));
+    expect((await h.app.inject({ method: 'PUT', url: '/publicity/rules', headers: admin.headers, payload: wanted })).statusCode).toBe(200);
+    const audited = await h.dbh.db.select().from(auditLog).where(eq(auditLog.action, 'policy.changed'));
     expect(audited.map((a) => a.actorAgencyId)).toEqual([admin.id]);
 
     const { targetId } = await published(3, { type: 'fine', amount: 500, field: 'other' });
@@ -230,7 +201,7 @@ describe('004 publicity rules and R17 letters over HTTP', () => {
     expect(delivered.statusCode, delivered.body).toBe(200);
     expect(delivered.json().closed).toEqual([`letter_delivery/${caseId}`]);
     expect((await get(`/cases/${caseId}/letters`, enforcement)).json().items[0]).toMatchObject({ deliveredOn: today(), deliveryWay: '邮寄送达', deliveredBy: authority.id });
-    const reads = await dbh.db.select().from(auditLog).where(eq(auditLog.action, 'letter.read'));
+    const reads = await h.dbh.db.select().from(auditLog).where(eq(auditLog.action, 'letter.read'));
     expect(reads.map((r) => [r.actorAgencyId, r.detail])).toEqual([
       [authority.id, { caseId, letterId: `${caseId}.L1`, format: 'pdf' }], [authority.id, { caseId, letterId: `${caseId}.L1`, format: 'pdf' }],
     ]);
