@@ -4,82 +4,46 @@
 // tier change carried through the loop (receipt, push, acknowledgement, release). The made-up
 // regime runs last: it skips months.
 import { readFileSync } from 'node:fs';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, caseMeasures, cases, letters, steps } from '../../db/schema';
-import { addDays, shanghaiDateOf } from '../../domain/dates';
+import { addDays } from '../../domain/dates';
 import { periodEnd } from '../../domain/periods';
 import { scoringPolicyReviewWorkflowId, targetWorkflowId } from '../../workflows/messages';
-import { agencyWithKey } from '../support/agencies';
-import { appOnEngine } from '../support/apps';
-import { startTimeSkipping } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { freshDatabase } from '../support/fresh-db';
 import { recordHistory } from '../support/histories';
 import { creditCodeOf } from '../support/identities';
 import { fixtureUrl, policyUrl } from '../support/scoring';
+import { httpTimeSkippingSuite, type Agency } from '../support/timeskipping';
 
-let env: TestWorkflowEnvironment;
-let dbh: DbHandle;
-let app: FastifyInstance;
-let closeApp: () => Promise<void>;
-let clock = Date.now();
-type Agency = Awaited<ReturnType<typeof agencyWithKey>>;
-let admin: Agency;
-let credit: Agency;
-let legal: Agency;
-let creditAndLegal: Agency;
-let authority: Agency;
-let otherAuthority: Agency;
-let enforcement: Agency;
-let enforcement2: Agency;
-let implementer: Agency;
-let adminAndCredit: Agency;
-let enforcementElsewhere: Agency;
-let nationalCredit: Agency;
+const h = httpTimeSkippingSuite('scoring', {
+  admin: [['ADMIN'], '系统管理员'],
+  credit: [['CREDIT'], '信用监管处'],
+  legal: [['LEGAL'], '法规处'],
+  creditAndLegal: [['CREDIT', 'LEGAL'], '信用与法规合署处'],
+  authority: [['AUTHORITY'], '城市管理局'],
+  otherAuthority: [['AUTHORITY'], '登记注册处'],
+  enforcement: [['ENFORCEMENT'], '城管执法支队'],
+  enforcement2: [['ENFORCEMENT'], '执法稽查处'],
+  implementer: [['IMPLEMENTER'], '行政审批服务中心'],
+  adminAndCredit: [['ADMIN', 'CREDIT'], '信息中心'],
+  enforcementElsewhere: [['ENFORCEMENT'], '南宁市城管执法支队', { region: '450100' }],
+  nationalCredit: [['CREDIT'], '总局信用监管司', { nationalScope: true }],
+});
+const { skipTo, today, post, get } = h;
+const {
+  admin, credit, legal, creditAndLegal, authority, otherAuthority, enforcement, enforcement2, implementer, adminAndCredit,
+  enforcementElsewhere, nationalCredit,
+} = h.agencies;
+function put(url: string, who: Agency, payload: object) {
+  return h.app.inject({ method: 'PUT', url, headers: who.headers, payload });
+}
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  clock = await env.currentTimeMs();
-  dbh = await freshDatabase(inject('databaseUrl'));
-  ({ app, close: closeApp } = await appOnEngine(env, dbh, { targetIdKey: 'scoring', now: () => new Date(clock) }));
-  admin = await agencyWithKey(dbh.db, ['ADMIN'], '系统管理员');
-  credit = await agencyWithKey(dbh.db, ['CREDIT'], '信用监管处');
-  legal = await agencyWithKey(dbh.db, ['LEGAL'], '法规处');
-  creditAndLegal = await agencyWithKey(dbh.db, ['CREDIT', 'LEGAL'], '信用与法规合署处');
-  authority = await agencyWithKey(dbh.db, ['AUTHORITY'], '城市管理局');
-  otherAuthority = await agencyWithKey(dbh.db, ['AUTHORITY'], '登记注册处');
-  enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '城管执法支队');
-  enforcement2 = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '执法稽查处');
-  implementer = await agencyWithKey(dbh.db, ['IMPLEMENTER'], '行政审批服务中心');
-  adminAndCredit = await agencyWithKey(dbh.db, ['ADMIN', 'CREDIT'], '信息中心');
-  enforcementElsewhere = await agencyWithKey(dbh.db, ['ENFORCEMENT'], '南宁市城管执法支队', { region: '450100' });
-  nationalCredit = await agencyWithKey(dbh.db, ['CREDIT'], '总局信用监管司', { nationalScope: true });
   // Months pass in the last test: reports nobody files are reminded every 30 working days, not every 2.
   expect((await put('/escalation-intervals/feedback', admin, { intervalWorkingDays: 30 })).statusCode).toBe(200);
 });
 
-afterAll(async () => {
-  await closeApp?.();
-  await dbh?.close();
-  await env?.teardown();
-});
-
-async function skipTo(instant: number): Promise<void> {
-  await env.sleep(instant - clock);
-  clock = await env.currentTimeMs();
-}
-
-const today = () => shanghaiDateOf(clock);
-const post = (url: string, who: Agency, payload?: object, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url, headers: { ...who.headers, ...headers }, payload });
-const get = (url: string, who: Agency) => app.inject({ method: 'GET', url, headers: who.headers });
-function put(url: string, who: Agency, payload: object) {
-  return app.inject({ method: 'PUT', url, headers: who.headers, payload });
-}
 const file = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
 
 /** ADMIN proposes the file; CREDIT and LEGAL approve: in force from today. */
@@ -112,7 +76,7 @@ async function carryOut(caseId: string, measures: string[]): Promise<void> {
 }
 
 const measureRow = async (caseId: string, code: string) =>
-  (await dbh.db.select().from(caseMeasures).where(and(eq(caseMeasures.caseId, caseId), eq(caseMeasures.code, code))))[0];
+  (await h.dbh.db.select().from(caseMeasures).where(and(eq(caseMeasures.caseId, caseId), eq(caseMeasures.code, code))))[0];
 
 describe('R15 scoring policies are reviewed like list changes (R1)', () => {
   it('R15: a policy file is refused naming the JSON path; a taken version is refused; CREDIT and LEGAL must be two agencies', async () => {
@@ -148,9 +112,9 @@ describe('R15 scoring policies are reviewed like list changes (R1)', () => {
     expect((await get(`/scoring-policies/${changeId}`, admin)).json()).toMatchObject({ status: 'under_review', legalDecision: null });
 
     // 10 working days without LEGAL: the review step is overdue and the reviewers still to decide are reminded (R14).
-    await skipTo(clock + 20 * 86_400_000);
+    await skipTo(h.clock + 20 * 86_400_000);
     await eventually(async () => {
-      const [row] = await dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
+      const [row] = await h.dbh.db.select().from(steps).where(eq(steps.changeId, changeId));
       expect(row).toMatchObject({ kind: 'policy_review', rule: 'R15', doneAt: null });
       expect(row.overdueAt).not.toBeNull();
     });
@@ -158,8 +122,8 @@ describe('R15 scoring policies are reviewed like list changes (R1)', () => {
     expect(rejected.statusCode).toBe(200);
     // Waiting on result() would let the test server skip time to its horizon (years): poll the record instead.
     await eventually(async () => expect((await get(`/scoring-policies/${changeId}`, admin)).json()).toMatchObject({ status: 'rejected', legalDecision: { approve: false } }));
-    await eventually(async () => expect((await env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED'));
-    await recordHistory(env.client.workflow.getHandle(workflowId), 'scoring-policy-review');
+    await eventually(async () => expect((await h.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED'));
+    await recordHistory(h.env.client.workflow.getHandle(workflowId), 'scoring-policy-review');
   });
 });
 
@@ -180,7 +144,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(listed.json().loop.detail.filed.opened.map((s: { kind: string; agencyId: string }) => [s.kind, s.agencyId]))
       .toEqual([['receipt', authority.id], ['implementer_push', authority.id], ['letter_delivery', authority.id]]);
     // R17: the notice the AUTHORITY delivers is the tier's own (002 篇四 第十二条).
-    expect((await dbh.db.select().from(letters).where(eq(letters.caseId, yellowCase)))[0].content).toMatchObject({ title: '书面失信提醒' });
+    expect((await h.dbh.db.select().from(letters).where(eq(letters.caseId, yellowCase)))[0].content).toMatchObject({ title: '书面失信提醒' });
 
     const score = (await get(`/targets/${targetId}/score`, credit)).json();
     expect(score).toMatchObject({
@@ -194,7 +158,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     // Scored before the listing: no tier.
     expect((await get(`/targets/${targetId}/score?at=${addDays(D, -6)}`, credit)).json()).toMatchObject({ score: 9, tier: null });
 
-    const [filed] = await dbh.db.select().from(cases).where(eq(cases.id, yellowCase));
+    const [filed] = await h.dbh.db.select().from(cases).where(eq(cases.id, yellowCase));
     expect(filed).toMatchObject({ source: 'score_tier', authorityId: authority.id, pushedBy: enforcement.id, status: 'pushed' });
     expect(filed.measures).toMatchObject([{ code: 'ES-R8-KEY-TARGET', period: { years: 1 }, tier: { until: yellowUntil } }]);
     await carryOut(yellowCase, ['ES-R8-KEY-TARGET']);
@@ -207,7 +171,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     expect(detail).toMatchObject({ score: 22, tier: 'red', listing: { from: D, until: periodEnd(D, { years: 1 }) } });
     expect(detail.ended).toMatchObject([{ tier: 'yellow', caseId: yellowCase, reason: 'superseded', lastDay: addDays(D, -1), released: ['ES-R8-KEY-TARGET'] }]);
     expect(await measureRow(yellowCase, 'ES-R8-KEY-TARGET')).toMatchObject({ status: 'released', releaseReason: 'tier_ended' });
-    expect((await dbh.db.select().from(cases).where(eq(cases.id, yellowCase)))[0].status).toBe('released');
+    expect((await h.dbh.db.select().from(cases).where(eq(cases.id, yellowCase)))[0].status).toBe('released');
     const redCase = detail.filed.caseId as string;
     await carryOut(redCase, ['ES-R8-KEY-TARGET']);
     expect(await measureRow(redCase, 'ES-R8-KEY-TARGET')).toMatchObject({ status: 'active', periodEnd: periodEnd(D, { years: 1 }) });
@@ -246,7 +210,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     // The black list's measure is carried out outside the local system: reported up level by level (R4), never pushed.
     const black = third.json().loop.detail.filed;
     expect(black.opened.map((s: { kind: string }) => s.kind)).toEqual(['receipt', 'upward_report', 'letter_delivery']);
-    expect((await dbh.db.select().from(letters).where(eq(letters.caseId, black.caseId)))[0].content).toMatchObject({ title: '严重失信行为通知书' });
+    expect((await h.dbh.db.select().from(letters).where(eq(letters.caseId, black.caseId)))[0].content).toMatchObject({ title: '严重失信行为通知书' });
 
     const serious = await act(3, 'urban-management-mohurd-2018', 'serious', D, '〔2026〕14号');
     expect(serious.json().loop.detail).toMatchObject({ score: 12, tier: 'black' });
@@ -298,7 +262,7 @@ describe('R15 acts, the score and the tier through the loop', () => {
     // Listed (10 points): the tier's case stands in the region of its AUTHORITY, so the Hangzhou reader reads the score again.
     expect((await act(5, nn, 'minor', D, '杭城管罚〔2026〕S3号')).json().loop.detail).toMatchObject({ score: 10, tier: 'yellow' });
     expect((await get(`/targets/${targetId}/score`, credit)).json()).toMatchObject({ score: 10, tier: { code: 'yellow' } });
-    const [line] = await dbh.db.select().from(auditLog).where(and(eq(auditLog.action, 'target.score_read'), eq(auditLog.actorAgencyId, nationalCredit.id)));
+    const [line] = await h.dbh.db.select().from(auditLog).where(and(eq(auditLog.action, 'target.score_read'), eq(auditLog.actorAgencyId, nationalCredit.id)));
     expect(line).toMatchObject({ targetId, detail: { at: D, acts: 2 } });
   });
 });
@@ -345,7 +309,7 @@ describe('R15 a third regime from a file', () => {
     // Not corrected within 30 days of the watch listing: restricted for 90 days; the watch measures are released.
     await skipTo(Date.parse(`${addDays(D, 31)}T09:00:00+08:00`));
     const restrictedCase = await eventually(async () => {
-      const rows = await dbh.db.select().from(cases).where(and(eq(cases.targetId, targetId), eq(cases.source, 'score_tier')));
+      const rows = await h.dbh.db.select().from(cases).where(and(eq(cases.targetId, targetId), eq(cases.source, 'score_tier')));
       expect(rows).toHaveLength(2);
       return rows.find((c) => c.id !== watchCase)!.id;
     });
@@ -368,7 +332,7 @@ describe('R15 a third regime from a file', () => {
     await skipTo(Date.parse(`${addDays(restrictedUntil, 1)}T09:00:00+08:00`));
     const relisted = await eventually(async () => {
       expect(await measureRow(restrictedCase, 'ES-R8-KEY-TARGET')).toMatchObject({ status: 'released', releaseReason: 'period_end' });
-      const rows = await dbh.db.select().from(cases).where(and(eq(cases.targetId, targetId), eq(cases.source, 'score_tier')));
+      const rows = await h.dbh.db.select().from(cases).where(and(eq(cases.targetId, targetId), eq(cases.source, 'score_tier')));
       expect(rows).toHaveLength(3);
       return rows.find((c) => c.id !== watchCase && c.id !== restrictedCase)!;
     });
@@ -384,8 +348,8 @@ describe('R15 a third regime from a file', () => {
     expect(story.filter((l) => l.kind === 'tier_ended').map((l) => l.summary)).toEqual([
       expect.stringMatching(/^watch list（.*因升入更高等级/), expect.stringMatching(/^restricted list（.*因有效期届满/), expect.stringMatching(/^watch list（.*因分值降至标准以下/),
     ]);
-    const state = await env.client.workflow.getHandle(targetWorkflowId(targetId)).query('targetState') as { steps: { kind: string }[] };
+    const state = await h.env.client.workflow.getHandle(targetWorkflowId(targetId)).query('targetState') as { steps: { kind: string }[] };
     expect(state.steps.map((s) => s.kind)).not.toContain('tier_review');
-    await recordHistory(env.client.workflow.getHandle(targetWorkflowId(targetId)), 'target-score-tiers');
+    await recordHistory(h.env.client.workflow.getHandle(targetWorkflowId(targetId)), 'target-score-tiers');
   }, 180_000); // about 26 s alone; several minutes of simulated years beside other suites
 });
