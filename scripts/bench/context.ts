@@ -23,7 +23,7 @@ export interface BenchContext {
 }
 
 export async function openContext(opts: BenchOptions, stack: LocalStack): Promise<BenchContext> {
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect({ address: stack.temporalAddress, metadata: stack.temporalMetadata });
   const authority = stack.agencies.find((a) => a.roles.includes('AUTHORITY'));
   if (!authority) throw new Error('the stack has no demo AUTHORITY');
   return {

@@ -1,8 +1,9 @@
 // The stack the bench runs against: `scripts/stack.ts` (what `npm start` runs) in a temporary
-// DATA_DIR on free ports, so it never meets a running `npm start` or a test run. Also reads the
-// memory of its processes from /proc, since "how much does the system take" is a figure too.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// DATA_DIR on free ports, so it never meets a running `npm start` or a test run; or, with
+// `--topology=prod`, the production topology (./prod-stack.ts). The memory of its processes is
+// read from /proc (./stack-procs.ts).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,15 +12,23 @@ import { embeddedUrl } from '../../db/embedded';
 import type { DemoAgency } from '../../db/agencies';
 import { freePort } from '../ports';
 import { log, waitUntil } from './measure';
+import type { Topology } from './options';
+import { startProdStack } from './prod-stack';
+import { stackMemory, tail, waitExit, type ProcessMemory } from './stack-procs';
+
+export type { ProcessMemory } from './stack-procs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface LocalStack {
+  topology: Topology;
   api: string;
   temporalAddress: string;
+  /** gRPC metadata for the bench's own engine clients: the production topology's engine requires a token. */
+  temporalMetadata: Record<string, string>;
   databaseUrl: string;
   dataDir: string;
-  /** The worker's SDK metrics in Prometheus's text format (WORKER_METRICS_PORT): the sticky cache, replays. */
+  /** The worker's SDK metrics in Prometheus's text format (WORKER_METRICS_PORT): the sticky cache, replays (prod: worker-1's). */
   workerMetrics: string;
   /** Demo agencies' keys by role (the first agency of each role), from DATA_DIR/demo-agencies.json. */
   keys: Record<string, string>;
@@ -29,15 +38,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export interface ProcessMemory {
-  processes: number;
-  /** Sum of VmRSS: counts pages shared between processes (PostgreSQL's shared buffers) once per process. */
-  rssMiB: number;
-  /** Sum of Pss: shared pages divided among their processes, so the parts add up. */
-  pssMiB: number;
-}
-
-export async function startLocalStack(opts: { keepData: boolean }): Promise<LocalStack> {
+export async function startLocalStack(opts: { keepData: boolean; topology: Topology }): Promise<LocalStack> {
+  if (opts.topology === 'prod') return startProdStack(opts);
   const dataDir = mkdtempSync(join(tmpdir(), 'jd-bench-'));
   const [port, pgPort, temporalPort, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -92,119 +94,12 @@ export async function startLocalStack(opts: { keepData: boolean }): Promise<Loca
   const keys: Record<string, string> = {};
   for (const a of agencies) for (const role of a.roles) keys[role] ??= a.apiKey;
   return {
-    api, dataDir, agencies, keys,
+    topology: 'dev', api, dataDir, agencies, keys,
+    temporalMetadata: {},
     temporalAddress: `127.0.0.1:${temporalPort}`,
     workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
     databaseUrl: embeddedUrl(pgPort),
     memory: () => stackMemory(proc.pid!, dataDir),
     stop,
   };
-}
-
-function waitExit(proc: ChildProcess, ms: number): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      log('the stack did not stop within 60 s; killing it');
-      proc.kill('SIGKILL');
-      resolve();
-    }, ms);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function tail(file: string, lines = 30): string {
-  return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Memory, from /proc: the stack's descendants by parent pid, plus the PostgreSQL processes of
-// our data directory (the postmaster may be started under another user, and its backends are
-// its children, not ours).
-
-interface Proc { pid: number; ppid: number; comm: string; cmdline: string }
-
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name is in parentheses and may itself contain spaces or parentheses.
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      out.push({ pid: Number(entry), ppid, comm, cmdline });
-    } catch {
-      // The process ended while we read it.
-    }
-  }
-  return out;
-}
-
-function statusKiB(pid: number, file: 'status' | 'smaps_rollup', field: string): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/${file}`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The part a process is, by its command line; null for a helper (esbuild, su) that belongs to its parent. */
-function partOf(p: Proc): string | null {
-  if (p.comm === 'postgres' || p.cmdline.includes('/bin/postgres')) return 'postgres';
-  if (p.cmdline.includes('server start-dev')) return 'temporal';
-  if (p.cmdline.includes('worker/main.ts')) return 'worker';
-  if (p.cmdline.includes('api/server.ts')) return 'api';
-  if (p.cmdline.includes('scripts/stack.ts')) return 'launcher';
-  return null;
-}
-
-export function stackMemory(stackPid: number, dataDir: string): Record<string, ProcessMemory> {
-  const all = processes();
-  const byPid = new Map(all.map((p) => [p.pid, p]));
-  const ours = new Set<number>([stackPid]);
-  // Descendants of the launcher, then the postmaster of our data directory and its children.
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of all) {
-      const postmaster = p.cmdline.includes(join(dataDir, 'pg'));
-      if (!ours.has(p.pid) && (ours.has(p.ppid) || postmaster)) {
-        ours.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  // A helper counts with the nearest ancestor that is a part (tsx's esbuild with its node).
-  const attribute = (p: Proc): string => {
-    for (let q: Proc | undefined = p; q; q = ours.has(q.ppid) ? byPid.get(q.ppid) : undefined) {
-      const name = partOf(q);
-      if (name) return name;
-    }
-    return 'other';
-  };
-  const parts: Record<string, ProcessMemory> = {};
-  for (const p of all.filter((q) => ours.has(q.pid))) {
-    const name = attribute(p);
-    parts[name] ??= { processes: 0, rssMiB: 0, pssMiB: 0 };
-    parts[name].processes += 1;
-    parts[name].rssMiB += statusKiB(p.pid, 'status', 'VmRSS') / 1024;
-    parts[name].pssMiB += statusKiB(p.pid, 'smaps_rollup', 'Pss') / 1024;
-  }
-  const total: ProcessMemory = { processes: 0, rssMiB: 0, pssMiB: 0 };
-  for (const m of Object.values(parts)) {
-    total.processes += m.processes;
-    total.rssMiB += m.rssMiB;
-    total.pssMiB += m.pssMiB;
-  }
-  for (const m of [...Object.values(parts), total]) {
-    m.rssMiB = Math.round(m.rssMiB);
-    m.pssMiB = Math.round(m.pssMiB);
-  }
-  return { ...parts, total };
 }

@@ -1,5 +1,6 @@
 // `npm run bench` (through scripts/bootstrap.mjs, which installs the dependencies and provisions
-// the engine): starts a stack of its own (scripts/stack.ts in a temporary DATA_DIR on free ports),
+// the engine): starts a stack of its own (scripts/stack.ts in a temporary DATA_DIR on free ports;
+// with --topology=prod, scripts/prod/main.ts, the production topology: ./prod-stack.ts),
 // runs the scenarios, stops the stack, and prints ONE JSON object of figures on stdout (progress
 // goes to stderr; `npm run -s bench` drops npm's banner), also written to bench/results/<timestamp>.json.
 // Scenarios and sizes: see ./options.ts, or `npm run bench -- --help`.
@@ -13,7 +14,7 @@ import { readEnginePaths } from '../engine-paths.mjs';
 import { closeContext, openContext, type BenchContext } from './context';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { log, round } from './measure';
-import { parseOptions, type Scenario } from './options';
+import { parseOptions, PROD_SCENARIOS, type Scenario } from './options';
 import { burstScenario } from './scenarios/burst';
 import { escalationScenario } from './scenarios/escalation';
 import { feedbackScenario } from './scenarios/feedback';
@@ -80,7 +81,10 @@ async function main(): Promise<void> {
   let atEnd: Record<string, unknown> = {};
   try {
     const s0 = performance.now();
-    stack = await startLocalStack({ keepData: opts.keepData });
+    for (const name of opts.only) {
+      if (opts.topology === 'prod' && !PROD_SCENARIOS.includes(name)) log(`${name}: not made for --topology=prod (only ${PROD_SCENARIOS.join(', ')}); its figures may be wrong or it may fail`);
+    }
+    stack = await startLocalStack({ keepData: opts.keepData, topology: opts.topology });
     stackStartMs = Math.round(performance.now() - s0);
     log(`stack ready in ${stackStartMs} ms`);
     ctx = await openContext(opts, stack);

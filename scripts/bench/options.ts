@@ -4,6 +4,10 @@ import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['intake', 'targets', 'escalation', 'feedback', 'history', 'imports', 'burst'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+export const TOPOLOGIES = ['dev', 'prod'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+/** The scenarios made to work on `--topology=prod` (the others assume the dev server: its SQLite file, one worker). */
+export const PROD_SCENARIOS: readonly Scenario[] = ['intake', 'imports'];
 
 export interface BenchOptions {
   only: Scenario[];
@@ -29,6 +33,8 @@ export interface BenchOptions {
   years: number;
   /** Keep the stack's temporary data directory after the run. */
   keepData: boolean;
+  /** `dev`: scripts/stack.ts (npm start); `prod`: scripts/prod/main.ts (npm run start:prod), default --only intake,imports. */
+  topology: Topology;
   /** The preset the sizes came from (`--scale`): `default`, or `province` (issue 17, 100 000 targets). */
   scale: Scale;
 }
@@ -46,7 +52,8 @@ export type Scale = keyof typeof SCALES;
 
 const USAGE = `usage: npm run bench -- [--only=${SCENARIOS.join(',')}] [--intake=N] [--concurrency=C]
        [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--burst=B] [--loops=L] [--years=Y] [--keep-data]
-       [--scale=default|province]   province: --only=targets --targets=100000 --reads=1000 (hours; explicit flags win)`;
+       [--scale=default|province]   province: --only=targets --targets=100000 --reads=1000 (hours; explicit flags win)
+       [--topology=dev|prod]        prod: npm run start:prod's topology; only intake and imports are made for it (the default --only there)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, tokens } = parseArgs({
@@ -66,6 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       years: { type: 'string', default: '1' },
       'keep-data': { type: 'boolean', default: false },
       scale: { type: 'string', default: 'default' },
+      topology: { type: 'string', default: 'dev' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -76,6 +84,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   if (!Object.hasOwn(SCALES, values.scale!)) throw new Error(`--scale: unknown scale "${values.scale}"\n${USAGE}`);
   const scale = values.scale as Scale;
+  if (!(TOPOLOGIES as readonly string[]).includes(values.topology!)) throw new Error(`--topology: unknown topology "${values.topology}"\n${USAGE}`);
+  const topology = values.topology as Topology;
   const given = new Set<string>(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
   for (const [name, value] of Object.entries(SCALES[scale])) {
     if (!given.has(name)) (values as Record<string, unknown>)[name] = value;
@@ -85,7 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${values[name]}"\n${USAGE}`);
     return n;
   };
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...SCENARIOS];
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...(topology === 'prod' ? PROD_SCENARIOS : SCENARIOS)];
   for (const s of only) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
   }
@@ -102,6 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     loops: count('loops', 0),
     years: count('years', 0),
     keepData: values['keep-data'] ?? false,
+    topology,
     scale,
   };
 }

@@ -1,4 +1,4 @@
-// The bench's `--scale=province` preset (issue 17) and its reading of the worker's SDK metrics:
+// The bench's `--scale=province` preset (issue 17), its `--topology` flag, and its reading of the worker's SDK metrics:
 // the preset sets the 100 000-target scenario but never overrides a flag given explicitly, and
 // the sticky cache's counters are read as differences between two scrapes.
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,21 @@ describe('bench --scale', () => {
 
   it('refuses an unknown scale', () => {
     expect(() => parseOptions(['--scale=country'])).toThrow(/unknown scale/);
+  });
+});
+
+describe('bench --topology', () => {
+  it('is dev by default, with every scenario', () => {
+    expect(parseOptions([])).toMatchObject({ topology: 'dev', only: expect.arrayContaining(['burst', 'history']) });
+  });
+
+  it('prod: only intake and imports unless --only says otherwise', () => {
+    expect(parseOptions(['--topology=prod'])).toMatchObject({ topology: 'prod', only: ['intake', 'imports'] });
+    expect(parseOptions(['--topology=prod', '--only=imports'])).toMatchObject({ only: ['imports'] });
+  });
+
+  it('refuses an unknown topology', () => {
+    expect(() => parseOptions(['--topology=cluster'])).toThrow(/unknown topology/);
   });
 });
 

@@ -58,7 +58,7 @@ export async function engineReference(ctx: BenchContext, n: number, concurrency:
   log(`engine: bundling the reference workflow and starting its worker`);
   await createReferenceTable(ctx.dbh.sql);
   const sql = postgres(ctx.stack.databaseUrl, { max: 10, onnotice: () => {} });
-  const connection = await NativeConnection.connect({ address: ctx.stack.temporalAddress });
+  const connection = await NativeConnection.connect({ address: ctx.stack.temporalAddress, metadata: ctx.stack.temporalMetadata });
   const worker = await Worker.create({
     connection,
     taskQueue: BENCH_TASK_QUEUE,
