@@ -18,6 +18,7 @@ import { startEmbeddedPostgres, type EmbeddedDb } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { appPassword, appUrlOf, enableAppLogin } from '../db/roles';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { waitExit } from './child-exit';
 import { readEnginePaths } from './engine-paths.mjs';
 import { assertPortsFree, type PortNeed } from './port-check';
 import { withoutAppTelemetry } from './prod/engine-env';
@@ -68,20 +69,6 @@ function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEn
     void shutdown(1);
   });
   return proc;
-}
-
-function waitExit(proc: ChildProcess, ms: number): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      resolve();
-    }, ms);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 async function shutdown(code: number): Promise<never> {

@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitExit as waitChild } from '../child-exit';
 import { log } from './measure';
 
 export interface ProcessMemory {
@@ -14,19 +15,9 @@ export interface ProcessMemory {
   pssMiB: number;
 }
 
+/** The launcher's exit, SIGKILL after `ms` (said on stderr). */
 export function waitExit(proc: ChildProcess, ms: number): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      log(`the stack did not stop within ${ms / 1000} s; killing it`);
-      proc.kill('SIGKILL');
-      resolve();
-    }, ms);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  return waitChild(proc, ms, () => log(`the stack did not stop within ${ms / 1000} s; killing it`));
 }
 
 export function tail(file: string, lines = 30): string {

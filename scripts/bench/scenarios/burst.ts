@@ -26,7 +26,7 @@ import { referenceBurst } from './burst-reference';
 
 const TASK_QUEUE = 'joint-discipline-bench-burst';
 /** Update-with-starts in flight while the targets are brought in (as the import's runner does). */
-const FILING_CONCURRENCY = Number(process.env.BURST_FILING ?? 16);
+const FILING_CONCURRENCY = 16;
 const MINUTE_MS = 60_000;
 
 export async function burstScenario(ctx: BenchContext) {
