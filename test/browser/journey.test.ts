@@ -130,7 +130,8 @@ describe('the loop from the browser alone, one journey per role (issue 18)', () 
     await page.waitForSelector('#task-list tbody tr[data-kind]');
     // This case's three and the unreceived one's three: receipt, push to implementers, the notice's delivery (R17).
     expect(await page.locator('#task-list tbody tr[data-kind]').count()).toBe(6);
-    expect(await page.textContent('#task-count')).toBe('6');
+    // The badge has its own request (GET /tasks?limit=1), which may answer after the list: wait for it.
+    await expect.poll(() => page.textContent('#task-count')).toBe('6');
     await checkPage(p, '4-authority-tasks');
     await page.click(`#task-list a[href="#/target/${targetId}/case/${caseId}"]`);
     await page.waitForSelector('form[data-action=receiveCase]');
