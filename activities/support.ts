@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from '../db/client';
 import { fixedDayRule, stepDeadlineSetting } from '../db/calendar-store';
 import { journal, steps } from '../db/schema';
 import { resolveDeadlineSpec } from '../domain/deadlines';
+import { journalActivityId } from '../domain/engine-links';
 import { isConfigurable, isObligation, openedStep, type DeadlineSpec, type OpenStep, type StepKind, type StepSpec } from '../domain/steps';
 import type { Deadline, WorkingCalendar } from '../domain/working-days';
 
@@ -45,7 +46,7 @@ function currentActivity(): ActivityInfo | null {
  */
 export async function writeJournal(tx: DbOrTx, row: typeof journal.$inferInsert): Promise<void> {
   const info = currentActivity();
-  const provenance = info ? { runId: info.workflowExecution?.runId, activityId: info.activityId } : {};
+  const provenance = info ? { runId: info.workflowExecution?.runId, activityId: journalActivityId(info.activityId, info.isLocal) } : {};
   await tx.insert(journal).values({ agencyId: null, ...row, ...provenance }).onConflictDoNothing();
 }
 

@@ -5,6 +5,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { journalOf, storyNames } from '../db/queries/history';
 import { toShanghaiIso } from '../domain/dates';
+import { localActivityMark } from '../domain/engine-links';
 import { journalLabel, RELEASE_REASONS } from '../domain/journal-kinds';
 import { CHANNELS, ORDER_LABELS, type Channel } from '../domain/publicity';
 import { stepLabel } from '../domain/steps';
@@ -190,8 +191,8 @@ export function uiLinks(ui: TemporalUi, workflowId: string) {
 }
 
 /**
- * The runs that wrote the journal, each with the activity ids its history scheduled
- * (activityId → eventId). Null when the engine cannot answer: the story still reads from PostgreSQL.
+ * The runs that wrote the journal, each with the activity ids its history scheduled or, for a
+ * local activity, marked (activityId → eventId). Null when the engine cannot answer: the story still reads from PostgreSQL.
  */
 async function readRuns(temporal: Client, workflowId: string, runIds: string[]) {
   const runs = new Map<string, { info: Omit<HistoryRun, 'link'>; scheduled: Map<string, string> }>();
@@ -201,8 +202,13 @@ async function readRuns(temporal: Client, workflowId: string, runIds: string[]) 
       const [history, described] = await Promise.all([handle.fetchHistory(), handle.describe()]);
       const scheduled = new Map<string, string>();
       for (const e of history.events ?? []) {
+        if (e.eventId == null) continue;
         const attrs = e.activityTaskScheduledEventAttributes;
-        if (attrs?.activityId && e.eventId != null) scheduled.set(attrs.activityId, String(e.eventId));
+        if (attrs?.activityId) scheduled.set(attrs.activityId, String(e.eventId));
+        // Issue 17: a local activity's line links to the marker that recorded its result.
+        const marker = e.markerRecordedEventAttributes;
+        const local = marker ? localActivityMark(marker.markerName, marker.details?.data?.payloads?.[0]?.data) : null;
+        if (local) scheduled.set(local.journalId, String(e.eventId));
       }
       runs.set(runId, {
         scheduled,

@@ -1,6 +1,6 @@
 // The activities as the workflows call them: one proxy, one timeout and retry policy.
 // Imported by type only, so no Node, database or HTTP code reaches the workflow bundle.
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 const options: ActivityOptions = {
@@ -15,3 +15,23 @@ export const acts = proxyActivities<Activities>(options);
 
 /** The same activities, each call carrying a summary the Temporal UI shows (the step it does). */
 export const actsFor = (summary: string) => proxyActivities<Activities>({ ...options, summary });
+
+/** Issue 17: the patch under which the hot paths' short writes run as local activities. */
+export const LOCAL_WRITES = 'local-writes';
+
+const localOptions: LocalActivityOptions = { startToCloseTimeout: options.startToCloseTimeout, retry: options.retry };
+
+/**
+ * Issue 17: a case's filing and what a timer records (an overdue step, a new month's reports, a
+ * release) are each one short, idempotent transaction. Since LOCAL_WRITES they run as local
+ * activities, inside the workflow task that asks for them: the engine dispatches no activity task
+ * and no second workflow task, and a target evicted from the worker's cache is not replayed a
+ * second time for the answer. A crash mid-task retries the task, and the write with it (at least
+ * once, as any activity). Histories recorded before the patch keep their regular activities.
+ */
+export function writes(summary?: string): typeof acts {
+  const shown = summary ? { summary } : {};
+  return patched(LOCAL_WRITES)
+    ? proxyLocalActivities<Activities>({ ...localOptions, ...shown })
+    : proxyActivities<Activities>({ ...options, ...shown });
+}

@@ -4,7 +4,7 @@
 // Workflow code: deterministic.
 import { shanghaiDateOf } from '../domain/dates';
 import { isObligation } from '../domain/steps';
-import { acts as anyStep, actsFor } from './activities';
+import { acts as anyStep, writes } from './activities';
 import { timerSummary } from '../domain/engine-summaries';
 import type { Timer } from '../domain/loop/book';
 import { feedbackSpecs, monthEnded, syncFeedbackMonth } from '../domain/loop/feedback';
@@ -18,7 +18,7 @@ export async function timerFired(ctx: Ctx, timer: Timer): Promise<void> {
   const { book, ref } = ctx;
   const step = book.step(timer.step.key);
   if (!step) return;
-  const acts = actsFor(timerSummary(step, timer.reminder));
+  const acts = writes(timerSummary(step, timer.reminder));
   if (isObligation(step.kind)) {
     if (!timer.reminder) {
       const { next } = await acts.recordOverdue({ ...ref, step, detectedAt: nowIso() });

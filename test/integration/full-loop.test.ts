@@ -21,7 +21,7 @@ import { agencyWithKey } from '../support/agencies';
 import { appOnEngine } from '../support/apps';
 import { startDevServer } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { recordHistory } from '../support/histories';
+import { activitiesRan, recordHistory } from '../support/histories';
 import { fixedSecret, notifySettings, verifies } from '../support/webhooks';
 
 let env: TestWorkflowEnvironment;
@@ -209,5 +209,10 @@ describe('the closed loop, end to end', () => {
     const event = (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events!.find((e) => String(e.eventId) === eventId)!;
     expect(event.activityTaskScheduledEventAttributes?.activityType?.name).toBe('recordReceipt');
     expect(lines.filter((l) => l.kind === 'case_pushed')[1].link).toContain(history.runs[1].runId);
+    // Issue 17: a line a local activity wrote (the case's filing, since LOCAL_WRITES) links to its marker.
+    const pushedLink = line('case_pushed').link;
+    const [, pushedRun, pushedEvent] = pushedLink.match(/\/workflows\/[^/]+\/([^/]+)\/history\/events\/(\d+)$/)!;
+    const marked = activitiesRan((await env.client.workflow.getHandle(workflowId, pushedRun).fetchHistory()).events!).find((a) => a.eventId === pushedEvent);
+    expect(marked).toMatchObject({ name: 'recordCase', local: true });
   });
 });

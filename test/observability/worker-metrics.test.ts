@@ -1,5 +1,5 @@
 // The worker's Temporal SDK metrics (issue 16) on its own Prometheus endpoint, as worker/main.ts
-// installs the runtime with WORKER_METRICS_PORT: after one POST /cases on the dev server, the
+// installs the runtime with WORKER_METRICS_PORT: after one POST /cases and its receipt on the dev server, the
 // endpoint shows the task latencies, schedule-to-start, slots and the sticky cache, in seconds.
 // This file's process (vitest forks one per file) installs the runtime before the engine starts.
 import { randomUUID } from 'node:crypto';
@@ -44,7 +44,7 @@ async function scrape(): Promise<{ text: string; names: Set<string> }> {
 }
 
 describe('the worker\'s SDK metrics on HOST:WORKER_METRICS_PORT', () => {
-  it('after one POST /cases: workflow and activity task latency, schedule-to-start, slots and the sticky cache', async () => {
+  it('after one POST /cases and its receipt: workflow task and (local) activity latency, schedule-to-start, slots and the sticky cache', async () => {
     const enforcement = await agencyWithKey(dbh.db, ['ENFORCEMENT']);
     const authority = await agencyWithKey(dbh.db, ['AUTHORITY']);
     const res = await app.inject({
@@ -56,17 +56,20 @@ describe('the worker\'s SDK metrics on HOST:WORKER_METRICS_PORT', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(201);
+    // The AUTHORITY's receipt: a second workflow task for the same target, on the sticky queue (a cache hit).
+    const receipt = await app.inject({ method: 'POST', url: `/cases/${res.json().caseId}/receipt`, headers: authority.headers });
+    expect(receipt.statusCode, receipt.body).toBe(200);
     // The core exports what it has recorded on each scrape; the activity's figures follow its completion.
+    // Issue 17: the case is written by a local activity (LOCAL_WRITES), counted under local_activity_*.
     const { text, names } = await eventually(async () => {
       const s = await scrape();
-      expect(s.names).toContain('temporal_activity_execution_latency_seconds_count');
+      expect(s.names).toContain('temporal_local_activity_execution_latency_seconds_count');
       return s;
     });
     for (const name of [
       'temporal_workflow_task_schedule_to_start_latency_seconds_bucket',
       'temporal_workflow_task_execution_latency_seconds_bucket',
-      'temporal_activity_schedule_to_start_latency_seconds_bucket',
-      'temporal_activity_execution_latency_seconds_bucket',
+      'temporal_local_activity_execution_latency_seconds_bucket',
       'temporal_worker_task_slots_available',
       'temporal_sticky_cache_size',
       'temporal_request_total',
@@ -74,11 +77,11 @@ describe('the worker\'s SDK metrics on HOST:WORKER_METRICS_PORT', () => {
       'temporal_sticky_cache_hit_total',
     ]) expect(names, name).toContain(name);
     // In seconds: the one activity (a transaction on a local database) took well under 10 s.
-    const sum = Number(/temporal_activity_execution_latency_seconds_sum\{[^}]*\} (\S+)/.exec(text)![1]);
+    const sum = Number(/temporal_local_activity_execution_latency_seconds_sum\{[^}]*\} (\S+)/.exec(text)![1]);
     expect(sum).toBeGreaterThan(0);
     expect(sum).toBeLessThan(10);
-    expect(text).toMatch(/temporal_activity_execution_latency_seconds_bucket\{[^}]*le="0\.\d+"/);
-    expect(text).toMatch(new RegExp(`temporal_activity_execution_latency_seconds_count\\{[^}]*activity_type="recordCase"[^}]*task_queue="${TASK_QUEUE}"`));
+    expect(text).toMatch(/temporal_local_activity_execution_latency_seconds_bucket\{[^}]*le="0\.\d+"/);
+    expect(text).toMatch(new RegExp(`temporal_local_activity_execution_latency_seconds_count\\{[^}]*activity_type="recordCase"[^}]*task_queue="${TASK_QUEUE}"`));
     // Bounded labels only: no workflow id or run id.
     expect(text).not.toContain(res.json().workflowId);
     expect(text).not.toMatch(/workflow_id=|run_id=/);

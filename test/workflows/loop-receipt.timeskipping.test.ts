@@ -1,7 +1,7 @@
 // R5 receipt and the push to implementers, and R14 escalation of both, in the Java
 // time-skipping server: deadlines of days pass in seconds. Driven by the Updates the API sends.
 import { describe, expect, it } from 'vitest';
-import { recordHistory } from '../support/histories';
+import { activitiesRan, recordHistory } from '../support/histories';
 import { AUTHORITY } from '../support/target-driver';
 import { timeSkippingSuite } from '../support/timeskipping';
 
@@ -26,11 +26,12 @@ describe('R5 receipt and push to implementers (time skipping)', () => {
       const receipt = t.rec.calls.recordOverdue.find((c) => c.step.kind === 'receipt')!;
       expect(Date.parse(receipt.detectedAt)).toBeGreaterThanOrEqual(receipt.step.due.dueAtMs);
       expect(receipt.step.agencyId).toBe(AUTHORITY);
-      // The Temporal UI names the step the escalation is for (the activity's summary).
+      // The Temporal UI names the step the escalation is for (the activity's summary); issue 17: a
+      // local activity since LOCAL_WRITES, its summary on its marker.
       const { events } = await t.handle().fetchHistory();
-      const summaries = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordOverdue')
-        .map((e) => (e.userMetadata?.summary?.data ? JSON.parse(Buffer.from(e.userMetadata.summary.data).toString()) : null));
-      expect(summaries).toContain('R5 接收 期限 · C1');
+      const ran = activitiesRan(events ?? []).filter((a) => a.name === 'recordOverdue');
+      expect(ran.map((a) => a.summary)).toContain('R5 接收 期限 · C1');
+      expect(ran.every((a) => a.local)).toBe(true);
     }));
 
   it('R5: received but never pushed to implementers, the push is overdue, reminded, and the reminders stop when it is pushed', () =>

@@ -5,7 +5,7 @@ import { patched } from '@temporalio/workflow';
 import { hopRef, unassigned } from '../../domain/loop/case';
 import { shanghaiDateOf } from '../../domain/dates';
 import type { OpenStep, StepSpec } from '../../domain/steps';
-import { acts } from '../activities';
+import { writes } from '../activities';
 import type { CaseRecorded, CaseState, FileCase } from '../messages';
 import {
   IMPORTED_CASES, IMPORTED_ONE_ACTIVITY, importedImplementers, importedOpenSteps, importedStatus, takeSteps, takenFor, takingOf, tookSteps,
@@ -65,6 +65,7 @@ export async function fileCase(ctx: Ctx, filed: FileCase): Promise<CaseRecorded>
   // deadline): known before the one activity that writes them all.
   const taking = imported && oneActivity ? takingOf(book, c, imported) : null;
   const due = imported && taking ? publicityDue(book, imported.importedAt) : null;
+  const acts = writes();
   const { push, late, opened, taken, publicity } = imported && taking
     ? await acts.recordImportedCase({
       filing, taking: { ...ref, caseId: c.caseId, taken: imported, status: c.status, activated: taking.activated, open: taking.open },
