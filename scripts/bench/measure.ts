@@ -84,3 +84,8 @@ export function errorSummary(failures: { error: string }[]): Record<string, numb
 export function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
+
+/** Ours ÷ the engine's, to three places; null when the reference wrote nothing. */
+export function ratio(ours: number, engine: number | null): number | null {
+  return engine ? round(ours / engine, 3) : null;
+}

@@ -1,7 +1,8 @@
 // The engine's reference for the monthly burst (issue 17), on the same time-skipping server as
 // the targets' burst and before it: N workflows whose timers fire at one instant, each then
 // running one activity inserting one row, on a worker with the same workflow cache. The figure is
-// how long after the instant every row is in PostgreSQL.
+// how long after the instant every row is in PostgreSQL. `isLocal`: the row written by a local
+// activity, as a target's timers write theirs since LOCAL_WRITES (workflows/activities.ts).
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -15,7 +16,7 @@ import { crossTo, type EngineClock } from '../time-skipping';
 const TASK_QUEUE = 'joint-discipline-bench-burst-reference';
 const DAY_MS = 86_400_000;
 
-export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number, cache: number) {
+export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number, cache: number, isLocal = false) {
   await createReferenceTable(ctx.dbh.sql);
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -26,11 +27,11 @@ export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnviron
     maxCachedWorkflows: cache,
   });
   return worker.runUntil(async () => {
-    const run = `bench-burst-${Date.now().toString(36)}`;
+    const run = `bench-burst-${isLocal ? 'la-' : ''}${Date.now().toString(36)}`;
     const fireAt = await clock.nowMs() + DAY_MS;
-    log(`burst: the engine's reference: ${n} workflows, each a timer at one instant and one row`);
+    log(`burst: the engine's reference: ${n} workflows, each a timer at one instant and one row (${isLocal ? 'a local activity' : 'an activity'})`);
     const started = await runTimed(n, 16, (i) => env.client.workflow.start<typeof benchBurstReference>('benchBurstReference', {
-      workflowId: `${run}-${i}`, taskQueue: TASK_QUEUE, args: [fireAt, `${run}-${i}`],
+      workflowId: `${run}-${i}`, taskQueue: TASK_QUEUE, args: [fireAt, `${run}-${i}`, isLocal],
     }));
     if (started.failures.length > 0) throw new Error(`reference: ${started.failures.length} starts failed, e.g. ${started.failures[0].error}`);
     // Every timer set before the clock moves: each history reaches TimerStarted (its 5th event).
@@ -45,6 +46,6 @@ export async function referenceBurst(ctx: BenchContext, env: TestWorkflowEnviron
       const [{ rows }] = await ctx.dbh.sql<{ rows: number }[]>`select count(*)::int as rows from bench_reference where id like ${`${run}-%`}`;
       return rows === n;
     });
-    return { workflows: n, starts: { wallMs: Math.round(started.wallMs), perSec: perSecond(n, started.wallMs), errors: errorSummary(started.failures) }, ...burst };
+    return { rowWrittenBy: isLocal ? 'local activity' : 'activity', workflows: n, starts: { wallMs: Math.round(started.wallMs), perSec: perSecond(n, started.wallMs), errors: errorSummary(started.failures) }, ...burst };
   });
 }

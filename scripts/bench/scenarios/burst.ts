@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_CACHED_WORKFLOWS } from '../../../config/env';
 import { readCalendar } from '../../../db/calendar-store';
 import { connectDb, type DbHandle } from '../../../db/client';
 import { measureInEffect } from '../../../db/measures';
@@ -19,8 +18,9 @@ import { fileCaseUpdate, targetWorkflowId, type FileCase } from '../../../workfl
 import type { targetWorkflow } from '../../../workflows/target';
 import { createWorker } from '../../../worker/worker';
 import { implementerId, type BenchContext } from '../context';
-import { BURST_BUDGET_MS, errorSummary, log, perSecond, round, runTimed, waitUntil } from '../measure';
+import { BURST_BUDGET_MS, errorSummary, log, perSecond, ratio, runTimed, waitUntil } from '../measure';
 import { BENCH_MEASURE } from '../targets';
+import { configuredCache } from '../worker-metrics';
 import { crossTo, engineClock, startTimeSkipping, targetWorkflowBundle, type EngineClock } from '../time-skipping';
 import { referenceBurst } from './burst-reference';
 
@@ -31,22 +31,27 @@ const MINUTE_MS = 60_000;
 
 export async function burstScenario(ctx: BenchContext) {
   const n = ctx.opts.burst;
-  log(`burst: starting the time-skipping server (${n} targets, workflow cache ${DEFAULT_CACHED_WORKFLOWS} as the worker's default)`);
+  // The worker's cache as the stack's (WORKER_MAX_CACHED_WORKFLOWS, else the default 1 000), for both workers.
+  const cache = configuredCache();
+  log(`burst: starting the time-skipping server (${n} targets, workflow cache ${cache})`);
   const env = await startTimeSkipping();
   const clock = await engineClock(env);
   // The worker's own pool size (db/client.ts default), apart from the bench's readers.
   const dbh = connectDb(ctx.stack.databaseUrl);
   try {
-    const engine = await referenceBurst(ctx, env, clock, dbh, n, DEFAULT_CACHED_WORKFLOWS);
-    const ours = await targetsBurst(ctx, env, clock, dbh, n);
+    const engine = await referenceBurst(ctx, env, clock, dbh, n, cache);
+    const engineLocal = await referenceBurst(ctx, env, clock, dbh, n, cache, true);
+    const ours = await targetsBurst(ctx, env, clock, dbh, n, cache);
     return {
       targets: n,
       server: 'Java time-skipping test server (the deadline is brought to the engine clock, not the wall clock)',
-      workflowCache: DEFAULT_CACHED_WORKFLOWS,
+      workflowCache: cache,
       ...ours,
       engine,
+      engineLocal,
       // Overdue records per second ÷ the reference's rows per second after their instant (target ≥ 0.8).
-      ratioToEngine: ours.overdue.perSec && engine.perSec ? round(ours.overdue.perSec / engine.perSec, 3) : null,
+      ratioToEngine: ours.overdue.perSec ? ratio(ours.overdue.perSec, engine.perSec) : null,
+      ratioToEngineLocal: ours.overdue.perSec ? ratio(ours.overdue.perSec, engineLocal.perSec) : null,
     };
   } finally {
     await dbh.close();
@@ -55,14 +60,14 @@ export async function burstScenario(ctx: BenchContext) {
   }
 }
 
-async function targetsBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number) {
+async function targetsBurst(ctx: BenchContext, env: TestWorkflowEnvironment, clock: EngineClock, dbh: DbHandle, n: number, cache: number) {
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: TASK_QUEUE,
     workflowBundle: await targetWorkflowBundle(),
     deps: { db: dbh.db, calendar: (executor) => readCalendar(executor ?? dbh.db), temporal: env.client },
-    maxCachedWorkflows: DEFAULT_CACHED_WORKFLOWS,
+    maxCachedWorkflows: cache,
   });
   return worker.runUntil(async () => {
     const { ids, filing } = await fileTargets(ctx, env, dbh, n);

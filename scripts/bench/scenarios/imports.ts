@@ -6,12 +6,13 @@
 import { RUNNER_DEFAULTS } from '../../../api/imports/runner';
 import type { BenchContext } from '../context';
 import { importFiled, inForceRows, uploadImport } from '../import-file';
-import { perSecond, round } from '../measure';
+import { perSecond, ratio } from '../measure';
 import { engineReference } from './intake';
 
 export async function importsScenario(ctx: BenchContext) {
   const n = ctx.opts.imports;
   const engine = await engineReference(ctx, Math.min(n, 1000), RUNNER_DEFAULTS.concurrency);
+  const engineLocal = await engineReference(ctx, Math.min(n, 1000), RUNNER_DEFAULTS.concurrency, true);
   const lines = inForceRows(ctx, n);
   const t0 = performance.now();
   const { answered, uploadMs } = await uploadImport(ctx, lines);
@@ -27,6 +28,8 @@ export async function importsScenario(ctx: BenchContext) {
     casesPerSec: perSecond(last.done, totalMs),
     filingCasesPerSec: perSecond(last.done, totalMs - uploadMs),
     engine,
-    ratioToEngine: engine.recordedPerSec ? round(perSecond(last.done, totalMs) / engine.recordedPerSec, 3) : null,
+    engineLocal,
+    ratioToEngine: ratio(perSecond(last.done, totalMs), engine.recordedPerSec),
+    ratioToEngineLocal: ratio(perSecond(last.done, totalMs), engineLocal.recordedPerSec),
   };
 }

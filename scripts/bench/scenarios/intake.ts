@@ -7,7 +7,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { casesRecorded, type BenchContext } from '../context';
-import { errorSummary, latency, log, perSecond, round, runTimed } from '../measure';
+import { errorSummary, latency, log, perSecond, ratio, runTimed } from '../measure';
 import { BENCH_TASK_QUEUE, recordUpdate, type benchIntakeReference } from '../empty-workflow';
 import { createReferenceTable, referenceActivities } from '../reference-activities';
 
@@ -17,6 +17,7 @@ const WARM_UP = 20;
 export async function intakeScenario(ctx: BenchContext) {
   const { intake: n, concurrency } = ctx.opts;
   const engine = await engineReference(ctx, n, concurrency);
+  const engineLocal = await engineReference(ctx, n, concurrency, true);
 
   log(`intake: warming up with ${WARM_UP} cases`);
   const warm = await runTimed(WARM_UP, concurrency, () => ctx.api.intake(ctx.factory.penaltyDecision()));
@@ -44,8 +45,10 @@ export async function intakeScenario(ctx: BenchContext) {
     allRecordedMs: Math.round(recordedMs),
     recordedCasesPerSec: perSecond(accepted.length, recordedMs),
     engine,
+    engineLocal,
     // Cases recorded in PostgreSQL per second ÷ the reference's rows per second (target ≥ 0.8).
-    ratioToEngine: engine.recordedPerSec ? round(perSecond(accepted.length, recordedMs) / engine.recordedPerSec, 3) : null,
+    ratioToEngine: ratio(perSecond(accepted.length, recordedMs), engine.recordedPerSec),
+    ratioToEngineLocal: ratio(perSecond(accepted.length, recordedMs), engineLocal.recordedPerSec),
   };
 }
 
@@ -53,9 +56,11 @@ export async function intakeScenario(ctx: BenchContext) {
  * The engine's reference (issue 17): N update-with-starts of `benchIntakeReference`, whose handler
  * runs one activity inserting one row and answers, at the same concurrency, its worker in this
  * process with a database connection of its own; done before intake so the two never overlap.
+ * `isLocal`: the row written by a local activity, as intake writes its case since LOCAL_WRITES.
  */
-export async function engineReference(ctx: BenchContext, n: number, concurrency: number) {
-  log(`engine: bundling the reference workflow and starting its worker`);
+export async function engineReference(ctx: BenchContext, n: number, concurrency: number, isLocal = false) {
+  const kind = isLocal ? 'one local activity' : 'one activity';
+  log(`engine: bundling the reference workflow (${kind}) and starting its worker`);
   await createReferenceTable(ctx.dbh.sql);
   const sql = postgres(ctx.stack.databaseUrl, { max: 10, onnotice: () => {} });
   const connection = await NativeConnection.connect({ address: ctx.stack.temporalAddress, metadata: ctx.stack.temporalMetadata });
@@ -70,15 +75,16 @@ export async function engineReference(ctx: BenchContext, n: number, concurrency:
     const record = (id: string) => ctx.temporal.workflow.executeUpdateWithStart(recordUpdate, {
       args: [id],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof benchIntakeReference>('benchIntakeReference', {
-        workflowId: id, taskQueue: BENCH_TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId: id, taskQueue: BENCH_TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING', args: [isLocal],
       }),
     });
-    const runId = Date.now().toString(36);
+    const runId = `${isLocal ? 'la-' : ''}${Date.now().toString(36)}`;
     await runTimed(WARM_UP, concurrency, (i) => record(`bench-ref-warm-${runId}-${i}`));
-    log(`engine: ${n} update-with-starts, one activity inserting one row each, at concurrency ${concurrency}`);
+    log(`engine: ${n} update-with-starts, ${kind} inserting one row each, at concurrency ${concurrency}`);
     const run = await runTimed(n, concurrency, (i) => record(`bench-ref-${runId}-${i}`));
     const [{ rows }] = await ctx.dbh.sql<{ rows: number }[]>`select count(*)::int as rows from bench_reference where id like ${`bench-ref-${runId}-%`}`;
     return {
+      rowWrittenBy: isLocal ? 'local activity' : 'activity',
       updateWithStarts: n,
       errors: errorSummary(run.failures),
       rowsWritten: rows,
