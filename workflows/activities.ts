@@ -13,9 +13,6 @@ const options: ActivityOptions = {
 
 export const acts = proxyActivities<Activities>(options);
 
-/** The same activities, each call carrying a summary the Temporal UI shows (the step it does). */
-export const actsFor = (summary: string) => proxyActivities<Activities>({ ...options, summary });
-
 /** Issue 17: the patch under which the hot paths' short writes run as local activities. */
 export const LOCAL_WRITES = 'local-writes';
 
@@ -28,6 +25,7 @@ const localOptions: LocalActivityOptions = { startToCloseTimeout: options.startT
  * and no second workflow task, and a target evicted from the worker's cache is not replayed a
  * second time for the answer. A crash mid-task retries the task, and the write with it (at least
  * once, as any activity). Histories recorded before the patch keep their regular activities.
+ * `summary`: what the Temporal UI shows for the call (the step it does).
  */
 export function writes(summary?: string): typeof acts {
   const shown = summary ? { summary } : {};
