@@ -1,7 +1,7 @@
-// Issue 17, bulk import: files an import's accepted rows into their targets' workflows, a batch
-// at a time, a bounded number at once, through intake's own filing (update-with-start). The rows
-// wait in PostgreSQL; an instance leases the import while it files them and renews the lease per
-// batch, so after a restart (or an instance's death) the next sweep resumes it: nothing accepted
+// Issue 17, bulk import: files an import's accepted rows into their targets' workflows, a bounded
+// number at once (read a page at a time: ./pages.ts), through intake's own filing
+// (update-with-start). The rows wait in PostgreSQL; an instance leases the import while it files
+// them and renews the lease per page, so after a restart (or an instance's death) the next sweep resumes it: nothing accepted
 // is lost, and a row filed twice answers the same case (the document number's claim, the case id).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { startOfShanghaiDay } from '../../domain/dates';
 import { DomainError } from '../errors';
 import { fileChecked } from '../routes/intake-check';
 import type { AcceptedRow } from './check';
+import { drainPages, type PassOutcome } from './pages';
 
 export interface RunnerOptions {
   /** Target workflows started at once (update-with-start calls in flight). */
@@ -33,13 +34,6 @@ export interface ImportRunner {
   /** Resumes every import no instance holds. */
   sweep(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function eachBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
 }
 
 export function importRunner(app: FastifyInstance, options: Partial<RunnerOptions> = {}): ImportRunner {
@@ -73,20 +67,36 @@ export function importRunner(app: FastifyInstance, options: Partial<RunnerOption
     }
   }
 
+  /**
+   * One pass over the import's pending rows in the file's order (./pages.ts); each page read
+   * counts the rows filed so far and renews the lease, and a lost lease stops the pass.
+   */
+  function pass(id: string, importedBy: string): Promise<PassOutcome> {
+    let after = 0;
+    return drainPages({
+      limit: opts.concurrency,
+      readPage: async () => {
+        const rows = await pendingRows(db, id, opts.batch, after);
+        if (rows.length > 0) after = rows[rows.length - 1].row;
+        await settleCounts(db, id, now());
+        return await lease(id) ? rows : null;
+      },
+      handle: (r) => fileRow(id, importedBy, r),
+      stopped: () => closing,
+    });
+  }
+
   async function run(id: string): Promise<void> {
     const job = await findImport(db, id);
     if (!job || job.status !== 'running' || !await lease(id)) return;
     try {
       while (!closing) {
-        const rows = await pendingRows(db, id, opts.batch);
-        if (rows.length === 0) break;
-        let stalled = false;
-        await eachBounded(rows, opts.concurrency, async (r) => { if (!await fileRow(id, job.agencyId, r)) stalled = true; });
+        const outcome = await pass(id, job.agencyId);
+        if (outcome === 'stopped') return;
         await settleCounts(db, id, now());
-        if (!await lease(id)) return;
-        if (stalled) await pause(opts.retryMs);
+        if (outcome === 'done' || !await lease(id)) break;
+        await pause(opts.retryMs);
       }
-      if (!closing) await settleCounts(db, id, now());
     } finally {
       await releaseLease(db, id, holder).catch(() => undefined);
     }

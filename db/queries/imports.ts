@@ -1,6 +1,6 @@
 // Issue 17, bulk import: the imports and their accepted rows (db/tables/imports.ts), as the
 // import routes and the runner that files the rows read and write them.
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { caseNumbers, importRows, imports, type ImportRefusal } from '../schema';
 
@@ -54,9 +54,10 @@ export async function orphanedImports(db: Db, now: Date): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-export async function pendingRows(db: Db, id: string, limit: number): Promise<{ row: number; payload: Record<string, unknown> }[]> {
+/** The import's next pending rows in the file's order, after row `after` (rows count from 1). */
+export async function pendingRows(db: Db, id: string, limit: number, after = 0): Promise<{ row: number; payload: Record<string, unknown> }[]> {
   return db.select({ row: importRows.row, payload: importRows.payload }).from(importRows)
-    .where(and(eq(importRows.importId, id), eq(importRows.state, 'pending'))).orderBy(asc(importRows.row)).limit(limit);
+    .where(and(eq(importRows.importId, id), eq(importRows.state, 'pending'), gt(importRows.row, after))).orderBy(asc(importRows.row)).limit(limit);
 }
 
 export async function rowFiled(db: Db, id: string, row: number, caseId: string, targetId: string): Promise<void> {
