@@ -153,6 +153,9 @@ async function main(): Promise<void> {
       '--ui-port', String(config.temporalUiPort),
       '--namespace', config.temporalNamespace,
       '--log-level', 'warn',
+      // Issue 17: a write-ahead log, still synced at every commit (as durable as the default
+      // rollback journal, with fewer syncs): the engine's own reference ran 1.5 times as fast.
+      '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=full',
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ];
     say(`starting Temporal dev server on ${config.temporalAddress} (state in ${join(config.dataDir, 'temporal.db')})`);
