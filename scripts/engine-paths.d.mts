@@ -9,3 +9,4 @@ export declare function readEnginePaths(): { temporalCli: string; testServer: st
 export declare function readServerPaths(): { temporalServer: string; sqlTool: string; schemaDir: string; uiServer: string };
 export declare function serverPaths(): { serverHome: string; uiHome: string; temporalServer: string; sqlTool: string; schemaDir: string; uiServer: string; complete: boolean };
 export declare function composePath(): string;
+export declare const DEV_SERVER_SQLITE_ARGS: readonly string[];

@@ -19,7 +19,7 @@ import { runMigrations } from '../db/migrate';
 import { appPassword, appUrlOf, enableAppLogin } from '../db/roles';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { waitExit } from './child-exit';
-import { readEnginePaths } from './engine-paths.mjs';
+import { DEV_SERVER_SQLITE_ARGS, readEnginePaths } from './engine-paths.mjs';
 import { assertPortsFree, type PortNeed } from './port-check';
 import { withoutAppTelemetry } from './prod/engine-env';
 
@@ -153,9 +153,7 @@ async function main(): Promise<void> {
       '--ui-port', String(config.temporalUiPort),
       '--namespace', config.temporalNamespace,
       '--log-level', 'warn',
-      // Issue 17: a write-ahead log, still synced at every commit (as durable as the default
-      // rollback journal, with fewer syncs): the engine's own reference ran 1.5 times as fast.
-      '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=full',
+      ...DEV_SERVER_SQLITE_ARGS,
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ];
     say(`starting Temporal dev server on ${config.temporalAddress} (state in ${join(config.dataDir, 'temporal.db')})`);

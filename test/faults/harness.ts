@@ -20,7 +20,7 @@ import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { seedMeasures } from '../../db/measures';
 import { runMigrations } from '../../db/migrate';
 import { enableAppLogin } from '../../db/roles';
-import { readEnginePaths } from '../../scripts/engine-paths.mjs';
+import { DEV_SERVER_SQLITE_ARGS, readEnginePaths } from '../../scripts/engine-paths.mjs';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { appPasswordOfRun, appUrlFor } from '../support/app-db';
 import { freePort } from '../support/ports';
@@ -158,7 +158,7 @@ export class DevServer {
 
   async up(): Promise<void> {
     const args = [
-      'server', 'start-dev', '--db-filename', this.dbFile, '--ip', '127.0.0.1', '--port', String(this.port),
+      'server', 'start-dev', '--db-filename', this.dbFile, ...DEV_SERVER_SQLITE_ARGS, '--ip', '127.0.0.1', '--port', String(this.port),
       '--headless', '--log-level', 'error',
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ];
