@@ -32,10 +32,19 @@ export async function drainPages<T>(opts: {
     }
     return open() ? page.shift() : undefined;
   };
-  await Promise.all(Array.from({ length: opts.limit }, async () => {
-    for (let item = await next(); item !== undefined; item = await next()) {
-      if (!await opts.handle(item) && outcome === 'done') outcome = 'stalled';
+  // A filler that fails (the database gone) stops the others taking rows; the pass ends when the
+  // rows in flight have, and then fails with the first error.
+  const fillers = await Promise.allSettled(Array.from({ length: opts.limit }, async () => {
+    try {
+      for (let item = await next(); item !== undefined; item = await next()) {
+        if (!await opts.handle(item) && outcome === 'done') outcome = 'stalled';
+      }
+    } catch (err) {
+      outcome = 'stopped';
+      throw err;
     }
   }));
+  const failed = fillers.find((f): f is PromiseRejectedResult => f.status === 'rejected');
+  if (failed) throw failed.reason;
   return outcome === 'done' && opts.stopped() ? 'stopped' : outcome;
 }

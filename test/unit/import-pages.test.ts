@@ -60,4 +60,15 @@ describe('import pages', () => {
     expect(closed).toBe('stopped');
     expect(Math.max(...state.handled)).toBeLessThanOrEqual(4);
   });
+
+  it('a row that fails (the database gone) stops the pass once the rows in flight are done, and the pass fails with it', async () => {
+    const { state, readPage, file } = pagesOf(30, 6);
+    const pass = drainPages({
+      limit: 3, readPage, stopped: () => false,
+      handle: async (r) => { if (r === 4) throw new Error('connection lost'); return file(r); },
+    });
+    await expect(pass).rejects.toThrow('connection lost');
+    expect(state.inFlight).toBe(0);
+    expect(Math.max(...state.handled)).toBeLessThanOrEqual(6);
+  });
 });
