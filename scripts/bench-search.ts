@@ -41,11 +41,14 @@ async function main(): Promise<void> {
     await seedCalendar(dbh.db);
     await seedMeasures(dbh.db, '2020-01-01');
     await dbh.db.insert(agencies).values([
-      ...Array.from({ length: 20 }, (_, i) => ({ id: `A${i}`, name: `业务主管机构${i}`, roles: ['AUTHORITY' as const], field: `领域${i % 5}` })),
+      // Half the AUTHORITYs in Hangzhou, half in Ningbo: a regional SUPERVISOR of Hangzhou sees half the targets.
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `A${i}`, name: `业务主管机构${i}`, roles: ['AUTHORITY' as const], field: `领域${i % 5}`, region: i < 10 ? '330100' : '330200' })),
       ...Array.from({ length: 50 }, (_, i) => ({ id: `I${i}`, name: `实施机构${i}`, roles: ['IMPLEMENTER' as const] })),
       { id: 'S', name: '督查室', roles: ['SUPERVISOR' as const], nationalScope: true },
+      { id: 'SR', name: '杭州督查室', roles: ['SUPERVISOR' as const], region: '330100' },
     ]);
     const { apiKey } = await issueKey(dbh.db, 'S');
+    const { apiKey: regionalKey } = await issueKey(dbh.db, 'SR');
 
     // N targets, one case each (one in ten with a second), an implementer per case, two
     // measures, and an open overdue receipt on one case in twenty: generated in SQL, in one go.
@@ -81,6 +84,13 @@ async function main(): Promise<void> {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db), targetIdKey: 'bench' });
     const headers = { authorization: `Bearer ${apiKey}` };
+    const regional = { authorization: `Bearer ${regionalKey}` };
+    // Issue 17: a regional SUPERVISOR's reads test every case against its region (db/queries/scope.ts).
+    const regionalQueries: Record<string, string> = {
+      'first page (regional SUPERVISOR)': '/targets',
+      'name contains (regional SUPERVISOR)': `/targets?q=${encodeURIComponent('鑫科技')}`,
+      'overdue board (regional SUPERVISOR)': '/overdue?limit=100',
+    };
     const queries: Record<string, string> = {
       'name contains': `/targets?q=${encodeURIComponent('鑫科技')}`,
       'credit code prefix': '/targets?q=913300000000001',
@@ -99,12 +109,14 @@ async function main(): Promise<void> {
     };
     const time = async () => {
       const out: Record<string, { p50: number; p95: number; total: number }> = {};
-      for (const [name, url] of Object.entries(queries)) {
+      const runs = [...Object.entries(queries).map(([name, url]) => [name, url, headers] as const),
+        ...Object.entries(regionalQueries).map(([name, url]) => [name, url, regional] as const)];
+      for (const [name, url, who] of runs) {
         const ms: number[] = [];
         let total = 0;
         for (let i = 0; i < REPEAT; i++) {
           const s = performance.now();
-          const res = await app.inject({ method: 'GET', url, headers });
+          const res = await app.inject({ method: 'GET', url, headers: who });
           ms.push(performance.now() - s);
           if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
           total = res.json().total;

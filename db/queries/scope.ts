@@ -15,16 +15,22 @@ function standsTo(agencyId: string, c: SQL): SQL {
     or exists (select 1 from steps sst where sst.case_id = ${c}.id and sst.agency_id = ${agencyId}))`;
 }
 
-/** Regions are six digits (checked when set), so the prefix needs no escaping for LIKE. */
+/**
+ * Regions are six digits (checked when set), so the prefix needs no escaping for LIKE. Not
+ * correlated: PostgreSQL reads the region's agencies once per query into a hash, and each case
+ * is a lookup in it. A correlated probe per case made a regional SUPERVISOR's first page 185 ms
+ * p50 at 100 000 targets, 82–87 ms this way (`npm run bench:search`; `= any(array(…))` took 197).
+ */
 const inRegion = (agencyColumn: SQL, prefix: string) =>
-  sql`exists (select 1 from agencies sra where sra.id = ${agencyColumn} and sra.region like ${`${prefix}%`})`;
+  sql`${agencyColumn} in (select sra.id from agencies sra where sra.region like ${`${prefix}%`})`;
 
 /** Case `c` (an SQL alias of `cases`) is visible in this scope. */
 export function caseVisibleSql(scope: ReadScope, c: SQL): SQL {
   if (scope.kind === 'national') return sql`true`;
   const own = standsTo(scope.agencyId, c);
   if (scope.kind === 'own') return own;
-  return sql`(${own} or ${inRegion(sql`${c}.pushed_by`, scope.prefix)} or ${inRegion(sql`${c}.authority_id`, scope.prefix)})`;
+  // The region's lookups first: the cheaper test, and the one that answers for most cases a regional reader sees.
+  return sql`(${inRegion(sql`${c}.pushed_by`, scope.prefix)} or ${inRegion(sql`${c}.authority_id`, scope.prefix)} or ${own})`;
 }
 
 /** Target `targetId` (an SQL expression) has a case visible in this scope. */

@@ -57,7 +57,8 @@ export async function openTargetsScenario(ctx: BenchContext) {
 
   const getTargetLatencyMs = latency(byId.samplesMs);
   const getTargetLiveLatencyMs = latency(byIdLive.samplesMs);
-  const searchP95s = search && 'byNameLatencyMs' in search ? [search.byNameLatencyMs?.p95, search.byCreditCodeLatencyMs?.p95] : [];
+  // Every search counts toward the goal, the first page (what a supervisor opens) too.
+  const searchP95s = search && 'byNameLatencyMs' in search ? [search.byNameLatencyMs?.p95, search.byCreditCodeLatencyMs?.p95, search.firstPageLatencyMs?.p95] : [];
   const searchP95 = searchP95s.length > 0 && searchP95s.every((p) => p !== undefined) ? Math.max(...searchP95s as number[]) : null;
   const cachedAfterReads = cachedWorkflows(afterReads);
   const workerRss = Math.max(memoryAtRest.worker?.rssMiB ?? 0, memoryAfterReads.worker?.rssMiB ?? 0);
