@@ -41,7 +41,7 @@ export interface BenchOptions {
 
 /**
  * `--scale=province` (issue 17): only `targets`, at 100 000 open targets (all but the first few
- * hundred brought in through POST /imports) and 1 000 timed reads of each kind. Hours on 2 cores;
+ * hundred brought in through POST /imports) and 1 000 timed reads of each kind. About 50 minutes on 2 cores;
  * not part of CI. `--only` and every size flag given explicitly still win over the preset.
  */
 const SCALES = {
@@ -52,7 +52,7 @@ export type Scale = keyof typeof SCALES;
 
 const USAGE = `usage: npm run bench -- [--only=${SCENARIOS.join(',')}] [--intake=N] [--concurrency=C]
        [--targets=M] [--reads=S] [--escalation=K] [--feedback=R] [--imports=I] [--burst=B] [--loops=L] [--years=Y] [--keep-data]
-       [--scale=default|province]   province: --only=targets --targets=100000 --reads=1000 (hours; explicit flags win)
+       [--scale=default|province]   province: --only=targets --targets=100000 --reads=1000 (about 50 min; explicit flags win)
        [--topology=dev|prod]        prod: npm run start:prod's topology; only intake and imports are made for it (the default --only there)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
