@@ -77,16 +77,18 @@ export async function rowRefused(db: Db, id: string, refusal: ImportRefusal, now
   });
 }
 
-/** Counts the rows filed; with none pending the import is done. */
+/**
+ * Counts the rows filed; with none pending the import is done. Both counts in one statement, so
+ * from one snapshot: rows are filed while this runs (api/imports/pages.ts), and a row filed between
+ * two statements would be neither counted nor pending, and the import done short of it.
+ */
 export async function settleCounts(db: Db, id: string, now: Date): Promise<ImportRow | null> {
-  const [row] = await db.update(imports).set({
-    done: sql`(select count(*)::int from ${importRows} where ${importRows.importId} = ${id} and ${importRows.state} = 'filed')`,
-    updatedAt: now,
-  }).where(eq(imports.id, id)).returning();
-  if (!row || row.status === 'done') return row ?? null;
-  const [pending] = await db.select({ n: sql<number>`count(*)::int` }).from(importRows).where(and(eq(importRows.importId, id), eq(importRows.state, 'pending')));
-  if (pending.n > 0) return row;
-  const [finished] = await db.update(imports).set({ status: 'done', finishedAt: now, leaseHolder: null, leaseUntil: null })
-    .where(eq(imports.id, id)).returning();
-  return finished;
+  const [c] = await db.select({
+    filed: sql<number>`(count(*) filter (where ${importRows.state} = 'filed'))::int`,
+    pending: sql<number>`(count(*) filter (where ${importRows.state} = 'pending'))::int`,
+  }).from(importRows).where(eq(importRows.importId, id));
+  const over = c.pending === 0 ? { status: 'done' as const, finishedAt: now, leaseHolder: null, leaseUntil: null } : {};
+  const [row] = await db.update(imports).set({ done: c.filed, updatedAt: now, ...over })
+    .where(and(eq(imports.id, id), eq(imports.status, 'running'))).returning();
+  return row ?? await findImport(db, id);
 }
