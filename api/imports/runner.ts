@@ -1,8 +1,9 @@
 // Issue 17, bulk import: files an import's accepted rows into their targets' workflows, a bounded
 // number at once (read a page at a time: ./pages.ts), through intake's own filing
 // (update-with-start). The rows wait in PostgreSQL; an instance leases the import while it files
-// them and renews the lease per page, so after a restart (or an instance's death) the next sweep resumes it: nothing accepted
-// is lost, and a row filed twice answers the same case (the document number's claim, the case id).
+// them and renews the lease per page, so after a restart (or an instance's death) the next sweep
+// resumes it: nothing accepted is lost, and a row filed twice answers the same case (the document
+// number's claim, the case id).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
