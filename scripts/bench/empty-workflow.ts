@@ -26,6 +26,13 @@ export async function benchIntakeReference(isLocal = false): Promise<void> {
 }
 
 /**
+ * The engine's ceiling for one workflow per case (issue 17's import): a workflow with nothing to
+ * do, started and run to its end in one workflow task. No row, no update: whatever a case needs
+ * on top, a rate of cases can only be lower than this one on the same engine and machine.
+ */
+export async function benchEmptyReference(): Promise<void> {}
+
+/**
  * The engine's reference for the monthly burst (issue 17): a timer firing at one instant, shared
  * by every such workflow, then one activity inserting one row. The workflow clock is the engine's.
  */

@@ -8,7 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { casesRecorded, type BenchContext } from '../context';
 import { errorSummary, latency, log, perSecond, ratio, runTimed } from '../measure';
-import { BENCH_TASK_QUEUE, recordUpdate, type benchIntakeReference } from '../empty-workflow';
+import { BENCH_TASK_QUEUE, recordUpdate, type benchEmptyReference, type benchIntakeReference } from '../empty-workflow';
 import { createReferenceTable, referenceActivities } from '../reference-activities';
 
 /** Not counted: the first calls pay for connections, JIT and caches on both sides. */
@@ -52,15 +52,8 @@ export async function intakeScenario(ctx: BenchContext) {
   };
 }
 
-/**
- * The engine's reference (issue 17): N update-with-starts of `benchIntakeReference`, whose handler
- * runs one activity inserting one row and answers, at the same concurrency, its worker in this
- * process with a database connection of its own; done before intake so the two never overlap.
- * `isLocal`: the row written by a local activity, as intake writes its case since LOCAL_WRITES.
- */
-export async function engineReference(ctx: BenchContext, n: number, concurrency: number, isLocal = false) {
-  const kind = isLocal ? 'one local activity' : 'one activity';
-  log(`engine: bundling the reference workflow (${kind}) and starting its worker`);
+/** The reference's worker in this process, on its own task queue and database pool, for the length of `body`. */
+async function withReferenceWorker<T>(ctx: BenchContext, body: () => Promise<T>): Promise<T> {
   await createReferenceTable(ctx.dbh.sql);
   const sql = postgres(ctx.stack.databaseUrl, { max: 10, onnotice: () => {} });
   const connection = await NativeConnection.connect({ address: ctx.stack.temporalAddress, metadata: ctx.stack.temporalMetadata });
@@ -72,6 +65,25 @@ export async function engineReference(ctx: BenchContext, n: number, concurrency:
   });
   const running = worker.run();
   try {
+    return await body();
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * The engine's reference (issue 17): N update-with-starts of `benchIntakeReference`, whose handler
+ * runs one activity inserting one row and answers, at the same concurrency, its worker in this
+ * process with a database connection of its own; done before intake so the two never overlap.
+ * `isLocal`: the row written by a local activity, as intake writes its case since LOCAL_WRITES.
+ */
+export async function engineReference(ctx: BenchContext, n: number, concurrency: number, isLocal = false) {
+  const kind = isLocal ? 'one local activity' : 'one activity';
+  log(`engine: bundling the reference workflow (${kind}) and starting its worker`);
+  return withReferenceWorker(ctx, async () => {
     const record = (id: string) => ctx.temporal.workflow.executeUpdateWithStart(recordUpdate, {
       args: [id],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof benchIntakeReference>('benchIntakeReference', {
@@ -92,10 +104,35 @@ export async function engineReference(ctx: BenchContext, n: number, concurrency:
       recordedPerSec: perSecond(n - run.failures.length, run.wallMs),
       latencyMs: latency(run.samplesMs),
     };
-  } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await sql.end({ timeout: 5 });
-  }
+  });
+}
+
+/**
+ * The engine's ceiling for one workflow per case: N empty workflows (`benchEmptyReference`)
+ * started at each concurrency given, timed from the first start until every one has ended (their
+ * ends awaited only after the last start, so no slot waits on a result). No case can be filed
+ * faster than this on the same engine and machine, whatever the import does.
+ */
+export async function engineCeiling(ctx: BenchContext, n: number, concurrencies: number[]) {
+  return withReferenceWorker(ctx, async () => {
+    const runId = `empty-${Date.now().toString(36)}`;
+    const start = (id: string) => ctx.temporal.workflow.start<typeof benchEmptyReference>('benchEmptyReference', {
+      workflowId: id, taskQueue: BENCH_TASK_QUEUE,
+    });
+    const warm = await runTimed(WARM_UP, 16, (i) => start(`bench-ref-warm-${runId}-${i}`));
+    await Promise.all(warm.results.map((h) => h.result()));
+    const runs = [];
+    for (const concurrency of concurrencies) {
+      log(`engine: ${n} empty workflows started at concurrency ${concurrency} and run to their end`);
+      const t0 = performance.now();
+      const started = await runTimed(n, concurrency, (i) => start(`bench-ref-${runId}-${concurrency}-${i}`));
+      await Promise.all(started.results.filter(Boolean).map((h) => h.result()));
+      const wallMs = performance.now() - t0;
+      runs.push({
+        concurrency, workflows: n, errors: errorSummary(started.failures), startsWallMs: Math.round(started.wallMs), wallMs: Math.round(wallMs),
+        startedPerSec: perSecond(n - started.failures.length, started.wallMs), completedPerSec: perSecond(n - started.failures.length, wallMs),
+      });
+    }
+    return runs;
+  });
 }
