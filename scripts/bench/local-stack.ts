@@ -28,8 +28,13 @@ export interface LocalStack {
   temporalMetadata: Record<string, string>;
   databaseUrl: string;
   dataDir: string;
-  /** The worker's SDK metrics in Prometheus's text format (WORKER_METRICS_PORT): the sticky cache, replays (prod: worker-1's). */
-  workerMetrics: string;
+  /** Every worker's SDK metrics in Prometheus's text format (WORKER_METRICS_PORT, prod: and the ports after it): the sticky cache, replays. */
+  workerMetrics: string[];
+  /**
+   * Where the engine keeps its state, for its disk per target: the dev server's SQLite file in
+   * DATA_DIR (`sqlite`), or the production topology's databases on the stack's PostgreSQL.
+   */
+  engineState: { kind: 'sqlite' } | { kind: 'postgres'; databases: string[] };
   /** Demo agencies' keys by role (the first agency of each role), from DATA_DIR/demo-agencies.json. */
   keys: Record<string, string>;
   agencies: DemoAgency[];
@@ -97,7 +102,8 @@ export async function startLocalStack(opts: { keepData: boolean; topology: Topol
     topology: 'dev', api, dataDir, agencies, keys,
     temporalMetadata: {},
     temporalAddress: `127.0.0.1:${temporalPort}`,
-    workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    workerMetrics: [`http://127.0.0.1:${metricsPort}/metrics`],
+    engineState: { kind: 'sqlite' },
     databaseUrl: embeddedUrl(pgPort),
     memory: () => stackMemory(proc.pid!, dataDir),
     stop,

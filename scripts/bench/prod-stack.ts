@@ -49,6 +49,8 @@ export async function startProdStack(opts: { keepData: boolean }): Promise<Local
   const dataDir = mkdtempSync(join(tmpdir(), 'jd-bench-prod-'));
   chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as `postgres` when we are root
   const ports = await freeProdPorts();
+  // What the launcher makes of these ports and DATA_DIR: the workers' metrics ports, the engine's databases.
+  const prod = loadProdConfig({ ...ports, DATA_DIR: dataDir });
   // Only what the launcher needs from here (test/prod/launcher.ts): an inherited DATABASE_URL,
   // TEMPORAL_ADDRESS, ADMIN_KEY_FILE or TEMPORAL_DB_* would point it at shared parts.
   const keep = ['PATH', 'HOME', 'XDG_CACHE_HOME', 'TMPDIR', 'LANG', 'TZ', 'LOG_LEVEL'];
@@ -129,8 +131,8 @@ export async function startProdStack(opts: { keepData: boolean }): Promise<Local
     api: `http://127.0.0.1:${ports.PORT}`,
     dataDir, agencies, keys, databaseUrl, temporalMetadata,
     temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,
-    // worker-1's; worker-2 serves WORKER_METRICS_PORT+1.
-    workerMetrics: `http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`,
+    workerMetrics: prod.workerMetricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`),
+    engineState: { kind: 'postgres', databases: [prod.temporal.db, prod.temporal.visibilityDb] },
     memory: () => stackMemory(proc.pid!, dataDir, named()),
     stop,
   };

@@ -7,7 +7,20 @@ import { round } from './measure';
 /** Values by series: `name` summed over every label set, histograms' buckets as `name{le="…"}`. */
 export type Scrape = Map<string, number>;
 
-export async function scrapeWorker(url: string): Promise<Scrape | null> {
+/** Every worker's metrics, each series summed over the workers (the production topology has two); null if one is unreadable. */
+export async function scrapeWorker(urls: string[]): Promise<Scrape | null> {
+  return mergeScrapes(await Promise.all(urls.map(scrapeOne)));
+}
+
+/** Each series summed over the scrapes: the workers' caches and counters added up; null if one is missing. */
+export function mergeScrapes(scrapes: (Scrape | null)[]): Scrape | null {
+  if (scrapes.length === 0 || scrapes.some((s) => s === null)) return null;
+  const out: Scrape = new Map();
+  for (const s of scrapes) for (const [k, v] of s!) out.set(k, (out.get(k) ?? 0) + v);
+  return out;
+}
+
+async function scrapeOne(url: string): Promise<Scrape | null> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     return res.ok ? parsePrometheus(await res.text()) : null;

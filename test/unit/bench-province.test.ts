@@ -3,7 +3,7 @@
 // the sticky cache's counters are read as differences between two scrapes.
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../scripts/bench/options';
-import { cacheDelta, cachedWorkflows, parsePrometheus } from '../../scripts/bench/worker-metrics';
+import { cacheDelta, cachedWorkflows, mergeScrapes, parsePrometheus } from '../../scripts/bench/worker-metrics';
 
 describe('bench --scale', () => {
   it('keeps today\'s sizes by default', () => {
@@ -31,8 +31,8 @@ describe('bench --topology', () => {
     expect(parseOptions([])).toMatchObject({ topology: 'dev', only: expect.arrayContaining(['burst', 'history']) });
   });
 
-  it('prod: only intake and imports unless --only says otherwise', () => {
-    expect(parseOptions(['--topology=prod'])).toMatchObject({ topology: 'prod', only: ['intake', 'imports'] });
+  it('prod: only intake, targets and imports unless --only says otherwise', () => {
+    expect(parseOptions(['--topology=prod'])).toMatchObject({ topology: 'prod', only: ['intake', 'targets', 'imports'] });
     expect(parseOptions(['--topology=prod', '--only=imports'])).toMatchObject({ only: ['imports'] });
   });
 
@@ -65,5 +65,16 @@ describe('bench worker metrics', () => {
   it('no scrape, no figures', () => {
     expect(cacheDelta(null, null)).toBeNull();
     expect(cachedWorkflows(null)).toBeNull();
+  });
+
+  it('adds up the workers of the production topology, each its own cache; one unreadable, no figures', () => {
+    const worker1 = scrape(10, 2, 1000, { le: { '+Inf': 3 }, sum: 0.03, count: 3 });
+    const worker2 = scrape(5, null, 700, { le: { '+Inf': 1 }, sum: 0.01, count: 1 });
+    const both = mergeScrapes([worker1, worker2]);
+    expect(cachedWorkflows(both)).toBe(1700);
+    expect(cacheDelta(mergeScrapes([worker1, scrape(0, 0, 0, { le: { '+Inf': 0 }, sum: 0, count: 0 })]), both))
+      .toMatchObject({ hits: 5, misses: 0, cacheSizeBefore: 1000, cacheSizeAfter: 1700 });
+    expect(mergeScrapes([worker1, null])).toBeNull();
+    expect(mergeScrapes([])).toBeNull();
   });
 });
