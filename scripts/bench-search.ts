@@ -17,7 +17,9 @@ import { runMigrations } from '../db/migrate';
 import { issueKey } from '../db/agencies';
 import { agencies } from '../db/schema';
 
-const { values: flags } = parseArgs({ options: { targets: { type: 'string', default: '50000' }, repeat: { type: 'string', default: '30' } } });
+const { values: flags } = parseArgs({
+  options: { targets: { type: 'string', default: '50000' }, repeat: { type: 'string', default: '30' }, hold: { type: 'boolean', default: false } },
+});
 const N = Number(flags.targets);
 const REPEAT = Number(flags.repeat);
 
@@ -46,9 +48,12 @@ async function main(): Promise<void> {
       ...Array.from({ length: 50 }, (_, i) => ({ id: `I${i}`, name: `实施机构${i}`, roles: ['IMPLEMENTER' as const] })),
       { id: 'S', name: '督查室', roles: ['SUPERVISOR' as const], nationalScope: true },
       { id: 'SR', name: '杭州督查室', roles: ['SUPERVISOR' as const], region: '330100' },
+      // A province's SUPERVISOR: its region holds every target, as on the province bench (issue 17).
+      { id: 'SP', name: '浙江督查室', roles: ['SUPERVISOR' as const], region: '330000' },
     ]);
     const { apiKey } = await issueKey(dbh.db, 'S');
     const { apiKey: regionalKey } = await issueKey(dbh.db, 'SR');
+    const { apiKey: provincialKey } = await issueKey(dbh.db, 'SP');
 
     // N targets, one case each (one in ten with a second), an implementer per case, two
     // measures, and an open overdue receipt on one case in twenty: generated in SQL, in one go.
@@ -81,15 +86,27 @@ async function main(): Promise<void> {
       analyze;`);
     const seedMs = performance.now() - t0;
 
+    if (flags.hold) {
+      // --hold: the seeded database stays up for psql (EXPLAIN ANALYZE) until Ctrl-C; nothing is timed.
+      process.stderr.write(`seeded ${N} targets in ${Math.round(seedMs)} ms; psql ${pg.url} (Ctrl-C ends)\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await dbh.close();
+      return;
+    }
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const app = await buildApp({ db: dbh.db, sql: dbh.sql, temporal: new Client({ connection }), calendar: () => readCalendar(dbh.db), targetIdKey: 'bench' });
     const headers = { authorization: `Bearer ${apiKey}` };
     const regional = { authorization: `Bearer ${regionalKey}` };
+    const provincial = { authorization: `Bearer ${provincialKey}` };
     // Issue 17: a regional SUPERVISOR's reads test every case against its region (db/queries/scope.ts).
     const regionalQueries: Record<string, string> = {
       'first page (regional SUPERVISOR)': '/targets',
       'name contains (regional SUPERVISOR)': `/targets?q=${encodeURIComponent('鑫科技')}`,
       'overdue board (regional SUPERVISOR)': '/overdue?limit=100',
+    };
+    const provincialQueries: Record<string, string> = {
+      'first page (provincial SUPERVISOR)': '/targets',
+      'overdue board (provincial SUPERVISOR)': '/overdue?limit=100',
     };
     const queries: Record<string, string> = {
       'name contains': `/targets?q=${encodeURIComponent('鑫科技')}`,
@@ -110,7 +127,8 @@ async function main(): Promise<void> {
     const time = async () => {
       const out: Record<string, { p50: number; p95: number; total: number }> = {};
       const runs = [...Object.entries(queries).map(([name, url]) => [name, url, headers] as const),
-        ...Object.entries(regionalQueries).map(([name, url]) => [name, url, regional] as const)];
+        ...Object.entries(regionalQueries).map(([name, url]) => [name, url, regional] as const),
+        ...Object.entries(provincialQueries).map(([name, url]) => [name, url, provincial] as const)];
       for (const [name, url, who] of runs) {
         const ms: number[] = [];
         let total = 0;
