@@ -163,7 +163,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
     // Scope: the targets with a case the agency sees (its region's, or its own).
     const found = await searchTargets(app.deps.db, request.query, readScope(request.agency!));
     const { limit, offset, ...asked } = request.query;
-    await audit(request, 'targets.searched', { detail: { query: asked, limit, offset, total: found.total, shown: found.items.map((i) => i.targetId) } });
+    await audit(request, 'targets.searched', { detail: { query: asked, limit, offset, total: found.total, totalExact: found.totalExact, shown: found.items.map((i) => i.targetId) } });
     return found;
   });
 
@@ -179,7 +179,7 @@ export async function targetRoutes(app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const board = await overdueBoard(app.deps.db, request.query, app.deps.now(), readScope(request.agency!));
     const shown = [...new Set(board.items.map((i) => i.targetId).filter((t): t is string => t !== null))];
-    await audit(request, 'overdue.read', { detail: { query: request.query, total: board.total, shown } });
+    await audit(request, 'overdue.read', { detail: { query: request.query, total: board.total, totalExact: board.totalExact, shown } });
     return board;
   });
 }

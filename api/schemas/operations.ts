@@ -2,6 +2,7 @@
 // declares the route: its operationId, and the success bodies the route itself leaves
 // undocumented. api/contract.ts applies it to each route as it is declared; a route missing
 // here fails the app's start, so no operation goes undocumented.
+import { TOTAL_COUNTED_UP_TO } from '../../db/queries/totals';
 import { listOf, ref } from './components';
 
 export interface OperationMeta {
@@ -22,6 +23,16 @@ const int = { type: 'integer' } as const;
 const bool = { type: 'boolean' } as const;
 const obj = { type: 'object', additionalProperties: true } as const;
 const page = (items: object) => listOf(items, true);
+/** A page whose matches are counted up to a bound (db/queries/totals.ts). */
+const countedPage = (items: object) => ({
+  type: 'object', required: ['items', 'total', 'totalExact', 'limit', 'offset'],
+  properties: {
+    items: { type: 'array', items },
+    total: { type: 'integer', description: `the matches: exact up to ${TOTAL_COUNTED_UP_TO.toLocaleString('en')}, beyond that a lower bound (totalExact false); always past this page when a next one exists` },
+    totalExact: { type: 'boolean', description: 'false when there are at least total matches, possibly more' },
+    limit: int, offset: int,
+  },
+});
 const change = {
   type: 'object', required: ['id', 'status'],
   properties: { id: str, kind: str, code: str, status: str, reason: str, proposedBy: str, workflowId: str, effectiveFrom: strOrNull },
@@ -62,10 +73,10 @@ export const OPERATIONS: Record<string, OperationMeta> = {
   'POST /feedback': { id: 'reportFeedback' },
   'GET /targets/:targetId': { id: 'getTarget', ok: { 200: ref('TargetDetail') } },
   'GET /targets/:targetId/history': { id: 'getTargetHistory', ok: { 200: ref('History') } },
-  'GET /targets': { id: 'searchTargets', ok: { 200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: ref('TargetSummary') }, total: int } } } },
+  'GET /targets': { id: 'searchTargets', ok: { 200: countedPage(ref('TargetSummary')) } },
   'GET /overdue': {
     id: 'getOverdueBoard',
-    ok: { 200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: { type: 'object', properties: { targetId: strOrNull, kind: str, rule: str, agencyId: strOrNull, dueAt: str } } }, total: int } } },
+    ok: { 200: countedPage({ type: 'object', properties: { targetId: strOrNull, step: str, rule: str, agencyId: strOrNull, dueAt: str } }) },
   },
   'GET /tasks': { id: 'listTasks' },
   'GET /calendar/deadline': { id: 'computeDeadline' },

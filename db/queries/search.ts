@@ -9,6 +9,7 @@ import { maskIdNumber } from '../../domain/identifiers';
 import type { ReadScope } from '../../domain/regions';
 import { stepLabel } from '../../domain/steps';
 import { caseVisibleSql, stepVisibleSql, targetVisibleSql } from './scope';
+import { countBound, countUpTo } from './totals';
 
 export interface TargetSearch {
   q?: string;
@@ -37,11 +38,13 @@ const hasOpenOverdue = (scope: ReadScope) => sql`exists (select 1 from steps s w
 /**
  * Targets of an agency: it pushed, received or implements one of their cases. Every filter on
  * cases looks only at the cases the reader sees: a filter must not tell of a case outside its scope.
+ * The agency's cases are found from its side, each way by its index, rather than by testing every
+ * target (117 ms p95 at 100 000 targets, ~60 ms this way; bench:search).
  */
-const involves = (agencyId: string, visible: SQL) => sql`(
-  exists (select 1 from cases c where c.target_id = ${TARGET_ID} and (c.authority_id = ${agencyId} or c.pushed_by = ${agencyId}) and ${visible})
-  or exists (select 1 from cases c join case_implementers ci on ci.case_id = c.id
-             where c.target_id = ${TARGET_ID} and ci.agency_id = ${agencyId} and ${visible}))`;
+const involves = (agencyId: string, visible: SQL) => sql`${TARGET_ID} in (
+  select c.target_id from cases c where c.authority_id = ${agencyId} and ${visible}
+  union all select c.target_id from cases c where c.pushed_by = ${agencyId} and ${visible}
+  union all select c.target_id from case_implementers ci join cases c on c.id = ci.case_id where ci.agency_id = ${agencyId} and ${visible})`;
 
 /**
  * The targets the reader sees (a case of them in its scope, db/queries/scope.ts), filtered;
@@ -75,12 +78,26 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
   }
   const condition = where.length ? and(...where) : undefined;
 
-  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(targets).where(condition);
-  // The page first, then its figures: the per-target counts run for the rows shown only.
-  const page = await db.select({ id: targets.id }).from(targets).where(condition)
-    .orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset);
-  const ids = page.map((p) => p.id);
-  const rows = ids.length === 0 ? [] : await db.select({
+  // The matches counted up to a bound (./totals.ts) beside the page; the page first, then its
+  // figures: the per-target counts run for the rows shown only.
+  const [counted, rows] = await Promise.all([
+    countUpTo(db, sql`${db.select({ one: sql`1` }).from(targets).where(condition)}`, countBound(query.offset, query.limit)),
+    db.select({ id: targets.id }).from(targets).where(condition)
+      .orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset)
+      .then((page) => figuresOf(db, page.map((p) => p.id), scope)),
+  ]);
+  return {
+    // R13: a person's identity number is masked in every answer.
+    items: rows.map((r) => ({ ...r, idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null, updatedAt: toShanghaiIso(r.updatedAt) })),
+    ...counted,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+/** The targets of a page, in its order, each with figures counted over the cases the reader sees. */
+async function figuresOf(db: Db, ids: string[], scope: ReadScope) {
+  return ids.length === 0 ? [] : db.select({
     targetId: targets.id,
     kind: targets.kind,
     name: targets.name,
@@ -94,13 +111,6 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
     openOverdue: sql<number>`(select count(*)::int from steps s where s.target_id = ${TARGET_ID} and s.done_at is null
                               and s.overdue_at is not null and ${stepVisibleSql(scope, sql.raw('s'))})`,
   }).from(targets).where(inArray(targets.id, ids)).orderBy(desc(targets.updatedAt), targets.id);
-  return {
-    // R13: a person's identity number is masked in every answer.
-    items: rows.map((r) => ({ ...r, idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null, updatedAt: toShanghaiIso(r.updatedAt) })),
-    total,
-    limit: query.limit,
-    offset: query.offset,
-  };
 }
 
 /** The overdue board: steps overdue and still open that the reader sees, the latest (earliest due) first. */
@@ -109,21 +119,21 @@ export async function overdueBoard(db: Db, query: { agencyId?: string; rule?: st
   if (query.agencyId) filters.push(sql`s.agency_id = ${query.agencyId}`);
   if (query.rule) filters.push(sql`s.rule = ${query.rule}`);
   const where = sql.join(filters, sql` and `);
-  const rows = await db.execute<{
+  // The page of steps first, then its names: joined before the limit, PostgreSQL joined every
+  // overdue step of a province (10 000: 95 ms) to show 100 of them (35 ms this way, bench:search).
+  const [rows, counted] = await Promise.all([db.execute<{
     id: string; kind: string; rule: string; month: string | null; agency_id: string | null; agency_name: string | null;
     due_at: Date | string; overdue_at: Date | string; case_id: string | null; document_number: string | null;
     target_id: string | null; target_name: string | null; change_id: string | null; reminders: number;
   }>(sql`
     select s.id, s.kind, s.rule, s.month, s.agency_id, a.name as agency_name, s.due_at, s.overdue_at, s.case_id,
            c.document_number, s.target_id, t.name as target_name, s.change_id, s.reminders
-    from steps s
+    from (select * from steps s where ${where} order by s.due_at asc, s.id asc limit ${query.limit} offset ${query.offset}) s
     left join cases c on c.id = s.case_id
     left join targets t on t.id = s.target_id
     left join agencies a on a.id = s.agency_id
-    where ${where}
-    order by s.due_at asc, s.id asc
-    limit ${query.limit} offset ${query.offset}`);
-  const [{ total }] = await db.execute<{ total: number }>(sql`select count(*)::int as total from steps s where ${where}`);
+    order by s.due_at asc, s.id asc`),
+  countUpTo(db, sql`select 1 from steps s where ${where}`, countBound(query.offset, query.limit))]);
   return {
     items: rows.map((r) => {
       const dueMs = new Date(r.due_at).getTime();
@@ -149,7 +159,7 @@ export async function overdueBoard(db: Db, query: { agencyId?: string; rule?: st
         reminders: r.reminders,
       };
     }),
-    total,
+    ...counted,
     limit: query.limit,
     offset: query.offset,
   };

@@ -73,6 +73,8 @@ export const cases = pgTable('cases', {
 }, (t) => [
   index('cases_target_idx').on(t.targetId),
   index('cases_authority_idx').on(t.authorityId),
+  // Issue 17: search by agency (db/queries/search.ts) finds the cases an agency filed without reading them all.
+  index('cases_pushed_by_idx').on(t.pushedBy),
   index('cases_derived_from_idx').on(t.derivedFrom),
 ]);
 

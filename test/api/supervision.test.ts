@@ -190,6 +190,7 @@ describe('R14 search and the overdue board', () => {
     expect(await ids('status=closed')).toBe('3');
     expect(await ids('agencyId=I1')).toBe('12');
     expect(await ids('agencyId=C')).toBe('3');
+    expect(await ids('agencyId=A')).toBe('123');
     expect(await ids('field=市场监管')).toBe('123');
     expect(await ids('measure=DM-R7-GOV-BIDDING')).toBe('2');
     expect(await ids('overdue=true')).toBe('23');

@@ -27,10 +27,15 @@ export const card = (title, ...children) => h('section', { class: 'card' }, titl
 export const loading = () => h('p', { class: 'muted' }, '加载中…');
 export const badge = (text, kind = '') => h('span', { class: `badge ${kind}` }, text);
 
-/** A pager over `total` items, `limit` a page, linking to `hrefOf(offset)`. */
-export function pager(total, offset, count, limit, hrefOf, noun = '项') {
+/** How many a page says there are: its total, or "at least" it when the API stopped counting (totalExact false). */
+export const totalText = (page) => (page.totalExact === false ? `至少 ${page.total}` : `${page.total}`);
+
+/** A pager over a page's total, `limit` a page, linking to `hrefOf(offset)`. */
+export function pager(page, offset, limit, hrefOf, noun = '项') {
+  const { total } = page;
+  const count = page.items.length;
   return h('nav', { class: 'pager', 'aria-label': '分页' },
-    h('span', { class: 'muted' }, `共 ${total} ${noun}${total ? `，第 ${offset + 1}–${offset + count} ${noun}` : ''}`),
+    h('span', { class: 'muted' }, `${page.totalExact === false ? '' : '共 '}${totalText(page)} ${noun}${total ? `，第 ${offset + 1}–${offset + count} ${noun}` : ''}`),
     offset > 0 ? h('a', { href: hrefOf(Math.max(0, offset - limit)), rel: 'prev' }, '上一页') : null,
     offset + limit < total ? h('a', { href: hrefOf(offset + limit), rel: 'next' }, '下一页') : null);
 }

@@ -1,7 +1,7 @@
 // The overdue board (R14): every open overdue step, the longest overdue first, a page at a time,
 // narrowed to one responsible agency or rule.
 import { api, directory } from '../api.js';
-import { card, h, loading, pager, show, table } from '../dom.js';
+import { card, h, loading, pager, show, table, totalText } from '../dom.js';
 import { due } from '../format.js';
 import { agencyOption } from '../widgets.js';
 
@@ -35,9 +35,9 @@ export async function render({ params }) {
       next.set('offset', String(o));
       return `#/overdue?${next}`;
     };
-    show(card(`逾期事项（${board.total} 项，逾期最久的在前）`, form,
+    show(card(`逾期事项（${totalText(board)} 项，逾期最久的在前）`, form,
       table(['逾期', '惩戒对象', '案件', '环节', '规则', '责任机构', '期限', '催办次数'], rows, 'overdue-board', '没有逾期事项'),
-      pager(board.total, offset, board.items.length, limit, href)));
+      pager(board, offset, limit, href)));
   } catch (err) {
     show(h('p', { class: 'error', role: 'alert' }, err.message));
   }

@@ -45,7 +45,7 @@ export async function render({ params }) {
       return `#/targets?${next}`;
     };
     results.replaceChildren(table(['名称', '统一社会信用代码', '状态', '案件', '实施中措施', '逾期', '最近变化'], rows, 'target-list', '没有符合条件的惩戒对象'),
-      pager(page.total, offset, page.items.length, LIMIT, href, '个对象'));
+      pager(page, offset, LIMIT, href, '个对象'));
   } catch (err) {
     results.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message));
   }

@@ -31,7 +31,7 @@ export async function render({ params, refreshTaskCount }) {
     show(card(`我的待办（${page.total} 项${page.overdue ? `，逾期 ${page.overdue} 项` : ''}）`,
       h('p', { class: 'muted' }, `按期限先后排列；工作日按国务院节假日安排计算（今日 ${page.today}）。`),
       table(['环节', '规则', '对象', '案件', '期限', '剩余'], rows, 'task-list', '没有待办事项'),
-      pager(page.total, offset, page.items.length, LIMIT, (o) => `#/tasks?offset=${o}`)));
+      pager(page, offset, LIMIT, (o) => `#/tasks?offset=${o}`)));
   } catch (err) {
     show(h('p', { class: 'error', role: 'alert' }, err.message));
   }

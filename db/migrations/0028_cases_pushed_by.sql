@@ -1,0 +1,1 @@
+CREATE INDEX "cases_pushed_by_idx" ON "cases" USING btree ("pushed_by");
