@@ -81,7 +81,7 @@ export async function searchTargets(db: Db, query: TargetSearch, scope: ReadScop
   // The matches counted up to a bound (./totals.ts) beside the page; the page first, then its
   // figures: the per-target counts run for the rows shown only.
   const [counted, rows] = await Promise.all([
-    countUpTo(db, sql`${db.select({ one: sql`1` }).from(targets).where(condition)}`, countBound(query.offset, query.limit)),
+    countUpTo(db, db.select({ one: sql`1` }).from(targets).where(condition), countBound(query.offset, query.limit)),
     db.select({ id: targets.id }).from(targets).where(condition)
       .orderBy(desc(targets.updatedAt), targets.id).limit(query.limit).offset(query.offset)
       .then((page) => figuresOf(db, page.map((p) => p.id), scope)),

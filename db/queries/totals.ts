@@ -4,7 +4,7 @@
 // its matches up to a bound and says whether the total is exact, as Elasticsearch's
 // `track_total_hits` does; the bound always lies past the page asked for, so the pager still
 // knows whether a next page exists.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../client';
 
 /** Lists count their matches exactly up to this many (a province's SUPERVISOR reads "at least 10 000"). */
@@ -21,7 +21,7 @@ export interface Total {
 export const countBound = (offset: number, limit: number, upTo = TOTAL_COUNTED_UP_TO) => Math.max(upTo, offset + limit + 1);
 
 /** Counts the rows of `matches` (a select of the matching rows, no order) up to `bound`. */
-export async function countUpTo(db: Db, matches: SQL, bound: number): Promise<Total> {
+export async function countUpTo(db: Db, matches: SQLWrapper, bound: number): Promise<Total> {
   const [{ n }] = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${matches} limit ${bound}) m`);
   return { total: n, totalExact: n < bound };
 }
