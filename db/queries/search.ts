@@ -1,6 +1,7 @@
 // What supervisors read (R14): target search and the overdue board. Every query runs on indexed
-// columns (targets: trigram name, credit code, status; cases: authority; case_implementers:
-// agency; steps: open overdue ones); figures in the README.
+// columns (targets: trigram name, credit code, status; cases: a target's with the columns scope
+// tests, an AUTHORITY's and a filer's with their targets; case_implementers: agency; steps: open
+// overdue ones); figures in the README.
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { targets } from '../schema';
