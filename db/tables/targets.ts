@@ -77,8 +77,8 @@ export const cases = pgTable('cases', {
   // had pushed them out of PostgreSQL's buffers; 7 ms and 320 pages this way (issue 17, README).
   index('cases_target_scope_idx').on(t.targetId, t.id, t.pushedBy, t.authorityId),
   // An AUTHORITY's and a filer's cases with their targets (search by field and by agency,
-  // db/queries/search.ts), read from the index alone: the field search counted 10 000 matches in
-  // ~30 ms this way, 114 ms reading every case (issue 17).
+  // db/queries/search.ts), read from the index alone: the field search at 100 000 targets took
+  // p50 26–47 ms this way, 53 ms reading every case (bench:search, issue 17).
   index('cases_authority_target_idx').on(t.authorityId, t.targetId),
   index('cases_pushed_by_target_idx').on(t.pushedBy, t.targetId),
   index('cases_derived_from_idx').on(t.derivedFrom),
