@@ -25,7 +25,7 @@ const REPEAT = Number(flags.repeat);
 
 const INDEXES = [
   'targets_name_trgm_idx', 'targets_credit_code_idx', 'targets_status_idx', 'cases_authority_target_idx',
-  'case_implementers_agency_idx', 'case_measures_code_idx', 'steps_open_overdue_idx', 'targets_updated_idx',
+  'case_implementers_agency_idx', 'case_measures_code_idx', 'steps_open_overdue_idx', 'targets_updated_id_idx',
 ];
 
 const pct = (xs: number[], p: number) => {
