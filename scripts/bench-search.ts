@@ -24,7 +24,7 @@ const N = Number(flags.targets);
 const REPEAT = Number(flags.repeat);
 
 const INDEXES = [
-  'targets_name_trgm_idx', 'targets_credit_code_idx', 'targets_status_idx', 'cases_authority_target_idx',
+  'targets_name_trgm_idx', 'targets_credit_code_idx', 'targets_status_updated_id_idx', 'cases_authority_target_idx',
   'case_implementers_agency_idx', 'case_measures_code_idx', 'steps_open_overdue_idx', 'targets_updated_id_idx',
 ];
 
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     const regionalQueries: Record<string, string> = {
       'first page (regional SUPERVISOR)': '/targets',
       'name contains (regional SUPERVISOR)': `/targets?q=${encodeURIComponent('鑫科技')}`,
+      'open only (regional SUPERVISOR)': '/targets?status=open',
       'overdue board (regional SUPERVISOR)': '/overdue?limit=100',
     };
     const provincialQueries: Record<string, string> = {
